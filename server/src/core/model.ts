@@ -1,0 +1,250 @@
+// The Dockerfile model: directives, stages, ARG/ENV scopes and every image reference, built from parsed instructions.
+import { expand, splitAssignments, splitWords, stripQuotes, type Lookup } from './expand';
+import { parseReference, type ReferenceResult } from './imageRef';
+import type { Directive, Directives, Instruction, Word } from './syntax';
+import type { Range } from './types';
+
+export type ImageSource = 'from' | 'copy-from' | 'mount-from' | 'syntax';
+
+export interface ArgDecl {
+  readonly name: string;
+  /** Default as written in the Dockerfile (quotes removed), null when none. */
+  readonly default: string | null;
+  readonly line: number;
+}
+
+export interface ImageUse {
+  readonly source: ImageSource;
+  /** The reference text as written. */
+  readonly text: string;
+  /** Where the reference text is. */
+  readonly range: Range;
+  /** The instruction (or directive line) that holds it. */
+  readonly line: number;
+  readonly instructionRange: Range;
+  /** Index of the stage it appears in (-1 for `# syntax=`). */
+  readonly stageIndex: number;
+  /** True when inside an ONBUILD trigger (resolved in the downstream build). */
+  readonly onbuild: boolean;
+  /**
+   * image: an external image; stage: an earlier stage or stage index; scratch: the empty image;
+   * unresolved: contains variables without a value.
+   */
+  readonly kind: 'image' | 'stage' | 'scratch' | 'unresolved';
+  /** The reference after variable expansion (equal to `text` without variables). */
+  readonly resolved: string | null;
+  readonly hasVariables: boolean;
+  readonly unresolvedVariables: readonly string[];
+  /** Parsed reference, for kind = image. */
+  readonly ref: ReferenceResult | null;
+  /** `--platform` value as written, for FROM. */
+  readonly platform: string | null;
+  /** `AS name`, for FROM. */
+  readonly stageName: string | null;
+}
+
+export interface Stage {
+  readonly index: number;
+  readonly name: string | null;
+  readonly from: Instruction;
+  readonly instructions: readonly Instruction[];
+  readonly args: readonly ArgDecl[];
+}
+
+export interface ModelOptions {
+  /** Build-arg overrides (like `--build-arg`), applied to declared ARGs. */
+  readonly buildArgs?: Readonly<Record<string, string>>;
+  /** Target platform for the automatic platform ARGs (default linux/amd64). */
+  readonly platform?: string;
+}
+
+export interface DockerfileModel {
+  readonly lines: readonly string[];
+  readonly directives: Directives;
+  readonly instructions: readonly Instruction[];
+  /** Comment lines outside instructions: line number → text. */
+  readonly comments: ReadonlyMap<number, string>;
+  readonly globalArgs: readonly ArgDecl[];
+  readonly stages: readonly Stage[];
+  readonly images: readonly ImageUse[];
+}
+
+/** BuildKit's automatic platform ARGs, available to FROM without declaration. */
+export function platformArgs(platform: string): Record<string, string> {
+  const [os = 'linux', arch = 'amd64', variant = ''] = platform.split('/');
+  const values = { PLATFORM: platform, OS: os, ARCH: arch, VARIANT: variant };
+  const out: Record<string, string> = {};
+  for (const prefix of ['TARGET', 'BUILD']) {
+    for (const [k, v] of Object.entries(values)) out[prefix + k] = v;
+  }
+  return out;
+}
+
+export function parseArgDecls(ins: Instruction): ArgDecl[] {
+  return splitAssignments(ins.argsText).map((a) => ({ name: a.name, default: a.value, line: ins.startLine }));
+}
+
+function parseEnv(ins: Instruction): { name: string; value: string }[] {
+  const words = splitWords(ins.argsText);
+  if (words.length === 0) return [];
+  if (!(words[0] ?? '').includes('=')) {
+    // Legacy form: ENV NAME value with spaces
+    const name = words[0] ?? '';
+    const rest = ins.argsText.trim().slice(name.length).trim();
+    return [{ name, value: stripQuotes(rest) }];
+  }
+  return splitAssignments(ins.argsText).map((a) => ({ name: a.name, value: a.value ?? '' }));
+}
+
+class Scope {
+  private readonly values = new Map<string, string | undefined>();
+  constructor(private readonly parent: Scope | null) {}
+  set(name: string, value: string | undefined): void {
+    this.values.set(name, value);
+  }
+  has(name: string): boolean {
+    return this.values.has(name);
+  }
+  get(name: string): string | undefined {
+    if (this.values.has(name)) return this.values.get(name);
+    return this.parent?.get(name);
+  }
+  lookup: Lookup = (name) => this.get(name);
+}
+
+/** Builds the model from parsed instructions. Pure and linear in the number of instructions. */
+export function buildModel(
+  lines: readonly string[],
+  directives: Directives,
+  instructions: readonly Instruction[],
+  comments: ReadonlyMap<number, string>,
+  options: ModelOptions = {},
+): DockerfileModel {
+  const overrides = options.buildArgs ?? {};
+  const auto = platformArgs(options.platform ?? 'linux/amd64');
+  const globalArgs: ArgDecl[] = [];
+  const globalScope = new Scope(null);
+  for (const [k, v] of Object.entries(auto)) globalScope.set(k, v);
+
+  const stages: { index: number; name: string | null; from: Instruction; instructions: Instruction[]; args: ArgDecl[]; scope: Scope }[] = [];
+  const images: ImageUse[] = [];
+  const stageNames = new Map<string, number>();
+  const allStageNames = new Set<string>();
+  for (const ins of instructions) {
+    const n = ins.from?.stageName?.value;
+    if (ins.keyword === 'FROM' && n) allStageNames.add(n.toLowerCase());
+  }
+
+  const syntax = directives.list.find((d: Directive) => d.name === 'syntax');
+  if (syntax !== undefined && syntax.value !== '') {
+    images.push(imageUse('syntax', { value: syntax.value, range: syntax.valueRange }, syntax.valueRange, syntax.line, -1, false, globalScope.lookup, directives.escape, () => false, null, null));
+  }
+
+  for (const ins of instructions) {
+    if (ins.keyword === 'FROM') {
+      const index = stages.length;
+      const f = ins.from;
+      const stageName = f?.stageName?.value ?? null;
+      const scope = new Scope(null);
+      for (const [k, v] of Object.entries(auto)) scope.set(k, v);
+      const stage = { index, name: stageName, from: ins, instructions: [ins], args: [] as ArgDecl[], scope };
+      if (f?.image) {
+        images.push(
+          imageUse('from', f.image, f.image.range, ins.startLine, index, false, globalScope.lookup, directives.escape, (name) => stageNames.has(name.toLowerCase()), f.platform?.value ?? null, stageName, ins.range),
+        );
+      }
+      stages.push(stage);
+      if (stageName) stageNames.set(stageName.toLowerCase(), index);
+      continue;
+    }
+    const stage = stages[stages.length - 1];
+    if (stage === undefined) {
+      if (ins.keyword === 'ARG') {
+        for (const a of parseArgDecls(ins)) {
+          globalArgs.push(a);
+          const v = overrides[a.name] ?? (a.default === null ? undefined : expand(a.default, globalScope.lookup, directives.escape).value);
+          globalScope.set(a.name, v);
+        }
+      }
+      continue;
+    }
+    stage.instructions.push(ins);
+    collectStageImages(ins, stage.index, stage.scope, false);
+    if (ins.keyword === 'ARG') {
+      for (const a of parseArgDecls(ins)) {
+        stage.args.push(a);
+        let v: string | undefined;
+        if (overrides[a.name] !== undefined) v = overrides[a.name];
+        else if (a.default !== null) v = expand(a.default, stage.scope.lookup, directives.escape).value;
+        else v = globalScope.has(a.name) ? globalScope.get(a.name) : undefined;
+        stage.scope.set(a.name, v);
+      }
+    } else if (ins.keyword === 'ENV') {
+      for (const e of parseEnv(ins)) stage.scope.set(e.name, expand(e.value, stage.scope.lookup, directives.escape).value);
+    } else if (ins.keyword === 'ONBUILD' && ins.trigger !== null) {
+      collectStageImages(ins.trigger, stage.index, stage.scope, true);
+    }
+  }
+
+  function isStageRef(name: string): boolean {
+    const lower = name.toLowerCase();
+    return stageNames.has(lower) || allStageNames.has(lower) || /^[0-9]+$/.test(name);
+  }
+
+  function collectStageImages(ins: Instruction, stageIndex: number, scope: Scope, onbuild: boolean): void {
+    if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
+      for (const flag of ins.flags) {
+        if (flag.name.toLowerCase() === 'from' && flag.value !== null && flag.valueRange !== null) {
+          images.push(imageUse('copy-from', { value: flag.value, range: flag.valueRange }, flag.valueRange, ins.startLine, stageIndex, onbuild, scope.lookup, directives.escape, isStageRef, null, null, ins.range));
+        }
+      }
+    } else if (ins.keyword === 'RUN') {
+      for (const flag of ins.flags) {
+        if (flag.name.toLowerCase() !== 'mount') continue;
+        for (const opt of flag.options) {
+          if (opt.name.toLowerCase() === 'from' && opt.value !== null && opt.valueRange !== null) {
+            images.push(imageUse('mount-from', { value: opt.value, range: opt.valueRange }, opt.valueRange, ins.startLine, stageIndex, onbuild, scope.lookup, directives.escape, isStageRef, null, null, ins.range));
+          }
+        }
+      }
+    }
+  }
+
+  return {
+    lines,
+    directives,
+    instructions,
+    comments,
+    globalArgs,
+    stages: stages.map(({ scope: _scope, ...s }) => s),
+    images,
+  };
+}
+
+function imageUse(
+  source: ImageSource,
+  word: Word,
+  range: Range,
+  line: number,
+  stageIndex: number,
+  onbuild: boolean,
+  lookup: Lookup,
+  escape: string,
+  isStage: (name: string) => boolean,
+  platform: string | null,
+  stageName: string | null,
+  instructionRange: Range = range,
+): ImageUse {
+  const text = word.value;
+  const ex = expand(stripQuotes(text), lookup, escape);
+  const base = { source, text, range, line, instructionRange, stageIndex, onbuild, platform, stageName, hasVariables: ex.hasVariables };
+  if (ex.unresolved.length > 0) {
+    return { ...base, kind: 'unresolved', resolved: null, unresolvedVariables: [...new Set(ex.unresolved)], ref: null };
+  }
+  const resolved = ex.value;
+  if (source !== 'syntax') {
+    if (resolved.toLowerCase() === 'scratch') return { ...base, kind: 'scratch', resolved, unresolvedVariables: [], ref: null };
+    if (isStage(resolved)) return { ...base, kind: 'stage', resolved, unresolvedVariables: [], ref: null };
+  }
+  return { ...base, kind: 'image', resolved, unresolvedVariables: [], ref: parseReference(resolved) };
+}

@@ -1,0 +1,27 @@
+// base-image-unpinned: an image referenced by tag without a digest.
+import type { Rule } from '../rule';
+import { describeSource, externalImages, pinData, shown } from './imageRules';
+
+export const baseImageUnpinned: Rule = {
+  id: 'base-image-unpinned',
+  code: 'DT101',
+  category: 'pinning',
+  defaultSeverity: 'warning',
+  description: 'Image referenced by a tag without a digest',
+  fix: 'safe',
+  phase: 'syntax',
+  check(ctx) {
+    for (const { use, ref } of externalImages(ctx.model.images)) {
+      if (ref.digest !== null || ref.tag === null || ref.tag === 'latest') continue;
+      ctx.report({
+        range: use.range,
+        anchorLine: use.line,
+        message:
+          `${describeSource(use)} ${shown(use)} is not pinned to a digest. ` +
+          `The tag ${ref.tag} can be moved to different content at any time, so builds are neither reproducible nor protected against a replaced image. ` +
+          `Pin it as ${ref.familiar}@sha256:<digest> (the quick fix looks the digest up).`,
+        data: pinData(use, ref),
+      });
+    }
+  },
+};
