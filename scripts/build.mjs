@@ -5,7 +5,9 @@ const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify') || process.env.DFT_MINIFY === '1';
 
 /** @type {import('esbuild').BuildOptions} */
+const { version } = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')));
 const common = {
+  define: { __VERSION__: JSON.stringify(version) },
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -1,0 +1,171 @@
+// The language server: per-document analysis on every change, diagnostics, code actions and hovers over LSP.
+import {
+  CodeActionKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type AnalysisResult } from '../core/analyze';
+import { NO_FACTS, type Facts } from '../core/facts';
+import { SegmentCache } from '../core/parse';
+import type { ParsedReference } from '../core/imageRef';
+import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../protocol';
+import type { ImageLookup } from '../trust/service';
+import { isDiagnosticData, toDiagnostic, SOURCE } from './convert';
+
+export interface ServerOptions {
+  /** Folder holding the rule docs pages (for diagnostic links). */
+  readonly docsRoot: string;
+  /** Registry/trust lookups; absent = syntactic analysis only. */
+  readonly lookup?: ImageLookup;
+  readonly version: string;
+}
+
+interface DocState {
+  readonly cache: SegmentCache;
+  result: AnalysisResult | null;
+  version: number;
+  /** Aborts the previous round of lookups for this document when a newer version arrives. */
+  lookups: AbortController | null;
+}
+
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  const states = new Map<string, DocState>();
+  const settingsByUri = new Map<string, Promise<Settings>>();
+  let pullConfiguration = false;
+
+  connection.onInitialize((params): InitializeResult => {
+    pullConfiguration = params.capabilities.workspace?.configuration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll], resolveProvider: false },
+        hoverProvider: true,
+      },
+      serverInfo: { name: 'dockerfile-trust', version: options.version },
+    };
+  });
+
+  function settingsFor(uri: string): Promise<Settings> {
+    let s = settingsByUri.get(uri);
+    if (s === undefined) {
+      s = pullConfiguration
+        ? connection.workspace
+            .getConfiguration({ scopeUri: uri, section: 'dockerfileTrust' })
+            .then(normalizeSettings, () => DEFAULT_SETTINGS)
+        : Promise.resolve(DEFAULT_SETTINGS);
+      settingsByUri.set(uri, s);
+    }
+    return s;
+  }
+
+  connection.onDidChangeConfiguration(() => {
+    settingsByUri.clear();
+    for (const doc of documents.all()) void validate(doc);
+  });
+
+  function stateOf(uri: string): DocState {
+    let st = states.get(uri);
+    if (st === undefined) {
+      st = { cache: new SegmentCache(), result: null, version: -1, lookups: null };
+      states.set(uri, st);
+    }
+    return st;
+  }
+
+  function factsFor(settings: Settings): Facts {
+    const lookup = options.lookup;
+    if (lookup === undefined || !settings.networkEnabled) return NO_FACTS;
+    return { get: (ref) => lookup.peek(ref) };
+  }
+
+  async function validate(doc: TextDocument): Promise<void> {
+    const settings = await settingsFor(doc.uri);
+    // The document may have changed while the settings were fetched: analyse what is current.
+    const current = documents.get(doc.uri);
+    if (current === undefined) return;
+    const st = stateOf(current.uri);
+    const version = current.version;
+    const result = analyze(
+      current.getText(),
+      { severities: settings.rules, buildArgs: settings.buildArgs, platform: settings.platform, facts: factsFor(settings) },
+      st.cache,
+    );
+    st.result = result;
+    st.version = version;
+    publish(current.uri, version, result);
+    scheduleLookups(current.uri, version, result, settings);
+  }
+
+  function publish(uri: string, version: number, result: AnalysisResult): void {
+    const diagnostics: Diagnostic[] = result.findings.map((f) => toDiagnostic(f, options.docsRoot));
+    void connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  function scheduleLookups(uri: string, version: number, result: AnalysisResult, settings: Settings): void {
+    const lookup = options.lookup;
+    if (lookup === undefined || !settings.networkEnabled) return;
+    const missing = new Map<string, ParsedReference>();
+    for (const use of result.model.images) {
+      if (use.kind === 'image' && use.ref !== null && use.ref.ok && lookup.peek(use.ref) === undefined) missing.set(use.ref.canonical, use.ref);
+    }
+    if (missing.size === 0) return;
+    const st = stateOf(uri);
+    st.lookups?.abort();
+    const ctl = new AbortController();
+    st.lookups = ctl;
+    void Promise.all([...missing.values()].map((ref) => lookup.lookup(ref, ctl.signal))).then(() => {
+      const doc = documents.get(uri);
+      // Answers for an older version are dropped: the newer version has its own round.
+      if (ctl.signal.aborted || doc === undefined || doc.version !== version) return;
+      void validate(doc);
+    });
+  }
+
+  documents.onDidOpen((e) => void validate(e.document));
+  documents.onDidChangeContent((e) => void validate(e.document));
+  documents.onDidClose((e) => {
+    const st = states.get(e.document.uri);
+    st?.lookups?.abort();
+    states.delete(e.document.uri);
+    settingsByUri.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onCodeAction((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (doc === undefined) return [];
+    const actions: CodeAction[] = [];
+    const fixAllEdits: { range: Diagnostic['range']; newText: string }[] = [];
+    for (const d of params.context.diagnostics) {
+      if (d.source !== SOURCE || !isDiagnosticData(d.data)) continue;
+      for (const fix of d.data.finding.fixes ?? []) {
+        actions.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: fix.safe,
+          edit: { changes: { [doc.uri]: fix.edits.map((e) => ({ range: e.range, newText: e.newText })) } },
+        });
+      }
+    }
+    const wantsFixAll = params.context.only?.some((k) => k === CodeActionKind.SourceFixAll || k.startsWith(CodeActionKind.SourceFixAll));
+    if (wantsFixAll) {
+      const st = states.get(doc.uri);
+      for (const f of st?.result?.findings ?? []) {
+        for (const fix of f.fixes ?? []) if (fix.safe) fixAllEdits.push(...fix.edits);
+      }
+      if (fixAllEdits.length > 0) {
+        actions.push({ title: 'Fix all Dockerfile Trust findings', kind: CodeActionKind.SourceFixAll, edit: { changes: { [doc.uri]: fixAllEdits } } });
+      }
+    }
+    return actions;
+  });
+
+  documents.listen(connection);
+}
