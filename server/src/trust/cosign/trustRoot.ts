@@ -1,0 +1,111 @@
+// Sigstore's trusted root through TUF (tuf-js): the copy embedded in @sigstore/tuf for offline start, a verified cache, refresh when online.
+import { mkdirSync, existsSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BaseFetcher, Updater } from 'tuf-js';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import seeds from '@sigstore/tuf/seeds.json';
+import type { HttpClient } from '../../registry/http';
+import { parseTrustedRoot } from './bundleVerify';
+
+export const SIGSTORE_TUF_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
+const TRUSTED_ROOT_TARGET = 'trusted_root.json';
+/** TUF metadata and the trusted root are small; anything bigger is hostile. */
+const MAX_TUF_BYTES = 2 * 1024 * 1024;
+
+export interface TrustRootOptions {
+  /** Where TUF metadata and targets are cached (per mirror). Undefined = no cache: embedded root only. */
+  readonly cacheDir?: string;
+  /** Offline: never touch the network; use the verified cache if it is still fresh, else the embedded root. */
+  readonly offline: boolean;
+  /** Needed when online; every TUF request goes through it (caps, timeouts, TLS rules). */
+  readonly http?: HttpClient;
+  readonly mirrorUrl?: string;
+  readonly timeoutMs?: number;
+}
+
+export type TrustRootResult =
+  | { readonly ok: true; readonly root: TrustedRoot; readonly origin: 'embedded' | 'tuf-cache' | 'tuf-refreshed'; readonly note?: string }
+  | { readonly ok: false; readonly reason: string };
+
+type SeedFile = Record<string, { 'root.json': string; targets: Record<string, string> }>;
+
+/** The trusted root shipped inside @sigstore/tuf (authenticated by the package we ship, like the TUF seed root). */
+export function embeddedTrustedRoot(): TrustRootResult {
+  const seed = (seeds as SeedFile)[SIGSTORE_TUF_MIRROR];
+  const b64 = seed?.targets[TRUSTED_ROOT_TARGET];
+  if (!b64) return { ok: false, reason: 'the embedded Sigstore trusted root is missing from @sigstore/tuf' };
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(b64, 'base64').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'the embedded Sigstore trusted root is not JSON' };
+  }
+  const r = parseTrustedRoot(json);
+  return r.ok ? { ok: true, root: r.root, origin: 'embedded' } : r;
+}
+
+class HttpFetcher extends BaseFetcher {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly timeoutMs: number,
+  ) {
+    super();
+  }
+  override async fetch(url: string): Promise<ReadableStream<Uint8Array<ArrayBuffer>>> {
+    const res = await this.http({ url, maxBytes: MAX_TUF_BYTES, timeoutMs: this.timeoutMs });
+    if (!res.ok) throw new Error(`TUF fetch ${url}: ${res.message}`);
+    // tuf-js treats 404 as "no newer root"; it reads the status from the error message of its own fetcher, so mirror that shape.
+    if (res.status !== 200) throw Object.assign(new Error(`TUF fetch ${url}: HTTP ${res.status}`), { statusCode: res.status, status: res.status });
+    return new Blob([res.body as Uint8Array<ArrayBuffer>]).stream();
+  }
+}
+
+class OfflineFetcher extends BaseFetcher {
+  override async fetch(url: string): Promise<ReadableStream<Uint8Array<ArrayBuffer>>> {
+    throw new Error(`offline: refusing to fetch ${url}`);
+  }
+}
+
+/** Loads the trusted root. Never throws; never touches the network when `offline`. */
+export async function loadTrustedRoot(opts: TrustRootOptions): Promise<TrustRootResult> {
+  const mirror = opts.mirrorUrl ?? SIGSTORE_TUF_MIRROR;
+  if (!opts.cacheDir) return embeddedTrustedRoot();
+  const offline = opts.offline || !opts.http;
+  try {
+    const u = new URL(mirror);
+    const dir = join(opts.cacheDir, encodeURIComponent(u.host + u.pathname.replace(/\/$/, '')));
+    const targetsDir = join(dir, 'targets');
+    mkdirSync(targetsDir, { recursive: true });
+    const rootPath = join(dir, 'root.json');
+    if (!existsSync(rootPath)) {
+      const seed = (seeds as SeedFile)[mirror];
+      if (!seed) return { ok: false, reason: `no embedded TUF root for mirror ${mirror}` };
+      writeFileSync(rootPath, Buffer.from(seed['root.json'], 'base64'));
+    }
+    const updater = new Updater({
+      metadataBaseUrl: mirror,
+      targetBaseUrl: `${mirror}/targets`,
+      metadataDir: dir,
+      targetDir: targetsDir,
+      forceCache: offline,
+      fetcher: offline ? new OfflineFetcher() : new HttpFetcher(opts.http as HttpClient, opts.timeoutMs ?? 10_000),
+      config: { fetchTimeout: opts.timeoutMs ?? 10_000, fetchRetry: 0 },
+    });
+    const info = await updater.getTargetInfo(TRUSTED_ROOT_TARGET);
+    if (!info) throw new Error('trusted_root.json is not a TUF target');
+    let path = await updater.findCachedTarget(info);
+    let origin: 'tuf-cache' | 'tuf-refreshed' = 'tuf-cache';
+    if (!path) {
+      path = await updater.downloadTarget(info);
+      origin = 'tuf-refreshed';
+    }
+    const r = parseTrustedRoot(JSON.parse(readFileSync(path, 'utf8')));
+    if (!r.ok) return r;
+    return { ok: true, root: r.root, origin: offline ? 'tuf-cache' : origin };
+  } catch (e) {
+    // Offline with no fresh cache, or the mirror is unreachable: the embedded root still verifies everything signed before it was built.
+    const fallback = embeddedTrustedRoot();
+    const why = e instanceof Error ? e.message : String(e);
+    return fallback.ok ? { ...fallback, note: `TUF ${offline ? 'cache unusable offline' : 'refresh failed'} (${why}); using the embedded trusted root` } : fallback;
+  }
+}
