@@ -2,10 +2,14 @@
 
 export interface HttpRequest {
   readonly url: string;
-  readonly method?: 'GET' | 'HEAD';
+  readonly method?: 'GET' | 'HEAD' | 'POST';
   readonly headers?: Readonly<Record<string, string>>;
+  /** Request body (POST only: the OAuth refresh-token grant for identity tokens). */
+  readonly body?: string;
   /** Bodies larger than this are cut off and reported as 'too-large'; never buffered past it. */
   readonly maxBytes: number;
+  /** Bodies of 4xx/5xx answers are kept only up to this many bytes (truncated, not an error). Default: maxBytes. */
+  readonly maxErrorBytes?: number;
   /** Whole-request deadline, including a slow body. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
