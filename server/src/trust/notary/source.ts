@@ -1,0 +1,259 @@
+// NotaryTrustSource: tag → signed digest exactly as docker chose it, as a TrustFact, plus the full chain for a details view.
+import type { ParsedReference } from '../../core/imageRef';
+import type { Signer, TrustFact } from '../../core/facts';
+import type { HttpClient } from '../../registry/http';
+import { notaryServerFor, type TrustPolicy } from '../policy';
+import { NotaryClient, type UpdateResult, type VerifiedRepo, type VerifiedRole } from './client';
+import type { TrustPinning } from './root';
+import type { TrustStore } from './store';
+
+export const RELEASES_ROLE = 'targets/releases';
+
+export interface NotaryTrustSourceOptions {
+  readonly http: HttpClient;
+  readonly store: TrustStore;
+  readonly policy?: TrustPolicy;
+  readonly pinning?: TrustPinning;
+  /** process.env in production; injected in tests. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly timeoutMs?: number;
+}
+
+export interface LookupOptions {
+  readonly signal?: AbortSignal;
+  /** Injectable clock (expiry checks, "verified at"). */
+  readonly now?: Date;
+}
+
+export interface RoleDetails {
+  readonly role: string;
+  readonly signer: string;
+  readonly version: number;
+  readonly expires: string;
+  readonly threshold: number;
+  readonly keyIds: readonly string[];
+  readonly canonicalKeyIds: readonly string[];
+  readonly paths: readonly string[] | null;
+  readonly targets: readonly { readonly name: string; readonly digest: string; readonly length: number }[];
+}
+
+/** Everything a "show trust details" document needs. */
+export interface TrustDetails {
+  readonly fact: TrustFact;
+  readonly gun: string;
+  readonly server: string;
+  readonly serverOrigin: string;
+  readonly notice?: string;
+  readonly root?: {
+    readonly version: number;
+    readonly expires: string;
+    readonly certExpires: string | null;
+    readonly keyIds: readonly string[];
+    readonly canonicalKeyIds: readonly string[];
+    readonly trust: string;
+    readonly rotatedThrough: readonly number[];
+  };
+  readonly timestamp?: { readonly version: number; readonly expires: string };
+  readonly snapshot?: { readonly version: number; readonly expires: string };
+  readonly roles: readonly RoleDetails[];
+  readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+}
+
+/** Signer name as `docker trust inspect` prints it. */
+export function signerName(role: string): string {
+  return role === 'targets' ? 'Repo Admin' : role.replace(/^targets\//, '');
+}
+
+function digestOf(meta: { hashes: Readonly<Record<string, Uint8Array>> }): string | null {
+  const h = meta.hashes['sha256'];
+  return h === undefined || h.length !== 32 ? null : `sha256:${Buffer.from(h).toString('hex')}`;
+}
+
+/** Breadth-first walk from `start` over verified roles whose paths allow `tag`, skipping `skip` subtrees (notary's WalkTargets). */
+function walk(repo: VerifiedRepo, start: string, tag: string, skip: readonly string[]): VerifiedRole | null {
+  const queue = [start];
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (skip.includes(name)) continue;
+    const role = repo.roles.get(name);
+    if (role === undefined) continue;
+    if (role.paths !== null && !role.paths.some((p) => tag.startsWith(p))) continue;
+    if (role.targets.has(tag)) return role;
+    queue.push(...role.children);
+  }
+  return null;
+}
+
+/**
+ * docker's choice (cli/command/image/trust.go): GetTargetByName(tag, targets/releases, targets); a hit only
+ * counts from targets/releases or targets itself.
+ */
+export function resolveTag(repo: VerifiedRepo, tag: string): { role: VerifiedRole; digest: string } | { reason: string } {
+  const order = [RELEASES_ROLE, 'targets'];
+  for (const start of order) {
+    const hit = walk(repo, start, tag, order.filter((r) => r !== start));
+    if (hit === null) continue;
+    if (hit.name !== RELEASES_ROLE && hit.name !== 'targets') {
+      return { reason: `tag ${tag} is signed only by ${hit.name}; docker accepts signatures from targets/releases and the repository key (targets) only` };
+    }
+    const digest = digestOf(hit.targets.get(tag)!);
+    if (digest === null) return { reason: `the signed entry for ${tag} in ${hit.name} has no usable sha256 hash` };
+    return { role: hit, digest };
+  }
+  return { reason: `tag ${tag} is not among the signed targets` };
+}
+
+function signersOf(repo: VerifiedRepo, tag: string | null, digest: string): Signer[] {
+  const out: Signer[] = [];
+  for (const role of repo.roles.values()) {
+    for (const [name, meta] of role.targets) {
+      if ((tag === null || name === tag) && digestOf(meta) === digest) {
+        out.push({ name: signerName(role.name), keyIds: role.canonicalKeyIds });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+export class NotaryTrustSource {
+  private readonly client: NotaryClient;
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly opts: NotaryTrustSourceOptions) {
+    this.client = new NotaryClient({
+      http: opts.http,
+      store: opts.store,
+      ...(opts.pinning ? { pinning: opts.pinning } : {}),
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    });
+  }
+
+  /** The TrustFact for one reference. Never throws. */
+  async lookup(ref: ParsedReference, opts: LookupOptions = {}): Promise<TrustFact> {
+    return (await this.details(ref, opts)).fact;
+  }
+
+  /** The fact plus the whole verified chain (roles, signers, key IDs, versions, expiries). Never throws. */
+  async details(ref: ParsedReference, opts: LookupOptions = {}): Promise<TrustDetails> {
+    const now = opts.now ?? new Date();
+    const verifiedAt = now.toISOString();
+    const choice = notaryServerFor(ref.registry, this.opts.policy ?? {}, this.opts.env ?? {}, now);
+    const server = choice.url;
+    const base = { gun: ref.name, server, serverOrigin: choice.origin, ...(choice.notice ? { notice: choice.notice } : {}) };
+    if (choice.retired !== undefined) {
+      return { ...base, fact: { state: 'unavailable', source: 'notary', reason: choice.retired, server, verifiedAt }, roles: [], skipped: [] };
+    }
+    // One update per GUN at a time: the stored root and version floors are read-modify-write.
+    const prev = this.locks.get(ref.name) ?? Promise.resolve();
+    const run = prev.then(() => this.client.update(server, ref.name, { ...(opts.signal ? { signal: opts.signal } : {}), now }));
+    const settled = run.catch(() => undefined);
+    this.locks.set(ref.name, settled);
+    let result: UpdateResult;
+    try {
+      result = await run;
+    } finally {
+      if (this.locks.get(ref.name) === settled) this.locks.delete(ref.name);
+    }
+    return { ...base, ...this.toDetails(result, ref, verifiedAt) };
+  }
+
+  private toDetails(result: UpdateResult, ref: ParsedReference, verifiedAt: string): Omit<TrustDetails, 'gun' | 'server' | 'serverOrigin' | 'notice'> {
+    const server = result.server;
+    switch (result.state) {
+      case 'no-trust-data':
+        return { fact: { state: 'unsigned', source: 'notary', reason: result.reason, server, verifiedAt }, roles: [], skipped: [] };
+      case 'invalid':
+        return { fact: { state: 'invalid', source: 'notary', reason: result.reason, attack: result.attack, server, verifiedAt }, roles: [], skipped: [] };
+      case 'unavailable':
+        return { fact: { state: 'unavailable', source: 'notary', reason: result.reason, server, verifiedAt }, roles: [], skipped: [] };
+      case 'verified':
+        break;
+    }
+    const repo = result;
+    const roles: RoleDetails[] = [...repo.roles.values()].map((r) => ({
+      role: r.name,
+      signer: signerName(r.name),
+      version: r.version,
+      expires: r.expires.toISOString(),
+      threshold: r.threshold,
+      keyIds: r.keyIds,
+      canonicalKeyIds: r.canonicalKeyIds,
+      paths: r.paths,
+      targets: [...r.targets].flatMap(([name, m]) => {
+        const d = digestOf(m);
+        return d === null ? [] : [{ name, digest: d, length: m.length }];
+      }),
+    }));
+    const chain = {
+      root: {
+        version: repo.root.version,
+        expires: repo.root.expires.toISOString(),
+        certExpires: repo.root.certExpires?.toISOString() ?? null,
+        keyIds: repo.root.keyIds,
+        canonicalKeyIds: repo.root.canonicalKeyIds,
+        trust: repo.root.trust,
+        rotatedThrough: repo.root.rotatedThrough,
+      },
+      timestamp: { version: repo.timestamp.version, expires: repo.timestamp.expires.toISOString() },
+      snapshot: { version: repo.snapshot.version, expires: repo.snapshot.expires.toISOString() },
+      roles,
+      skipped: repo.skipped,
+    };
+    const skippedNote = repo.skipped.map((s) => `skipped ${s.name}: ${s.reason}`);
+    const rootExpires = repo.root.certExpires?.toISOString() ?? null;
+    const tag = ref.digest !== null && ref.tag === null ? null : ref.effectiveTag;
+
+    if (tag === null) {
+      // A digest-only pin: signed if any verified role lists a target with that digest.
+      const signers = signersOf(repo, null, ref.digest!);
+      if (signers.length === 0) {
+        return { ...chain, fact: { state: 'unsigned', source: 'notary', reason: `no signed tag of ${ref.name} points at ${ref.digest}`, server, verifiedAt } };
+      }
+      const role = [...repo.roles.values()].find((r) => [...r.targets.values()].some((m) => digestOf(m) === ref.digest))!;
+      return {
+        ...chain,
+        fact: {
+          state: 'signed',
+          source: 'notary',
+          signedDigest: ref.digest!,
+          signedDigests: [ref.digest!],
+          signers,
+          role: role.name,
+          expires: role.chainExpires.toISOString(),
+          rootExpires,
+          server,
+          verifiedAt,
+          details: skippedNote,
+        },
+      };
+    }
+
+    const hit = resolveTag(repo, tag);
+    if ('reason' in hit) {
+      return { ...chain, fact: { state: 'unsigned', source: 'notary', reason: `${hit.reason} of ${ref.name}`, server, verifiedAt } };
+    }
+    const digests = new Set<string>([hit.digest]);
+    for (const r of repo.roles.values()) {
+      const m = r.targets.get(tag);
+      const d = m === undefined ? null : digestOf(m);
+      if (d !== null) digests.add(d);
+    }
+    return {
+      ...chain,
+      fact: {
+        state: 'signed',
+        source: 'notary',
+        signedDigest: hit.digest,
+        signedDigests: [...digests],
+        signers: signersOf(repo, tag, hit.digest),
+        role: hit.role.name,
+        expires: hit.role.chainExpires.toISOString(),
+        rootExpires,
+        server,
+        verifiedAt,
+        details: [`${tag} → ${hit.digest} (${hit.role.targets.get(tag)!.length} bytes) signed in ${hit.role.name} v${hit.role.version}`, ...skippedNote],
+      },
+    };
+  }
+}

@@ -1,0 +1,90 @@
+// Trust policy: which notary server serves which registry, and which images must be signed (and by whom).
+import type { ParsedReference } from '../core/imageRef';
+
+export const DOCKER_HUB_NOTARY = 'https://notary.docker.io';
+/** docs.docker.com/engine/security/trust: notary.docker.io shuts down on this day. */
+export const DOCKER_HUB_NOTARY_RETIRES = new Date('2026-12-08T00:00:00Z');
+
+export interface SignaturePolicy {
+  /** Glob over the image name: `*` stays inside one path component, `**` crosses `/`. Matched against `registry/repo` and the familiar name. */
+  readonly pattern: string;
+  /** Signer names as `docker trust inspect` prints them (`releases`, `Repo Admin`); empty = any signer. */
+  readonly signers?: readonly string[];
+}
+
+export interface TrustPolicy {
+  /** Registry host → notary server URL (machine-scoped setting). */
+  readonly servers?: Readonly<Record<string, string>>;
+  /** Images that must carry a valid signature; the first matching entry wins. */
+  readonly requireSigned?: readonly SignaturePolicy[];
+}
+
+export interface NotaryServerChoice {
+  readonly url: string;
+  /** Where the choice came from, for hover text and logs. */
+  readonly origin: 'setting' | 'DOCKER_CONTENT_TRUST_SERVER' | 'default';
+  /** Set when the server is known to be shut down at `now`: do not contact it, say so. */
+  readonly retired?: string;
+  /** A warning that does not stop the lookup (e.g. the retirement date is near). */
+  readonly notice?: string;
+}
+
+/**
+ * Picks the notary server for a registry: a per-registry setting, then DOCKER_CONTENT_TRUST_SERVER
+ * (docker applied it to every registry), then docker's defaults (notary.docker.io for Docker Hub,
+ * https://<registry> otherwise).
+ */
+export function notaryServerFor(registry: string, policy: TrustPolicy, env: Readonly<Record<string, string | undefined>>, now: Date): NotaryServerChoice {
+  const configured = policy.servers?.[registry];
+  if (configured !== undefined && configured !== '') return { url: configured.replace(/\/+$/, ''), origin: 'setting' };
+  const fromEnv = env['DOCKER_CONTENT_TRUST_SERVER'];
+  if (fromEnv !== undefined && fromEnv !== '') return withRetirement({ url: fromEnv.replace(/\/+$/, ''), origin: 'DOCKER_CONTENT_TRUST_SERVER' }, now);
+  if (registry === 'docker.io') return withRetirement({ url: DOCKER_HUB_NOTARY, origin: 'default' }, now);
+  return { url: `https://${registry}`, origin: 'default' };
+}
+
+function withRetirement(choice: NotaryServerChoice, now: Date): NotaryServerChoice {
+  let host: string;
+  try {
+    host = new URL(choice.url).host;
+  } catch {
+    return choice;
+  }
+  if (host !== 'notary.docker.io') return choice;
+  if (now >= DOCKER_HUB_NOTARY_RETIRES) {
+    return { ...choice, retired: `notary.docker.io was retired on 2026-12-08: Docker Hub no longer serves Docker Content Trust data, so Docker Hub images cannot be checked this way (use cosign signatures or a self-hosted notary server)` };
+  }
+  const days = Math.ceil((DOCKER_HUB_NOTARY_RETIRES.getTime() - now.getTime()) / 86_400_000);
+  return { ...choice, notice: `notary.docker.io shuts down on 2026-12-08 (in ${days} day${days === 1 ? '' : 's'}); Docker Content Trust for Docker Hub ends then` };
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        re += '.*';
+        i++;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function familiarRepo(ref: ParsedReference): string {
+  if (ref.registry !== 'docker.io') return ref.name;
+  return ref.repository.startsWith('library/') ? ref.repository.slice('library/'.length) : ref.repository;
+}
+
+/** What policy says about one image: required or not, and by which signers. */
+export function signaturePolicyFor(ref: ParsedReference, policy: TrustPolicy): { required: boolean; signers?: readonly string[] } {
+  for (const p of policy.requireSigned ?? []) {
+    const re = globToRegExp(p.pattern);
+    if (re.test(ref.name) || re.test(familiarRepo(ref))) {
+      return p.signers !== undefined && p.signers.length > 0 ? { required: true, signers: p.signers } : { required: true };
+    }
+  }
+  return { required: false };
+}
