@@ -28,9 +28,11 @@ export interface ImageUse {
   readonly onbuild: boolean;
   /**
    * image: an external image; stage: an earlier stage or stage index; scratch: the empty image;
-   * unresolved: contains variables without a value.
+   * unresolved: contains variables without a value; context: a bare name in COPY --from / RUN --mount
+   * from that is no stage here, which the builder takes from a named build context (--build-context) when
+   * one is given and pulls as an image otherwise.
    */
-  readonly kind: 'image' | 'stage' | 'scratch' | 'unresolved';
+  readonly kind: 'image' | 'stage' | 'scratch' | 'unresolved' | 'context';
   /** The reference after variable expansion (equal to `text` without variables). */
   readonly resolved: string | null;
   readonly hasVariables: boolean;
@@ -245,6 +247,9 @@ function imageUse(
   if (source !== 'syntax') {
     if (resolved.toLowerCase() === 'scratch') return { ...base, kind: 'scratch', resolved, unresolvedVariables: [], ref: null };
     if (isStage(resolved)) return { ...base, kind: 'stage', resolved, unresolvedVariables: [], ref: null };
+  }
+  if ((source === 'copy-from' || source === 'mount-from') && /^[a-z0-9][a-z0-9._-]*$/.test(resolved)) {
+    return { ...base, kind: 'context', resolved, unresolvedVariables: [], ref: parseReference(resolved) };
   }
   return { ...base, kind: 'image', resolved, unresolvedVariables: [], ref: parseReference(resolved) };
 }

@@ -5,6 +5,7 @@ import { baseImageInvalidReference } from './base-image-invalid-reference';
 import { baseImageLatest } from './base-image-latest';
 import { baseImageUnpinned } from './base-image-unpinned';
 import { baseImageUnresolved } from './base-image-unresolved';
+import { buildContextOrImage } from './build-context-or-image';
 
 export const RULES: readonly Rule[] = [
   baseImageUnpinned,
@@ -12,6 +13,7 @@ export const RULES: readonly Rule[] = [
   baseImageDigestMalformed,
   baseImageInvalidReference,
   baseImageUnresolved,
+  buildContextOrImage,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));

@@ -1,0 +1,58 @@
+// Reference normalization vectors from distribution/reference (trust-facts §1) and edge cases.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkDigest, parseReference } from '../../server/src/core/imageRef';
+
+const hex = '0123456789abcdef'.repeat(4);
+
+const OK: [string, { registry: string; repository: string; tag: string | null; digest: string | null; canonical: string }][] = [
+  ['alpine', { registry: 'docker.io', repository: 'library/alpine', tag: null, digest: null, canonical: 'docker.io/library/alpine:latest' }],
+  ['foo/bar', { registry: 'docker.io', repository: 'foo/bar', tag: null, digest: null, canonical: 'docker.io/foo/bar:latest' }],
+  ['localhost:5000/a/b:t', { registry: 'localhost:5000', repository: 'a/b', tag: 't', digest: null, canonical: 'localhost:5000/a/b:t' }],
+  ['[::1]:5000/x', { registry: '[::1]:5000', repository: 'x', tag: null, digest: null, canonical: '[::1]:5000/x:latest' }],
+  ['index.docker.io/library/alpine:3', { registry: 'docker.io', repository: 'library/alpine', tag: '3', digest: null, canonical: 'docker.io/library/alpine:3' }],
+  ['localhost/x', { registry: 'localhost', repository: 'x', tag: null, digest: null, canonical: 'localhost/x:latest' }],
+  ['ghcr.io/a/b/c:1.0', { registry: 'ghcr.io', repository: 'a/b/c', tag: '1.0', digest: null, canonical: 'ghcr.io/a/b/c:1.0' }],
+  [`alpine:3@sha256:${hex}`, { registry: 'docker.io', repository: 'library/alpine', tag: '3', digest: `sha256:${hex}`, canonical: `docker.io/library/alpine:3@sha256:${hex}` }],
+  [`alpine@sha256:${hex}`, { registry: 'docker.io', repository: 'library/alpine', tag: null, digest: `sha256:${hex}`, canonical: `docker.io/library/alpine@sha256:${hex}` }],
+  ['my-registry.local:5000/team/app_x__y:v1.2-rc.1', { registry: 'my-registry.local:5000', repository: 'team/app_x__y', tag: 'v1.2-rc.1', digest: null, canonical: 'my-registry.local:5000/team/app_x__y:v1.2-rc.1' }],
+];
+
+for (const [input, want] of OK) {
+  test(`normalizes ${input}`, () => {
+    const r = parseReference(input);
+    assert.ok(r.ok, !r.ok ? r.reason : '');
+    assert.equal(r.registry, want.registry);
+    assert.equal(r.repository, want.repository);
+    assert.equal(r.tag, want.tag);
+    assert.equal(r.digest, want.digest);
+    assert.equal(r.canonical, want.canonical);
+  });
+}
+
+test('familiar names', () => {
+  const f = (s: string): string => {
+    const r = parseReference(s);
+    assert.ok(r.ok);
+    return r.familiar;
+  };
+  assert.equal(f('docker.io/library/alpine:3'), 'alpine:3');
+  assert.equal(f('foo/bar'), 'foo/bar');
+  assert.equal(f('ghcr.io/x/y:1'), 'ghcr.io/x/y:1');
+});
+
+const BAD = ['', 'Alpine', 'alpine:', 'alpine@sha256:abc', `alpine@sha256:${hex.toUpperCase()}`, 'a b', '-x', 'x/', 'host.io/', `x@sha1:${hex.slice(0, 40)}`, 'a'.repeat(5000)];
+for (const input of BAD) {
+  test(`rejects ${JSON.stringify(input.slice(0, 30))}`, () => {
+    const r = parseReference(input);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.ok(r.reason.length > 0);
+  });
+}
+
+test('digest lengths per algorithm', () => {
+  assert.equal(checkDigest(`sha256:${hex}`), null);
+  assert.equal(checkDigest(`sha384:${'a'.repeat(96)}`), null);
+  assert.equal(checkDigest(`sha512:${'a'.repeat(128)}`), null);
+  assert.match(checkDigest(`sha384:${hex}`) ?? '', /96 hex digits/);
+});
