@@ -1,0 +1,121 @@
+// Drives the bundled language server (dist/server.js --stdio) over stdio for tests and benchmarks.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  InitializeRequest,
+  InitializedNotification,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  PublishDiagnosticsNotification,
+  ConfigurationRequest,
+  ShutdownRequest,
+  ExitNotification,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type InitializeResult,
+} from 'vscode-languageserver-protocol/node';
+import { REPO_ROOT } from './paths';
+
+export interface LspClient {
+  readonly connection: ProtocolConnection;
+  readonly child: ChildProcess;
+  readonly initialize: InitializeResult;
+  /** Resolves with the next diagnostics for `uri` whose version is at least `version` (if given). */
+  diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
+  open(uri: string, text: string, version?: number): void;
+  change(uri: string, version: number, changes: { range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[]): void;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly command?: string;
+  readonly args?: readonly string[];
+  /** Answers workspace/configuration (the dockerfileTrust section). */
+  readonly settings?: unknown;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
+  const child = spawn(opts.command ?? process.execPath, opts.args ? [...opts.args] : [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  if (child.stdout === null || child.stdin === null) throw new Error('no stdio');
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const latest = new Map<string, PublishDiagnosticsParams>();
+  const waiters: { uri: string; version: number | undefined; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    latest.set(p.uri, p);
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      const w = waiters[i];
+      if (w !== undefined && w.uri === p.uri && (w.version === undefined || (p.version ?? -1) >= w.version)) {
+        waiters.splice(i, 1);
+        w.resolve(p);
+      }
+    }
+  });
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => opts.settings ?? {}));
+  connection.listen();
+  const initialize = await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { workspace: { configuration: opts.settings !== undefined }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    workspaceFolders: null,
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+  return {
+    connection,
+    child,
+    initialize,
+    diagnostics(uri, version, timeoutMs = 10000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version ?? '?'} within ${timeoutMs} ms; server stderr: ${stderr.slice(-2000)}`)), timeoutMs);
+        waiters.push({
+          uri,
+          version,
+          resolve: (p) => {
+            clearTimeout(timer);
+            resolve(p);
+          },
+        });
+      });
+    },
+    open(uri, text, version = 1) {
+      void connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version, text } });
+    },
+    change(uri, version, changes) {
+      void connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: changes.map((c) => (c.range ? { range: c.range, text: c.text } : { text: c.text })),
+      });
+    },
+    async stop() {
+      try {
+        await Promise.race([connection.sendRequest(ShutdownRequest.type), new Promise((r) => setTimeout(r, 2000))]);
+        await connection.sendNotification(ExitNotification.type);
+      } catch {
+        // the process may already be gone
+      }
+      connection.dispose();
+      if (child.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+          }, 2000);
+          child.once('exit', () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+      }
+    },
+  };
+}
