@@ -1,0 +1,35 @@
+// Every rule has metadata, a docs page and a table test; ids and codes are unique (the build fails otherwise).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RULES } from '../../server/src/core/rules';
+import { REPO_ROOT } from '../support/paths';
+
+test('rules: unique ids and codes, kebab-case ids matching their files', () => {
+  const ids = new Set<string>();
+  const codes = new Set<string>();
+  for (const r of RULES) {
+    assert.match(r.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+    assert.match(r.code, /^DT\d{3}$/);
+    assert.ok(!ids.has(r.id), `duplicate id ${r.id}`);
+    assert.ok(!codes.has(r.code), `duplicate code ${r.code}`);
+    ids.add(r.id);
+    codes.add(r.code);
+    assert.ok(r.description.length > 10, `${r.id} has a description`);
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, 'server', 'src', 'core', 'rules', `${r.id}.ts`)), `${r.id}: server/src/core/rules/${r.id}.ts`);
+  }
+});
+
+for (const r of RULES) {
+  test(`${r.id}: docs page with what/why/examples and a table test`, () => {
+    const doc = path.join(REPO_ROOT, 'docs', 'rules', `${r.id}.md`);
+    assert.ok(fs.existsSync(doc), `missing docs/rules/${r.id}.md`);
+    const text = fs.readFileSync(doc, 'utf8');
+    assert.ok(text.includes(r.code), `docs/rules/${r.id}.md names its code ${r.code}`);
+    assert.match(text, /## What/);
+    assert.match(text, /## Why/);
+    const t = path.join(REPO_ROOT, 'test', 'unit', 'rules', `${r.id}.test.ts`);
+    assert.ok(fs.existsSync(t), `missing test/unit/rules/${r.id}.test.ts`);
+  });
+}
