@@ -53,6 +53,20 @@ export interface Signer {
   readonly keyIds: readonly string[];
 }
 
+/** How a cosign signature was found and what it proved. */
+export interface CosignDetails {
+  readonly discovery: 'referrers-api' | 'referrers-tag' | 'legacy-sig-tag';
+  /** `sha256:<hex>` of the verifying key's SPKI (for keyless: the certificate's key). */
+  readonly keyFingerprint: string;
+  /** Keyless: certificate SAN and OIDC issuer. */
+  readonly identity?: string;
+  readonly issuer?: string;
+  /** Transparency-log integrated time (ISO). */
+  readonly tlogIntegratedTime?: string;
+  readonly certValidFrom?: string;
+  readonly certValidTo?: string;
+}
+
 /** What a trust source (Notary v1, cosign, …) says about a reference. */
 export type TrustFact =
   | {
@@ -71,6 +85,8 @@ export type TrustFact =
       readonly server: string;
       readonly verifiedAt: string;
       readonly details?: readonly string[];
+      /** Sigstore specifics for the hover (source 'cosign' only). */
+      readonly cosign?: CosignDetails;
     }
   | {
       readonly state: 'unsigned';

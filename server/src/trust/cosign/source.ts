@@ -1,0 +1,255 @@
+// The cosign trust source: discovers signatures for a pinned digest, verifies them against the policy, and answers a TrustFact.
+import { createHash } from 'node:crypto';
+import type { TrustFact } from '../../core/facts';
+import type { ParsedReference } from '../../core/imageRef';
+import type { HttpClient } from '../../registry/http';
+import { verifyBundle, type BundleVerified, type Expectation } from './bundleVerify';
+import { discoverSignatures, type DiscoveryPath, type LegacySignature } from './discovery';
+import { matchPolicy, type Policy, type PolicyEntry } from './policy';
+import type { TrustRootResult } from './trustRoot';
+
+export interface CosignSourceOptions {
+  /** An HttpClient allowed to pull from the image's repository (the authenticated registry client). */
+  readonly httpFor: (ref: ParsedReference) => HttpClient;
+  /** Base URL of a registry's API, e.g. `https://registry-1.docker.io` (scheme by the insecure-hosts setting). */
+  readonly registryBase: (registry: string) => string;
+  readonly policy: Policy;
+  /** The Sigstore trusted root (see trustRoot.ts: loadTrustedRoot). Called once per lookup; cache it in the caller. */
+  readonly trustedRoot: () => Promise<TrustRootResult>;
+  /** Per-request deadline (default 15 s). */
+  readonly timeoutMs?: number;
+  readonly now?: () => Date;
+}
+
+export interface LookupOptions {
+  readonly signal?: AbortSignal;
+}
+
+const LEGACY_TYPE = 'cosign container image signature';
+const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+
+interface Candidate {
+  readonly label: string;
+  readonly path: DiscoveryPath;
+  /** Checks one expectation; returns the verified result or why not. */
+  verify(expect: Expectation, requireTlogForKeys: boolean): { ok: true; v: BundleVerified } | { ok: false; reason: string; attack: string };
+}
+
+function pemToDerB64(pem: string): string[] {
+  const out: string[] = [];
+  const re = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
+  for (let m = re.exec(pem); m; m = re.exec(pem)) out.push((m[1] ?? '').replace(/\s+/g, ''));
+  return out;
+}
+
+/** The legacy annotations rebuilt as a v0.1 Sigstore bundle, so one verifier (and one set of rules) checks both layouts. */
+function legacyToBundle(sig: LegacySignature): unknown {
+  const certs = sig.certificate ? [...pemToDerB64(sig.certificate), ...(sig.chain ? pemToDerB64(sig.chain) : [])] : [];
+  const tlogEntries: unknown[] = [];
+  if (sig.rekorBundle) {
+    const rb = JSON.parse(sig.rekorBundle) as { SignedEntryTimestamp?: unknown; Payload?: { body?: unknown; integratedTime?: unknown; logIndex?: unknown; logID?: unknown } };
+    const p = rb.Payload ?? {};
+    if (typeof p.body !== 'string' || typeof rb.SignedEntryTimestamp !== 'string' || typeof p.logID !== 'string') throw new Error('Rekor bundle annotation is incomplete');
+    const body = JSON.parse(Buffer.from(p.body, 'base64').toString('utf8')) as { kind?: unknown; apiVersion?: unknown };
+    tlogEntries.push({
+      logIndex: String(p.logIndex),
+      logId: { keyId: Buffer.from(p.logID, 'hex').toString('base64') },
+      kindVersion: { kind: String(body.kind), version: String(body.apiVersion) },
+      integratedTime: String(p.integratedTime),
+      inclusionPromise: { signedEntryTimestamp: rb.SignedEntryTimestamp },
+      canonicalizedBody: p.body,
+    });
+  }
+  return {
+    mediaType: BUNDLE_V01,
+    verificationMaterial: {
+      ...(certs.length > 0 ? { x509CertificateChain: { certificates: certs.map((rawBytes) => ({ rawBytes })) } } : { publicKey: { hint: '' } }),
+      tlogEntries,
+      timestampVerificationData: { rfc3161Timestamps: [] },
+    },
+    messageSignature: {
+      messageDigest: { algorithm: 'SHA2_256', digest: createHash('sha256').update(sig.payload).digest('base64') },
+      signature: sig.signature,
+    },
+  };
+}
+
+function legacyPayloadDigest(payload: Uint8Array): { digest: string } | { reason: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch {
+    return { reason: 'simple-signing payload is not JSON' };
+  }
+  const critical = (doc as { critical?: { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } } } | null)?.critical;
+  if (critical?.type !== LEGACY_TYPE) return { reason: `simple-signing payload type is not "${LEGACY_TYPE}"` };
+  const d = critical.image?.['docker-manifest-digest'];
+  if (typeof d !== 'string') return { reason: 'simple-signing payload has no docker-manifest-digest' };
+  return { digest: d };
+}
+
+function describeSigner(v: BundleVerified): string {
+  return v.identity !== undefined ? `${v.identity} (issuer ${v.issuer ?? '?'})` : `key sha256:${v.keyFingerprint}`;
+}
+
+/** Classifies a verification failure for the `attack` field: what the check stopped. */
+function attackOf(reason: string): string {
+  if (/digest|subject|does not name the artifact/.test(reason)) return 'substitution (signature for another image)';
+  if (/different key|not trusted|identity|issuer/.test(reason)) return 'untrusted signer';
+  if (/tlog|transparency|inclusion|checkpoint|SET|timestamp|expected \d+ (tlog|timestamps)/i.test(reason)) return 'unlogged or backdated signature';
+  return 'forged or corrupted signature';
+}
+
+export class CosignTrustSource {
+  constructor(private readonly opts: CosignSourceOptions) {}
+
+  /** Which policy entry governs an image (undefined = none). */
+  policyFor(ref: ParsedReference): PolicyEntry | undefined {
+    return matchPolicy(this.opts.policy, ref);
+  }
+
+  /** Verifies the cosign signatures stored for `digest` (the pinned, index digest; never a tag) in `ref`'s repository. Never rejects. */
+  async lookup(ref: ParsedReference, digest: string, opts: LookupOptions = {}): Promise<TrustFact> {
+    const now = this.opts.now ?? (() => new Date());
+    const server = ref.registry;
+    const at = (): string => now().toISOString();
+    try {
+      return await this.lookupInner(ref, digest, opts, server, at);
+    } catch (e) {
+      // Defensive: every path above returns a union; this only catches a library surprise, and never turns it into "signed".
+      return { state: 'unavailable', source: 'cosign', reason: `internal error while checking cosign signatures: ${e instanceof Error ? e.message : String(e)}`, server, verifiedAt: at() };
+    }
+  }
+
+  private async lookupInner(ref: ParsedReference, digest: string, opts: LookupOptions, server: string, at: () => string): Promise<TrustFact> {
+    const found = await discoverSignatures(
+      {
+        http: this.opts.httpFor(ref),
+        baseUrl: this.opts.registryBase(ref.registry),
+        repository: ref.repository,
+        timeoutMs: this.opts.timeoutMs ?? 15_000,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
+      digest,
+    );
+    if (!found.ok) return { state: 'unavailable', source: 'cosign', reason: `cannot read cosign signatures from ${ref.name}: ${found.reason}`, server, verifiedAt: at() };
+
+    const candidates: Candidate[] = [];
+    const bundlePath: DiscoveryPath = found.paths.includes('referrers-api') ? 'referrers-api' : 'referrers-tag';
+    for (const b of found.bundles) {
+      candidates.push({
+        label: `Sigstore bundle ${b.manifestDigest.slice(0, 19)}…`,
+        path: bundlePath,
+        verify: (expect, tlog) => {
+          const r = verifyBundle(b.json, { digest: { algorithm: 'sha256', hex: digest.slice(7) } }, expect, root, { requireTlogForKeys: tlog });
+          return r.ok ? { ok: true, v: r } : { ok: false, reason: r.reason, attack: attackOf(r.reason) };
+        },
+      });
+    }
+    for (const [i, sig] of found.legacy.entries()) {
+      candidates.push({
+        label: `legacy signature #${i + 1}`,
+        path: 'legacy-sig-tag',
+        verify: (expect, tlog) => {
+          const pd = legacyPayloadDigest(sig.payload);
+          if ('reason' in pd) return { ok: false, reason: pd.reason, attack: 'forged or corrupted signature' };
+          let bundle: unknown;
+          try {
+            bundle = legacyToBundle(sig);
+          } catch (e) {
+            return { ok: false, reason: e instanceof Error ? e.message : String(e), attack: 'forged or corrupted signature' };
+          }
+          const r = verifyBundle(bundle, { bytes: sig.payload }, expect, root, { requireTlogForKeys: tlog });
+          if (!r.ok) return { ok: false, reason: r.reason, attack: attackOf(r.reason) };
+          // Checked after the signature so the message names the real problem: a valid signature, but for another image.
+          if (pd.digest !== digest) return { ok: false, reason: `the signature is for ${pd.digest}, not ${digest}`, attack: 'substitution (signature for another image)' };
+          return { ok: true, v: r };
+        },
+      });
+    }
+    if (candidates.length === 0) {
+      const where = found.paths.length > 0 ? found.paths.join(', ') : 'referrers and sha256-<hex>.sig';
+      const notes = found.notes.length > 0 ? ` (${found.notes.join('; ')})` : '';
+      return { state: 'unsigned', source: 'cosign', reason: `no cosign signature for ${digest} in ${ref.name} (looked in ${where})${notes}`, server, verifiedAt: at() };
+    }
+
+    const entry = this.policyFor(ref);
+    if (!entry || (entry.keys.length === 0 && entry.identities.length === 0)) {
+      return {
+        state: 'unavailable',
+        source: 'cosign',
+        reason: `${candidates.length} cosign signature(s) found for ${digest}, but the signature policy names no key or identity for ${ref.name}, so none can be trusted; add one to the policy file`,
+        server,
+        verifiedAt: at(),
+      };
+    }
+    const rootResult = await this.opts.trustedRoot();
+    if (!rootResult.ok) return { state: 'unavailable', source: 'cosign', reason: `Sigstore trusted root unavailable: ${rootResult.reason}`, server, verifiedAt: at() };
+    const root = rootResult.root;
+
+    const failures: { reason: string; attack: string }[] = [];
+    for (const c of candidates) {
+      const attempts: Array<{ expect: Expectation; tlog: boolean; name: string }> = [
+        ...entry.keys.map((k) => ({ expect: { kind: 'key', publicKeyPem: k.key.export({ type: 'spki', format: 'pem' }).toString() } as Expectation, tlog: k.tlog, name: k.fingerprint })),
+        ...entry.identities.map((id) => ({ expect: { kind: 'keyless', identity: id.identity, issuer: id.issuer } as Expectation, tlog: true, name: 'identity' })),
+      ];
+      const mine: { reason: string; attack: string }[] = [];
+      for (const a of attempts) {
+        const r = c.verify(a.expect, a.tlog);
+        if (r.ok) return this.signed(digest, r.v, c, server, at, rootResult.origin);
+        mine.push({ reason: r.reason, attack: r.attack });
+      }
+      // Report the most telling failure for this candidate: a mismatch of material (key vs certificate) says little.
+      const best = mine.find((m) => !/bundle carries a|bundle is signed with a public key/.test(m.reason)) ?? mine[0];
+      if (best) {
+        const keyOnly = /bundle is signed with a public key/.test(mine[0]?.reason ?? '') && entry.keys.length === 0;
+        failures.push(
+          keyOnly
+            ? { reason: `${c.label}: signed with a key, but the policy for ${ref.name} only trusts certificate identities`, attack: 'untrusted signer' }
+            : { reason: `${c.label}: ${best.reason}`, attack: best.attack },
+        );
+      }
+    }
+    const first = failures[0] ?? { reason: 'no signature verified', attack: 'untrusted signer' };
+    return {
+      state: 'invalid',
+      source: 'cosign',
+      reason: failures.map((f) => f.reason).join('; '),
+      attack: first.attack,
+      server,
+      verifiedAt: at(),
+    };
+  }
+
+  private signed(digest: string, v: BundleVerified, c: Candidate, server: string, at: () => string, rootOrigin: string): TrustFact {
+    const name = describeSigner(v);
+    const details = [
+      `discovered via ${c.path === 'referrers-api' ? 'the OCI referrers API' : c.path === 'referrers-tag' ? `the referrers tag sha256-${digest.slice(7, 19)}…` : `the legacy tag sha256-${digest.slice(7, 19)}….sig`}`,
+      v.tlogIntegratedTime ? `logged in the transparency log at ${v.tlogIntegratedTime}` : 'no transparency-log entry (the policy allows this key without one)',
+      ...(v.certNotBefore && v.certNotAfter ? [`certificate valid ${v.certNotBefore} – ${v.certNotAfter}`] : []),
+      `Sigstore trusted root: ${rootOrigin}`,
+    ];
+    return {
+      state: 'signed',
+      source: 'cosign',
+      signedDigest: digest,
+      signedDigests: [digest],
+      signers: [{ name, keyIds: [`sha256:${v.keyFingerprint}`] }],
+      role: v.identity !== undefined ? 'cosign keyless' : 'cosign key',
+      expires: null,
+      rootExpires: null,
+      server,
+      verifiedAt: at(),
+      details,
+      cosign: {
+        discovery: c.path,
+        keyFingerprint: `sha256:${v.keyFingerprint}`,
+        ...(v.identity !== undefined ? { identity: v.identity } : {}),
+        ...(v.issuer !== undefined ? { issuer: v.issuer } : {}),
+        ...(v.tlogIntegratedTime ? { tlogIntegratedTime: v.tlogIntegratedTime } : {}),
+        ...(v.certNotBefore ? { certValidFrom: v.certNotBefore } : {}),
+        ...(v.certNotAfter ? { certValidTo: v.certNotAfter } : {}),
+      },
+    };
+  }
+}
