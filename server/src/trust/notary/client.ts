@@ -204,7 +204,8 @@ export class NotaryClient {
       const storedEnv = parseEnvelope<RootSigned>(new Uint8Array(Buffer.from(stored.root, 'base64')), 'Root');
       if (!storedEnv.ok) throw unavailable(`the stored root for ${gun} is unreadable (${storedEnv.reason}); remove it to trust the server's root again`);
       let prev = storedEnv.value;
-      if (!sameBytes(prev.raw, served.raw)) {
+      // Same signed content with other signature bytes (ECDSA is randomized) is the same root.
+      if (!sameBytes(prev.canonical, served.canonical)) {
         if (served.signed.version <= prev.signed.version) {
           throw invalid(
             `the server's root for ${gun} (version ${served.signed.version}) is not the root trusted since ${trustedSince} (version ${prev.signed.version}) and does not rotate from it: the repository's keys were replaced`,
@@ -243,6 +244,7 @@ export class NotaryClient {
       }
     }
     const root = trusted.signed;
+    const trustedRaw = sameBytes(trusted.canonical, served.canonical) ? served.raw : trusted.raw;
 
     const checkRole = (env: Envelope<AnySigned>, roleKeys: { keyids: readonly string[]; threshold: number }, keys: ReadonlyMap<string, TufKey>) =>
       checkThreshold(env, roleKeys, keys);
@@ -275,7 +277,7 @@ export class NotaryClient {
     floor('snapshot', snapEnv.signed.version);
     if (snapEnv.signed.expires <= now) throw invalid(`snapshot expired on ${snapEnv.signed.expires.toISOString()}`, 'indefinite freeze');
     const rootMeta = snapEnv.signed.meta.get('root');
-    if (rootMeta !== undefined && checkFileMeta(trusted.raw, rootMeta) !== null) {
+    if (rootMeta !== undefined && checkFileMeta(trustedRaw, rootMeta) !== null) {
       throw invalid(`the snapshot lists a different root than the one trusted (version ${root.version})`, 'mix-and-match');
     }
 

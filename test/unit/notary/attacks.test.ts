@@ -1,0 +1,375 @@
+// TUF attack table: hand-made Notary repositories served on loopback; each test is named after the attack it stops.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTransport, type Transport } from '../../../server/src/registry/transport';
+import { NotaryTrustSource } from '../../../server/src/trust/notary/source';
+import { MemoryTrustStore, type TrustStore } from '../../../server/src/trust/notary/store';
+import type { TrustPinning } from '../../../server/src/trust/notary/root';
+import { parseReference, type ParsedReference } from '../../../server/src/core/imageRef';
+import type { TrustFact } from '../../../server/src/core/facts';
+import { ecdsaKey, envelope, HandRepo, rechain, StaticTrustServer, x509RootKey } from '../../support/notary';
+
+const D1 = { digest: `sha256:${'1'.repeat(64)}`, length: 525 };
+const D2 = { digest: `sha256:${'2'.repeat(64)}`, length: 777 };
+const DAY = 86_400_000;
+
+let srv: StaticTrustServer;
+let transport: Transport;
+let n = 0;
+
+function fresh(): { gun: string; ref: (tag?: string) => ParsedReference } {
+  const gun = `reg.test:5000/attack/r${++n}`;
+  return {
+    gun,
+    ref: (tag = 'v1') => {
+      const r = parseReference(`${gun}:${tag}`);
+      if (!r.ok) throw new Error(r.reason);
+      return r;
+    },
+  };
+}
+
+function source(store: TrustStore = new MemoryTrustStore(), opts: { timeoutMs?: number; pinning?: TrustPinning } = {}): NotaryTrustSource {
+  return new NotaryTrustSource({
+    http: transport.http,
+    store,
+    policy: { servers: { 'reg.test:5000': srv.url } },
+    ...(opts.pinning ? { pinning: opts.pinning } : {}),
+    timeoutMs: opts.timeoutMs ?? 5000,
+  });
+}
+
+function expectInvalid(f: TrustFact, attack: string, reason?: RegExp): void {
+  assert.equal(f.state, 'invalid', `expected invalid (${attack}), got ${JSON.stringify(f)}`);
+  if (f.state !== 'invalid') return;
+  assert.equal(f.attack, attack, f.reason);
+  if (reason) assert.match(f.reason, reason);
+}
+
+function expectSigned(f: TrustFact, digest: string, signer?: string): void {
+  assert.equal(f.state, 'signed', JSON.stringify(f));
+  if (f.state !== 'signed') return;
+  assert.equal(f.signedDigest, digest);
+  if (signer) assert.deepEqual(f.signers.map((s) => s.name).sort(), [signer]);
+}
+
+before(async () => {
+  srv = new StaticTrustServer();
+  await srv.start();
+  transport = createTransport({ insecureHosts: [srv.url.replace('http://', '')] });
+});
+
+after(async () => {
+  await transport.close();
+  await srv.stop();
+});
+
+describe('baseline', () => {
+  test('a correctly signed repository verifies; targets/releases wins over targets', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    srv.set(gun, repo.build({ targets: { v1: D2 }, releases: { v1: D1 } }));
+    const f = await source().lookup(ref());
+    expectSigned(f, D1.digest, 'releases');
+    if (f.state === 'signed') {
+      assert.equal(f.role, 'targets/releases');
+      assert.deepEqual(new Set(f.signedDigests), new Set([D1.digest, D2.digest]));
+      assert.ok(f.rootExpires !== null && new Date(f.rootExpires) > new Date(Date.now() + 9 * 365 * DAY));
+      // The timestamp (14 days) is the earliest expiry in the chain.
+      assert.ok(f.expires !== null && new Date(f.expires) < new Date(Date.now() + 15 * DAY));
+    }
+  });
+
+  test('no trust data at all is "unsigned", not an error', async () => {
+    const { ref } = fresh();
+    const f = await source().lookup(ref());
+    assert.equal(f.state, 'unsigned');
+  });
+
+  test('a tag not among the signed targets is "unsigned"', async () => {
+    const { gun, ref } = fresh();
+    srv.set(gun, new HandRepo(gun).build({ targets: { v1: D1 } }));
+    const f = await source().lookup(ref('v2'));
+    assert.equal(f.state, 'unsigned');
+    if (f.state === 'unsigned') assert.match(f.reason, /v2 is not among the signed targets/);
+  });
+});
+
+describe('TUF attacks', () => {
+  test('arbitrary software: targets signed by a key the root does not list', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    srv.set(gun, repo.build({ targets: { v1: D1 }, signers: { targets: [ecdsaKey()] } }));
+    expectInvalid(await source().lookup(ref()), 'arbitrary software', /targets\.json is signed by 0 valid key/);
+  });
+
+  test('arbitrary software: a flipped bit in the timestamp signature', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const files = repo.build({ targets: { v1: D1 } });
+    const ts = JSON.parse(files['timestamp']!.toString());
+    const sig = Buffer.from(ts.signatures[0].sig, 'base64');
+    sig[5] ^= 1;
+    ts.signatures[0].sig = sig.toString('base64');
+    files['timestamp'] = Buffer.from(JSON.stringify(ts));
+    srv.set(gun, files);
+    expectInvalid(await source().lookup(ref()), 'arbitrary software', /timestamp\.json/);
+  });
+
+  test('rollback: older timestamp/snapshot/targets after newer ones were seen', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const old = repo.build({ targets: { v1: D1 }, versions: { timestamp: 1, snapshot: 1, targets: 1 } });
+    const cur = repo.build({ targets: { v1: D2 }, versions: { timestamp: 2, snapshot: 2, targets: 2 } });
+    const store = new MemoryTrustStore();
+    srv.set(gun, cur);
+    expectSigned(await source(store).lookup(ref()), D2.digest);
+    srv.replace(gun, old);
+    expectInvalid(await source(store).lookup(ref()), 'rollback', /timestamp version 1 is below the version 2/);
+    // A store without history cannot tell, exactly as TUF describes: rollback protection lives in the persisted versions.
+    expectSigned(await source(new MemoryTrustStore()).lookup(ref()), D1.digest);
+  });
+
+  test('rollback: a re-signed timestamp over an old snapshot', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const store = new MemoryTrustStore();
+    srv.set(gun, repo.build({ targets: { v1: D2 }, versions: { timestamp: 5, snapshot: 5, targets: 5 } }));
+    expectSigned(await source(store).lookup(ref()), D2.digest);
+    srv.replace(gun, repo.build({ targets: { v1: D1 }, versions: { timestamp: 6, snapshot: 4, targets: 4 } }));
+    expectInvalid(await source(store).lookup(ref()), 'rollback', /snapshot version 4 is below the version 5/);
+  });
+
+  test('indefinite freeze: an expired timestamp (injected clock)', async () => {
+    const { gun, ref } = fresh();
+    srv.set(gun, new HandRepo(gun).build({ targets: { v1: D1 } }));
+    const later = new Date(Date.now() + 15 * DAY);
+    expectInvalid(await source().lookup(ref(), { now: later }), 'indefinite freeze', /timestamp expired/);
+  });
+
+  test('indefinite freeze: expired top-level targets are fatal', async () => {
+    const { gun, ref } = fresh();
+    const soon = new Date(Date.now() + 2 * DAY).toISOString();
+    srv.set(gun, new HandRepo(gun).build({ targets: { v1: D1 }, expires: { targets: soon } }));
+    expectSigned(await source().lookup(ref()), D1.digest);
+    expectInvalid(await source().lookup(ref(), { now: new Date(Date.now() + 3 * DAY) }), 'indefinite freeze', /targets expired/);
+  });
+
+  test('mix-and-match: a validly signed targets file that the snapshot does not list', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const a = repo.build({ targets: { v1: D1 }, versions: { targets: 1 } });
+    const b = repo.build({ targets: { v1: D2 }, versions: { targets: 2 } });
+    srv.set(gun, { ...a, targets: b['targets']! });
+    expectInvalid(await source().lookup(ref()), 'mix-and-match', /targets\.json: length|targets\.json: sha/);
+  });
+
+  test('mix-and-match: wrong hash with the right length', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const files = repo.build({ targets: { v1: D1 } });
+    const t = Buffer.from(files['targets']!);
+    const i = t.indexOf('"version":1');
+    t[i + 10] = '9'.charCodeAt(0);
+    srv.set(gun, { ...files, targets: t });
+    expectInvalid(await source().lookup(ref()), 'mix-and-match', /sha256 of the downloaded bytes differs/);
+  });
+
+  test('endless data: an oversized timestamp is cut at the 1 MiB cap', async () => {
+    const { gun, ref } = fresh();
+    const files = new HandRepo(gun).build({ targets: { v1: D1 } });
+    srv.set(gun, { ...files, timestamp: Buffer.concat([files['timestamp']!, Buffer.alloc(2 << 20, 0x20)]) });
+    expectInvalid(await source().lookup(ref()), 'endless data', /1048576/);
+  });
+
+  test('endless data: targets longer than the snapshot says are cut at that length', async () => {
+    const { gun, ref } = fresh();
+    const files = new HandRepo(gun).build({ targets: { v1: D1 } });
+    srv.set(gun, files);
+    const path = `/v2/${gun}/_trust/tuf/targets.json`;
+    const body = Buffer.concat([files['targets']!, Buffer.alloc(64 << 10, 0x20)]);
+    // Trickled without a content-length, so only the reader's own cap can stop it.
+    srv.routes.set(path, { body, trickle: 16 << 10 });
+    expectInvalid(await source().lookup(ref()), 'endless data', /targets\.json/);
+  });
+
+  test('slow retrieval: a server that never answers is cut off at the deadline', async () => {
+    const { gun, ref } = fresh();
+    const files = new HandRepo(gun).build({ targets: { v1: D1 } });
+    srv.set(gun, files);
+    srv.routes.set(`/v2/${gun}/_trust/tuf/timestamp.json`, { body: files['timestamp']!, delayMs: 10_000 });
+    const t0 = Date.now();
+    const f = await source(new MemoryTrustStore(), { timeoutMs: 400 }).lookup(ref());
+    const took = Date.now() - t0;
+    assert.equal(f.state, 'unavailable', JSON.stringify(f));
+    if (f.state === 'unavailable') assert.match(f.reason, /slow retrieval/);
+    assert.ok(took < 3000, `took ${took} ms`);
+  });
+
+  test('slow retrieval: a body trickled slower than the deadline', async () => {
+    const { gun, ref } = fresh();
+    const files = new HandRepo(gun).build({ targets: { v1: D1 } });
+    srv.set(gun, files);
+    srv.routes.set(`/v2/${gun}/_trust/tuf/snapshot.json`, { body: files['snapshot']!, trickle: 8 });
+    const f = await source(new MemoryTrustStore(), { timeoutMs: 500 }).lookup(ref());
+    assert.equal(f.state, 'unavailable', JSON.stringify(f));
+  });
+
+  test('wrong threshold: targets needs 2 keys, only 1 signed', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const second = ecdsaKey();
+    srv.set(gun, repo.build({ targets: { v1: D1 }, thresholds: { targets: 2 }, extraKeys: { targets: [second] } }));
+    expectInvalid(await source().lookup(ref()), 'wrong threshold', /1 valid key\(s\) of the 2 required/);
+  });
+
+  test('wrong threshold met: both keys sign → verified', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const second = ecdsaKey();
+    srv.set(gun, repo.build({ targets: { v1: D1 }, thresholds: { targets: 2 }, extraKeys: { targets: [second] }, signers: { targets: [repo.keys.targets, second] } }));
+    expectSigned(await source().lookup(ref()), D1.digest, 'Repo Admin');
+  });
+
+  test('duplicate signatures by one key are counted once', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const second = ecdsaKey();
+    srv.set(gun, repo.build({ targets: { v1: D1 }, thresholds: { targets: 2 }, extraKeys: { targets: [second] }, signers: { targets: [repo.keys.targets, repo.keys.targets] } }));
+    expectInvalid(await source().lookup(ref()), 'wrong threshold', /1 valid key\(s\) of the 2 required/);
+  });
+
+  test('extraneous signatures by unknown keys neither count nor break a valid threshold', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    srv.set(gun, repo.build({ targets: { v1: D1 }, signers: { targets: [ecdsaKey(), repo.keys.targets, ecdsaKey()] } }));
+    expectSigned(await source().lookup(ref()), D1.digest);
+  });
+
+  test('a forged key ID (listed under an ID that is not its hash) does not count', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const files = repo.build({ targets: { v1: D1 } });
+    const root = JSON.parse(files['root']!.toString());
+    const t = root.signed.roles.targets.keyids[0];
+    const fake = 'f'.repeat(64);
+    root.signed.keys[fake] = root.signed.keys[t];
+    delete root.signed.keys[t];
+    root.signed.roles.targets.keyids = [fake];
+    const targets = JSON.parse(files['targets']!.toString());
+    targets.signatures[0].keyid = fake;
+    const rebuilt = { ...files, root: envelope(root.signed, [repo.keys.root]), targets: Buffer.from(JSON.stringify(targets)) };
+    srv.set(gun, rechain(repo, rebuilt));
+    expectInvalid(await source().lookup(ref()), 'arbitrary software');
+  });
+});
+
+describe('delegations', () => {
+  test('an under-threshold delegation is skipped with its subtree; targets still answers', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    srv.set(gun, repo.build({ targets: { v1: D2 }, releases: { v1: D1 }, signers: { 'targets/releases': [ecdsaKey()] } }));
+    const d = await source().details(ref());
+    expectSigned(d.fact, D2.digest, 'Repo Admin');
+    assert.deepEqual(d.skipped.map((s) => s.name), ['targets/releases']);
+  });
+
+  test('an expired delegation is skipped; the tag it alone signed is unsigned', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const soon = new Date(Date.now() + DAY).toISOString();
+    srv.set(gun, repo.build({ targets: {}, releases: { v1: D1 }, expires: { 'targets/releases': soon } }));
+    expectSigned(await source().lookup(ref()), D1.digest, 'releases');
+    const f = await source().lookup(ref(), { now: new Date(Date.now() + 2 * DAY) });
+    assert.equal(f.state, 'unsigned', JSON.stringify(f));
+  });
+
+  test('a delegation signing outside its paths is ignored for that tag', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    const files = repo.build({ targets: {}, releases: { v1: D1 } });
+    const t = JSON.parse(files['targets']!.toString());
+    t.signed.delegations.roles[0].paths = ['prod-'];
+    const rebuilt = { ...files, targets: envelope(t.signed, [repo.keys.targets]) };
+    srv.set(gun, rechain(repo, rebuilt));
+    assert.equal((await source().lookup(ref())).state, 'unsigned');
+  });
+});
+
+describe('root of trust', () => {
+  test('root mismatch: a replaced root (new key, no chain) is refused loudly', async () => {
+    const { gun, ref } = fresh();
+    const store = new MemoryTrustStore();
+    srv.set(gun, new HandRepo(gun).build({ targets: { v1: D1 } }));
+    expectSigned(await source(store).lookup(ref()), D1.digest);
+    srv.replace(gun, new HandRepo(gun).build({ targets: { v1: D2 }, versions: { root: 1 } }));
+    expectInvalid(await source(store).lookup(ref()), 'root mismatch', /keys were replaced/);
+    srv.replace(gun, new HandRepo(gun).build({ targets: { v1: D2 }, versions: { root: 2 } }));
+    expectInvalid(await source(store).lookup(ref()), 'root mismatch', /not signed by the previously trusted root/);
+  });
+
+  test('root rotation: version 2 signed by the old and the new root key is accepted and stored', async () => {
+    const { gun, ref } = fresh();
+    const store = new MemoryTrustStore();
+    const oldKey = x509RootKey(gun);
+    const newKey = x509RootKey(gun);
+    const r1 = new HandRepo(gun, oldKey);
+    srv.set(gun, r1.build({ targets: { v1: D1 } }));
+    expectSigned(await source(store).lookup(ref()), D1.digest);
+    const r2 = new HandRepo(gun, newKey);
+    const files = r2.build({ targets: { v1: D2 }, versions: { root: 2, timestamp: 2, snapshot: 2, targets: 2 }, signers: { root: [newKey, oldKey] } });
+    srv.replace(gun, files);
+    const d = await source(store).details(ref());
+    expectSigned(d.fact, D2.digest);
+    assert.deepEqual(d.root?.rotatedThrough, [2]);
+    // Rotation is persisted: the old root is no longer needed.
+    expectSigned(await source(store).lookup(ref()), D2.digest);
+  });
+
+  test('root rotation with a missing intermediate version cannot chain', async () => {
+    const { gun, ref } = fresh();
+    const store = new MemoryTrustStore();
+    const oldKey = x509RootKey(gun);
+    srv.set(gun, new HandRepo(gun, oldKey).build({ targets: { v1: D1 } }));
+    expectSigned(await source(store).lookup(ref()), D1.digest);
+    const newKey = x509RootKey(gun);
+    srv.replace(gun, new HandRepo(gun, newKey).build({ targets: { v1: D2 }, versions: { root: 3 }, signers: { root: [newKey, oldKey] } }));
+    expectInvalid(await source(store).lookup(ref()), 'root mismatch', /version 2 is missing/);
+  });
+
+  test('root certificate for another GUN is refused', async () => {
+    const { gun, ref } = fresh();
+    srv.set(gun, new HandRepo(gun, x509RootKey(gun, { cn: 'reg.test:5000/someone/else' })).build({ targets: { v1: D1 } }));
+    expectInvalid(await source().lookup(ref()), 'arbitrary software', /someone\/else/);
+  });
+
+  test('root certificate signed with SHA-1 is refused', async () => {
+    const { gun, ref } = fresh();
+    srv.set(gun, new HandRepo(gun, x509RootKey(gun, { digest: 'sha1' })).build({ targets: { v1: D1 } }));
+    expectInvalid(await source().lookup(ref()), 'arbitrary software', /SHA-1/);
+  });
+
+  test('an expired root certificate makes the repository unverifiable (injected clock)', async () => {
+    const { gun, ref } = fresh();
+    srv.set(gun, new HandRepo(gun, x509RootKey(gun, { days: 1 })).build({ targets: { v1: D1 } }));
+    expectSigned(await source().lookup(ref()), D1.digest);
+    expectInvalid(await source().lookup(ref(), { now: new Date(Date.now() + 2 * DAY) }), 'indefinite freeze', /root certificate expired/);
+  });
+
+  test('pinned certificate IDs: the right ID verifies, another ID is a root mismatch', async () => {
+    const { gun, ref } = fresh();
+    const repo = new HandRepo(gun);
+    srv.set(gun, repo.build({ targets: { v1: D1 } }));
+    const ok = await source(new MemoryTrustStore(), { pinning: { certs: { [gun]: [repo.keys.root.id] } } }).details(ref());
+    expectSigned(ok.fact, D1.digest);
+    assert.equal(ok.root?.trust, 'certs');
+    const prefix = gun.slice(0, gun.lastIndexOf('/') + 1) + '*';
+    expectInvalid(await source(new MemoryTrustStore(), { pinning: { certs: { [prefix]: ['a'.repeat(64)] } } }).lookup(ref()), 'root mismatch', /pinned/);
+  });
+
+  test('trust on first use off and nothing pinned: refused', async () => {
+    const { gun, ref } = fresh();
+    srv.set(gun, new HandRepo(gun).build({ targets: { v1: D1 } }));
+    expectInvalid(await source(new MemoryTrustStore(), { pinning: { tofu: false } }).lookup(ref()), 'root mismatch', /trust on first use is off/);
+  });
+});
