@@ -16,6 +16,8 @@ interface CachedToken {
 /** Bearer tokens by realm/service/scope/identity, kept until expiry. In memory only: tokens are secrets. */
 export class TokenCache {
   private readonly map = new Map<string, CachedToken>();
+  /** The last challenge seen per origin, so later requests send credentials up front (one round trip less). */
+  readonly challenges = new Map<string, AuthState>();
   /** Token fetches performed (for tests and the benchmark). */
   fetches = 0;
   constructor(private readonly now: () => number = Date.now) {}
@@ -35,6 +37,7 @@ export class TokenCache {
   }
   clear(): void {
     this.map.clear();
+    this.challenges.clear();
   }
 }
 
@@ -108,7 +111,7 @@ function rateLimitOf(headers: Readonly<Record<string, string>>): RateLimitInfo |
   return { ...(limit !== undefined ? { limit: clip(limit) } : {}), ...(remaining !== undefined ? { remaining: clip(remaining) } : {}), ...(source !== undefined ? { source: clip(source) } : {}) };
 }
 
-type AuthState = { readonly scheme: 'bearer'; readonly realm: string; readonly service: string } | { readonly scheme: 'basic' };
+export type AuthState = { readonly scheme: 'bearer'; readonly realm: string; readonly service: string } | { readonly scheme: 'basic' };
 
 /**
  * Wraps `http` so requests answer 401 challenges for `scope`: Bearer (token from the challenge's realm,
@@ -120,8 +123,7 @@ export function createAuthenticatedClient(opts: AuthenticatedClientOptions): Htt
   const maxRetries = opts.maxRetries ?? 2;
   const maxWait = opts.maxRetryWaitMs ?? 10_000;
   const sleep = opts.sleep ?? abortableSleep;
-  // Remember the challenge per origin so later requests send the token up front (one round trip less).
-  const states = new Map<string, AuthState>();
+  const states = opts.tokens.challenges;
   let credential: Promise<Credential | null> | null = null;
   const getCredential = (): Promise<Credential | null> => {
     credential ??= opts.credentials(opts.credentialHost).catch(() => null);
