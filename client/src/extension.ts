@@ -1,7 +1,12 @@
-// The VS Code extension: starts the bundled language server for Dockerfiles and shows its output.
+// The VS Code extension: starts the bundled language server and adds commands, status, inventory view and code lenses.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { Requests, type StatusParams } from '../../server/src/protocol';
+import { ImageCodeLenses } from './codeLens';
+import { InventoryProvider } from './inventory';
+import { DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES, describe, readText, requestImageUses, requestPinEdits, toRange, type Ctx } from './requests';
+import { TRUST_SCHEME, TrustDetailsProvider, trustDetailsUri } from './trustDetails';
 
 let client: LanguageClient | undefined;
 
@@ -23,20 +28,201 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
+    // Background failures are logged, never shown as dialogs: the output channel keeps the cause.
+    revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
     synchronize: { configurationSection: 'dockerfileTrust' },
   };
-  client = new LanguageClient('dockerfileTrust', 'Dockerfile Trust', serverOptions, clientOptions);
+  const lc = new LanguageClient('dockerfileTrust', 'Dockerfile Trust', serverOptions, clientOptions);
+  client = lc;
+  const ctx: Ctx = { client: lc, output };
+
+  // Language status: whether trust sources answer, offline mode and how old the answers are.
+  const status = vscode.languages.createLanguageStatusItem('dockerfileTrust.status', DOCUMENT_SELECTOR);
+  status.name = 'Dockerfile Trust';
+  status.text = '$(loading~spin) Dockerfile Trust starting';
+  status.command = { command: 'dockerfileTrust.showOutput', title: 'Show output' };
+  context.subscriptions.push(status);
+  const showStatus = (s: StatusParams): void => {
+    const cfg = vscode.workspace.getConfiguration('dockerfileTrust');
+    const offline = cfg.get<boolean>('offline') === true;
+    const networkOff = cfg.get<boolean>('network.enabled') === false;
+    const mode = networkOff ? 'network off' : offline ? 'offline (cache only)' : s.text;
+    status.text = `$(shield) ${mode}`;
+    status.detail = s.detail;
+    status.severity =
+      s.severity === 'error' && !offline && !networkOff
+        ? vscode.LanguageStatusSeverity.Error
+        : s.severity === 'warning'
+          ? vscode.LanguageStatusSeverity.Warning
+          : vscode.LanguageStatusSeverity.Information;
+    status.busy = false;
+  };
+  const pollStatus = async (): Promise<void> => {
+    try {
+      showStatus(await lc.sendRequest<StatusParams>(Requests.getStatus));
+    } catch (err) {
+      output.warn(`status request failed: ${describe(err)}`);
+    }
+  };
+
+  const inventory = new InventoryProvider(ctx);
+  const tree = vscode.window.createTreeView('dockerfileTrust.inventory', { treeDataProvider: inventory, showCollapseAll: true });
+  const lenses = new ImageCodeLenses(ctx);
+  const trustDocs = new TrustDetailsProvider(ctx);
   context.subscriptions.push(
+    tree,
+    lenses,
+    vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, lenses),
+    vscode.workspace.registerTextDocumentContentProvider(TRUST_SCHEME, trustDocs),
     vscode.commands.registerCommand('dockerfileTrust.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('dockerfileTrust.pinFile', (uri?: vscode.Uri) => pinFile(ctx, uri)),
+    vscode.commands.registerCommand('dockerfileTrust.pinWorkspace', () => pinWorkspace(ctx)),
+    vscode.commands.registerCommand('dockerfileTrust.refresh', async () => {
+      await withDelayedProgress('Dockerfile Trust: refreshing trust data', async () => {
+        try {
+          await lc.sendRequest(Requests.refresh);
+        } catch (err) {
+          output.error(`refresh failed: ${describe(err)}`);
+          void vscode.window.showWarningMessage('Dockerfile Trust could not refresh its trust data; see the output for the cause.');
+          return;
+        }
+        trustDocs.refreshAll();
+        await inventory.reload(true);
+      });
+      await pollStatus();
+    }),
+    vscode.commands.registerCommand('dockerfileTrust.showTrustDetails', (arg?: string) => showTrustDetails(ctx, arg)),
+    vscode.commands.registerCommand('dockerfileTrust.inventory.refresh', () => withDelayedProgress('Dockerfile Trust: scanning Dockerfiles', () => inventory.reload(true))),
+    vscode.commands.registerCommand('dockerfileTrust.inventory.open', async (uri: vscode.Uri, range: vscode.Range) => {
+      const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: false });
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('dockerfileTrust')) return;
+      lenses.changed();
+      void inventory.reload(false);
+      void pollStatus();
+    }),
   );
+  const watcher = vscode.workspace.createFileSystemWatcher(DOCKERFILE_GLOB);
+  context.subscriptions.push(
+    watcher,
+    watcher.onDidChange(() => inventory.scheduleReload()),
+    watcher.onDidCreate(() => inventory.scheduleReload()),
+    watcher.onDidDelete(() => inventory.scheduleReload()),
+    // New diagnostics mean new facts arrived (the server re-publishes after lookups): refresh the views that show them.
+    vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => vscode.languages.match(DOCUMENT_SELECTOR, { uri: u, languageId: 'dockerfile' } as vscode.TextDocument) > 0)) return;
+      lenses.changed();
+      inventory.scheduleReload();
+      void pollStatus();
+    }),
+  );
+
   try {
-    await client.start();
+    await lc.start();
+    lc.onNotification(Requests.status, showStatus);
     output.info('Dockerfile Trust language server started');
+    await vscode.commands.executeCommand('setContext', 'dockerfileTrust.active', true);
+    void pollStatus();
+    void inventory.reload(true);
   } catch (err) {
-    output.error(`Dockerfile Trust could not start its language server: ${err instanceof Error ? err.message : String(err)}`);
+    status.text = '$(error) Dockerfile Trust stopped';
+    status.severity = vscode.LanguageStatusSeverity.Error;
+    output.error(`Dockerfile Trust could not start its language server: ${describe(err)}`);
   }
 }
 
 export async function deactivate(): Promise<void> {
   if (client !== undefined) await client.stop();
+}
+
+/** Runs person-started work; a progress notification appears only when it takes longer than half a second. */
+export async function withDelayedProgress<T>(title: string, work: () => Promise<T>): Promise<T> {
+  const running = work();
+  const timer = setTimeout(() => {
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => running.then(() => undefined, () => undefined));
+  }, 500);
+  try {
+    return await running;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function pinFile(ctx: Ctx, uri?: vscode.Uri): Promise<void> {
+  const doc = uri !== undefined ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+  if (doc === undefined) {
+    void vscode.window.showInformationMessage('Open a Dockerfile to pin its base images.');
+    return;
+  }
+  const result = await withDelayedProgress('Dockerfile Trust: looking up digests', () => requestPinEdits(ctx, doc.uri, doc.getText()));
+  if (result === null) return;
+  for (const s of result.skipped) ctx.output.warn(`${doc.uri.fsPath}:${s.line + 1}: not pinned ${s.text}: ${s.reason}`);
+  if (result.edits.length === 0) {
+    const why = result.skipped.length > 0 ? ` ${result.skipped.length} could not be pinned; see the output.` : '';
+    void vscode.window.showInformationMessage(`No image to pin in this file.${why}`);
+    return;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of result.edits) edit.replace(doc.uri, toRange(e.range), e.newText);
+  // The text may have changed while digests were looked up; VS Code refuses edits against a stale version.
+  const ok = await vscode.workspace.applyEdit(edit);
+  if (!ok) void vscode.window.showWarningMessage('The file changed while digests were looked up; run the command again.');
+  else if (result.skipped.length > 0) void vscode.window.showInformationMessage(`Pinned ${result.edits.length} image(s); ${result.skipped.length} could not be pinned (see the output).`);
+}
+
+async function pinWorkspace(ctx: Ctx): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  let skipped = 0;
+  let count = 0;
+  await withDelayedProgress('Dockerfile Trust: looking up digests for the workspace', async () => {
+    const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES);
+    for (const uri of files) {
+      const text = await readText(ctx, uri);
+      if (text === null) continue;
+      const r = await requestPinEdits(ctx, uri, text);
+      if (r === null) continue;
+      for (const s of r.skipped) ctx.output.warn(`${uri.fsPath}:${s.line + 1}: not pinned ${s.text}: ${s.reason}`);
+      skipped += r.skipped.length;
+      for (const e of r.edits) {
+        // needsConfirmation sends the edit through the refactor preview, so a person sees every change first.
+        edit.replace(uri, toRange(e.range), e.newText, { label: e.label, description: vscode.workspace.asRelativePath(uri), needsConfirmation: true });
+        count++;
+      }
+    }
+  });
+  if (count === 0) {
+    void vscode.window.showInformationMessage(`No image to pin in the workspace.${skipped > 0 ? ` ${skipped} could not be pinned; see the output.` : ''}`);
+    return;
+  }
+  await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+}
+
+async function showTrustDetails(ctx: Ctx, reference?: string): Promise<void> {
+  let ref = typeof reference === 'string' ? reference : undefined;
+  if (ref === undefined) {
+    const editor = vscode.window.activeTextEditor;
+    if (editor !== undefined) {
+      const uses = await requestImageUses(ctx, editor.document.uri, editor.document.getText(), false);
+      const pos = editor.selection.active;
+      const external = (uses ?? []).filter((u) => u.canonical !== null);
+      const here = external.find((u) => toRange(u.range).contains(pos)) ?? external.find((u) => u.range.start.line === pos.line);
+      ref = here?.canonical ?? undefined;
+      if (ref === undefined && external.length > 0) {
+        const pick = await vscode.window.showQuickPick(
+          external.map((u) => ({ label: u.text, description: `line ${u.range.start.line + 1}`, ref: u.canonical ?? '' })),
+          { placeHolder: 'Which image?' },
+        );
+        ref = pick?.ref;
+      }
+    }
+  }
+  if (ref === undefined) {
+    void vscode.window.showInformationMessage('Put the cursor on an image reference in a Dockerfile to see its trust details.');
+    return;
+  }
+  const uri = trustDetailsUri(ref);
+  const doc = await withDelayedProgress('Dockerfile Trust: verifying trust data', async () => vscode.workspace.openTextDocument(uri));
+  await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }

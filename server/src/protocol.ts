@@ -2,6 +2,34 @@
 
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
+/** A registry (or notary) host as written in settings: `host`, `host:port`, `[v6]:port`, lower-cased. */
+export type HostKey = string;
+
+/** Per-registry transport settings (`dockerfileTrust.registries`; machine scope). */
+export interface RegistrySettings {
+  /** Plain HTTP is allowed for this host (never implied; TLS stays verified for every other host). */
+  readonly insecureHttp: boolean;
+  /** Extra PEM CA bundle trusted for this host only (absolute path). */
+  readonly caFile: string | null;
+}
+
+/**
+ * Which images must be signed, and by whom (`dockerfileTrust.trust.policy`; machine scope).
+ * Same shape as an entry of the policy file (server/src/trust/cosign/policy.ts), so one loader reads both.
+ */
+export interface TrustPolicyEntry {
+  /** Glob over `registry/repository` (`*` = inside one path part, `**` = across `/`). */
+  readonly pattern: string;
+  /** A valid signature is required for matching images. */
+  readonly required: boolean;
+  /** Accepted Notary signers (`releases`, `Repo Admin`); empty = any signer Notary trusts. */
+  readonly notarySigners: readonly string[];
+  /** cosign public keys (absolute PEM paths); `tlog: false` = cosign's --insecure-ignore-tlog. */
+  readonly keys: readonly { readonly path: string; readonly tlog: boolean }[];
+  /** cosign keyless identities: exactly one of identity / identityRegexp, plus the OIDC issuer. */
+  readonly identities: readonly ({ readonly identity: string; readonly issuer: string } | { readonly identityRegexp: string; readonly issuer: string })[];
+}
+
 /** `dockerfileTrust.*` settings after normalization. */
 export interface Settings {
   /** Per-rule severity (`dockerfileTrust.rules`): rule id → severity or "off". */
@@ -14,6 +42,22 @@ export interface Settings {
   readonly offline: boolean;
   /** Look up digests and trust data at all (`dockerfileTrust.network.enabled`). */
   readonly networkEnabled: boolean;
+  /** How long registry answers (tag → digest) stay fresh, seconds (`dockerfileTrust.cache.registryTtlSeconds`). */
+  readonly registryTtlSeconds: number;
+  /** How long verified trust data stays fresh, seconds (`dockerfileTrust.cache.trustTtlSeconds`). */
+  readonly trustTtlSeconds: number;
+  /** Code lenses with pin/signature state above each image (`dockerfileTrust.codeLens.enabled`). */
+  readonly codeLens: boolean;
+  /** Per-host transport settings, keyed by lower-cased host[:port] (`dockerfileTrust.registries`). */
+  readonly registries: Readonly<Record<HostKey, RegistrySettings>>;
+  /** Notary server URL per registry host (`dockerfileTrust.notary.servers`); docker.io has a built-in default. */
+  readonly notaryServers: Readonly<Record<HostKey, string>>;
+  /** Which trust sources are consulted (`dockerfileTrust.trust.sources`). */
+  readonly trustSources: readonly ('notary' | 'cosign')[];
+  /** Signature requirements (`dockerfileTrust.trust.policy`). */
+  readonly trustPolicy: readonly TrustPolicyEntry[];
+  /** A JSON file with more policy entries of the same shape (`dockerfileTrust.trust.policyFile`). */
+  readonly trustPolicyFile: string | null;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -22,15 +66,92 @@ export const DEFAULT_SETTINGS: Settings = {
   platform: 'linux/amd64',
   offline: false,
   networkEnabled: true,
+  registryTtlSeconds: 3600,
+  trustTtlSeconds: 900,
+  codeLens: false,
+  registries: {},
+  notaryServers: {},
+  trustSources: ['notary', 'cosign'],
+  trustPolicy: [],
+  trustPolicyFile: null,
 };
 
 const SEVERITIES = new Set<SeveritySetting>(['error', 'warning', 'information', 'hint', 'off']);
+// Bounds keep a hostile or mistyped settings file from turning caching off or into "forever".
+const TTL_MIN = 0;
+const TTL_MAX = 7 * 24 * 3600;
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/;
 
 function record(raw: unknown): Record<string, unknown> {
   return raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
 }
 
-/** One normaliser for the whole section: anything malformed falls back to its default. */
+function str(raw: unknown): string | null {
+  return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
+}
+
+function ttl(raw: unknown, fallback: number): number {
+  return typeof raw === 'number' && Number.isFinite(raw) ? Math.min(TTL_MAX, Math.max(TTL_MIN, Math.round(raw))) : fallback;
+}
+
+/** Lower-cases and checks a host key; null when it is not a plain host[:port]. */
+export function normalizeHost(raw: string): HostKey | null {
+  const h = raw.trim().toLowerCase();
+  return HOST.test(h) ? h : null;
+}
+
+/** Only absolute paths: a relative path would resolve against whatever folder the server runs in. */
+function absolutePath(raw: unknown): string | null {
+  const s = str(raw);
+  return s !== null && (s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s)) ? s : null;
+}
+
+/** http(s) URLs without credentials; anything else is dropped rather than guessed at. */
+function serverUrl(raw: unknown): string | null {
+  const s = str(raw);
+  if (s === null) return null;
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    return null;
+  }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '') return null;
+  return u.toString().replace(/\/+$/, '');
+}
+
+function stringList(raw: unknown): string[] {
+  return Array.isArray(raw) ? raw.map(str).filter((s): s is string => s !== null) : [];
+}
+
+function policyEntry(raw: unknown): TrustPolicyEntry | null {
+  const r = record(raw);
+  const pattern = str(r['pattern']);
+  if (pattern === null) return null;
+  const keys: { path: string; tlog: boolean }[] = [];
+  for (const k of Array.isArray(r['keys']) ? r['keys'] : []) {
+    const path = absolutePath(record(k)['path']);
+    // tlog defaults to true, as in cosign: only an explicit false turns the transparency-log requirement off.
+    if (path !== null) keys.push({ path, tlog: record(k)['tlog'] !== false });
+  }
+  const identities: TrustPolicyEntry['identities'][number][] = [];
+  for (const i of Array.isArray(r['identities']) ? r['identities'] : []) {
+    const e = record(i);
+    const issuer = str(e['issuer']);
+    const exact = str(e['identity']);
+    const rx = str(e['identityRegexp']);
+    if (issuer === null || (exact === null) === (rx === null)) continue;
+    identities.push(exact !== null ? { identity: exact, issuer } : { identityRegexp: rx as string, issuer });
+  }
+  return { pattern, required: r['required'] !== false, notarySigners: stringList(r['notarySigners']), keys, identities };
+}
+
+/** Policy entries from settings or a policy file; malformed entries are dropped, never widened. */
+export function normalizePolicy(raw: unknown): TrustPolicyEntry[] {
+  return Array.isArray(raw) ? raw.map(policyEntry).filter((e): e is TrustPolicyEntry => e !== null) : [];
+}
+
+/** One normaliser for the whole section: anything malformed falls back to its default. Total: never throws. */
 export function normalizeSettings(raw: unknown): Settings {
   const r = record(raw);
   const rules: Record<string, SeveritySetting> = {};
@@ -44,23 +165,123 @@ export function normalizeSettings(raw: unknown): Settings {
   }
   const platform = typeof r['platform'] === 'string' && /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(r['platform']) ? r['platform'] : DEFAULT_SETTINGS.platform;
   const network = record(r['network']);
+  const cache = record(r['cache']);
+  const codeLens = record(r['codeLens']);
+
+  const registries: Record<HostKey, RegistrySettings> = {};
+  for (const [k, v] of Object.entries(record(r['registries']))) {
+    const host = normalizeHost(k);
+    if (host === null) continue;
+    const e = record(v);
+    registries[host] = { insecureHttp: e['insecureHttp'] === true, caFile: absolutePath(e['caFile']) };
+  }
+  const notary = record(r['notary']);
+  const notaryServers: Record<HostKey, string> = {};
+  for (const [k, v] of Object.entries(record(notary['servers']))) {
+    const host = normalizeHost(k);
+    const url = serverUrl(v);
+    if (host !== null && url !== null) notaryServers[host] = url;
+  }
+  const trust = record(r['trust']);
+  const sources = Array.isArray(trust['sources'])
+    ? [...new Set(trust['sources'].filter((s): s is 'notary' | 'cosign' => s === 'notary' || s === 'cosign'))]
+    : [...DEFAULT_SETTINGS.trustSources];
+
   return {
     rules,
     buildArgs,
     platform,
     offline: r['offline'] === true,
     networkEnabled: network['enabled'] !== false,
+    registryTtlSeconds: ttl(cache['registryTtlSeconds'], DEFAULT_SETTINGS.registryTtlSeconds),
+    trustTtlSeconds: ttl(cache['trustTtlSeconds'], DEFAULT_SETTINGS.trustTtlSeconds),
+    codeLens: codeLens['enabled'] === true,
+    registries,
+    notaryServers,
+    trustSources: sources,
+    trustPolicy: normalizePolicy(trust['policy']),
+    trustPolicyFile: absolutePath(trust['policyFile']),
   };
 }
 
 /** Custom requests and notifications between client and server. */
 export const Requests = {
-  /** Server → client: status for the language status item. */
+  /** Server → client notification: status for the language status item. */
   status: 'dockerfileTrust/status',
+  /** Client → server: current status (same shape as the notification). */
+  getStatus: 'dockerfileTrust/getStatus',
+  /** Client → server: the image uses of one Dockerfile text, with what is known about each. */
+  imageUses: 'dockerfileTrust/imageUses',
+  /** Client → server: edits that pin every pinnable image of one Dockerfile text. */
+  pinEdits: 'dockerfileTrust/pinEdits',
+  /** Client → server: forget cached registry/trust answers and check open documents again. */
+  refresh: 'dockerfileTrust/refresh',
+  /** Client → server: the full trust chain of one reference, as Markdown. */
+  trustDetails: 'dockerfileTrust/trustDetails',
 } as const;
 
 export interface StatusParams {
   readonly text: string;
   readonly detail: string;
   readonly severity: 'ok' | 'warning' | 'error';
+}
+
+/** A Dockerfile the client read; the server does no file I/O of its own for these requests. */
+export interface DocumentTextParams {
+  readonly uri: string;
+  readonly text: string;
+  /** Wait (bounded) for registry/trust lookups of the file's images before answering. */
+  readonly lookup?: boolean;
+}
+
+export type SignatureState = 'signed' | 'unsigned' | 'invalid' | 'unavailable' | 'unknown' | 'not-applicable';
+
+export interface WireRange {
+  readonly start: { readonly line: number; readonly character: number };
+  readonly end: { readonly line: number; readonly character: number };
+}
+
+export interface ImageUseInfo {
+  /** The text as written. */
+  readonly text: string;
+  readonly range: WireRange;
+  readonly source: 'from' | 'copy-from' | 'mount-from' | 'syntax';
+  readonly kind: 'image' | 'stage' | 'scratch' | 'unresolved' | 'context';
+  /** `registry/repository`, the grouping key; null when it is no parsable external image. */
+  readonly name: string | null;
+  /** Short name + tag as docker prints it; the written text otherwise. */
+  readonly familiar: string;
+  /** Canonical reference (cache key) or null. */
+  readonly canonical: string | null;
+  readonly tag: string | null;
+  readonly pinnedDigest: string | null;
+  /** Digest the registry resolves the tag to, when known. */
+  readonly resolvedDigest: string | null;
+  readonly signature: SignatureState;
+  /** One line for people: who signed, or why not. */
+  readonly signatureDetail: string;
+  readonly signers: readonly string[];
+  /** Earliest expiry along the trust chain (ISO), when signed. */
+  readonly expires: string | null;
+  /** A registry problem in words, when the lookup failed. */
+  readonly registryError: string | null;
+}
+
+export interface ImageUsesResult {
+  readonly uses: readonly ImageUseInfo[];
+}
+
+export interface PinEditsResult {
+  readonly edits: readonly { readonly range: WireRange; readonly newText: string; readonly label: string }[];
+  /** Images that could not be pinned, with the reason (variables in the text, lookup failed, …). */
+  readonly skipped: readonly { readonly text: string; readonly line: number; readonly reason: string }[];
+}
+
+export interface TrustDetailsParams {
+  readonly reference: string;
+}
+
+export interface TrustDetailsResult {
+  /** Markdown for a read-only document. */
+  readonly markdown: string;
 }

@@ -1,0 +1,152 @@
+// The image inventory view: every image the workspace's Dockerfiles use, grouped by image, expiry soonest first.
+import * as vscode from 'vscode';
+import type { ImageUseInfo } from '../../server/src/protocol';
+import { DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES, readText, requestImageUses, toRange, type Ctx } from './requests';
+
+interface Use {
+  readonly uri: vscode.Uri;
+  readonly info: ImageUseInfo;
+}
+
+interface Group {
+  readonly key: string;
+  readonly label: string;
+  readonly uses: Use[];
+}
+
+type Node = { kind: 'group'; group: Group } | { kind: 'use'; use: Use } | { kind: 'note'; text: string };
+
+export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private groups: Group[] = [];
+  private notes: string[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private generation = 0;
+
+  constructor(private readonly ctx: Ctx) {}
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.changed.dispose();
+  }
+
+  /** Coalesces bursts (saves, diagnostics rounds) into one rescan. */
+  scheduleReload(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.reload(false);
+    }, 300);
+  }
+
+  /** Rescans the workspace. With `lookup`, a second pass waits for registry/trust answers and shows them. */
+  async reload(lookup: boolean): Promise<void> {
+    const gen = ++this.generation;
+    await this.scan(gen, false);
+    if (lookup) await this.scan(gen, true);
+  }
+
+  private async scan(gen: number, lookup: boolean): Promise<void> {
+    const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES + 1);
+    const notes: string[] = [];
+    if (files.length > MAX_FILES) notes.push(`Only the first ${MAX_FILES} Dockerfiles are listed.`);
+    const byKey = new Map<string, Group>();
+    const results = await Promise.all(
+      files.slice(0, MAX_FILES).map(async (uri) => {
+        const text = await readText(this.ctx, uri);
+        return { uri, uses: text === null ? null : await requestImageUses(this.ctx, uri, text, lookup) };
+      }),
+    );
+    // A newer scan started meanwhile: its answer wins.
+    if (gen !== this.generation) return;
+    for (const { uri, uses } of results) {
+      for (const info of uses ?? []) {
+        if (info.kind === 'stage' || info.kind === 'scratch') continue;
+        const key = info.name ?? `?${info.text}`;
+        let g = byKey.get(key);
+        if (g === undefined) {
+          g = { key, label: info.name === null ? info.text : shortName(info), uses: [] };
+          byKey.set(key, g);
+        }
+        g.uses.push({ uri, info });
+      }
+    }
+    this.groups = [...byKey.values()].sort(compareGroups);
+    for (const g of this.groups) g.uses.sort((a, b) => a.uri.toString().localeCompare(b.uri.toString()) || a.info.range.start.line - b.info.range.start.line);
+    this.notes = notes;
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node === undefined) return [...this.notes.map((text) => ({ kind: 'note' as const, text })), ...this.groups.map((group) => ({ kind: 'group' as const, group }))];
+    if (node.kind === 'group') return node.group.uses.map((use) => ({ kind: 'use' as const, use }));
+    return [];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'note') {
+      const item = new vscode.TreeItem(node.text);
+      item.iconPath = new vscode.ThemeIcon('info');
+      return item;
+    }
+    if (node.kind === 'group') {
+      const g = node.group;
+      const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Expanded);
+      const unpinned = g.uses.filter((u) => u.info.pinnedDigest === null && u.info.canonical !== null).length;
+      const sig = groupSignature(g);
+      const expiry = soonestExpiry(g);
+      const parts = [`${g.uses.length} use${g.uses.length === 1 ? '' : 's'}`, unpinned > 0 ? `${unpinned} unpinned` : 'all pinned', sig];
+      if (expiry !== null) parts.push(`expires ${expiry.slice(0, 10)}`);
+      item.description = parts.join(' · ');
+      item.tooltip = new vscode.MarkdownString(g.uses.map((u) => `- \`${u.info.text.replace(/`/g, '')}\`: ${u.info.signatureDetail.replace(/[\\`*_[\]<>]/g, '')}`).join('\n'));
+      item.iconPath = new vscode.ThemeIcon(sig === 'signed' ? 'verified' : sig === 'invalid' ? 'error' : unpinned > 0 ? 'warning' : 'package');
+      item.contextValue = 'image';
+      item.id = `group:${g.key}`;
+      return item;
+    }
+    const { uri, info } = node.use;
+    const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(uri)}:${info.range.start.line + 1}`, vscode.TreeItemCollapsibleState.None);
+    const pin = info.pinnedDigest !== null ? 'pinned' : info.canonical !== null ? 'unpinned' : info.kind;
+    item.description = `${info.text} · ${pin} · ${info.signature}`;
+    item.tooltip = `${info.text}\n${info.signatureDetail}${info.registryError !== null ? `\nregistry: ${info.registryError}` : ''}`;
+    item.iconPath = new vscode.ThemeIcon(info.pinnedDigest !== null ? 'pinned' : 'circle-outline');
+    item.command = { command: 'dockerfileTrust.inventory.open', title: 'Go to image use', arguments: [uri, toRange(info.range)] };
+    item.id = `use:${uri.toString()}:${info.range.start.line}:${info.range.start.character}`;
+    return item;
+  }
+}
+
+function shortName(info: ImageUseInfo): string {
+  // familiar carries the tag/digest; the group is the repository, so strip them.
+  const f = info.familiar;
+  const at = f.indexOf('@');
+  const base = at >= 0 ? f.slice(0, at) : f;
+  const colon = base.lastIndexOf(':');
+  return colon > base.lastIndexOf('/') ? base.slice(0, colon) : base;
+}
+
+function soonestExpiry(g: Group): string | null {
+  let best: string | null = null;
+  for (const u of g.uses) if (u.info.expires !== null && (best === null || u.info.expires < best)) best = u.info.expires;
+  return best;
+}
+
+const SIG_RANK: Readonly<Record<ImageUseInfo['signature'], number>> = { invalid: 0, unsigned: 1, unavailable: 2, unknown: 3, signed: 4, 'not-applicable': 5 };
+
+/** The weakest signature state among a group's uses: one unsigned use makes the image need attention. */
+function groupSignature(g: Group): ImageUseInfo['signature'] {
+  let worst: ImageUseInfo['signature'] = 'not-applicable';
+  for (const u of g.uses) if (SIG_RANK[u.info.signature] < SIG_RANK[worst]) worst = u.info.signature;
+  return worst;
+}
+
+/** Soonest expiry first; images without an expiry after, by name. */
+function compareGroups(a: Group, b: Group): number {
+  const ea = soonestExpiry(a);
+  const eb = soonestExpiry(b);
+  if (ea !== null && eb !== null && ea !== eb) return ea < eb ? -1 : 1;
+  if (ea !== null && eb === null) return -1;
+  if (ea === null && eb !== null) return 1;
+  return a.label.localeCompare(b.label);
+}
