@@ -159,6 +159,9 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
     };
   }
   const needTlog = expect.kind === 'keyless' || requireTlogForKeys;
+  if (needTlog && vm.tlogEntries.length === 0) {
+    return { ok: false, reason: 'no transparency-log entry, and one is required (keyless signatures always; keys unless the policy sets "tlog": false)' };
+  }
   const verifier = new Verifier(trust, {
     tlogThreshold: needTlog ? 1 : 0,
     ctlogThreshold: expect.kind === 'keyless' ? 1 : 0,

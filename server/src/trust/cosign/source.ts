@@ -201,7 +201,13 @@ export class CosignTrustSource {
       }
       // Report the most telling failure for this candidate: a mismatch of material (key vs certificate) says little.
       const best = mine.find((m) => !/bundle carries a|bundle is signed with a public key/.test(m.reason)) ?? mine[0];
-      if (best) {
+      if (best && best.reason === 'signature verification failed' && entry.keys.length > 0) {
+        // With a public key there is no way to tell "another key" from "corrupted": say both, and which keys were tried.
+        failures.push({
+          reason: `${c.label}: does not verify with any key the policy trusts for ${ref.name} (${entry.keys.map((k) => k.fingerprint.slice(0, 19) + '…').join(', ')}): signed by another key, or altered`,
+          attack: 'untrusted signer or forged signature',
+        });
+      } else if (best) {
         const keyOnly = /bundle is signed with a public key/.test(mine[0]?.reason ?? '') && entry.keys.length === 0;
         failures.push(
           keyOnly

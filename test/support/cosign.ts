@@ -1,0 +1,135 @@
+// Test support: signs images in a real registry the way cosign does (legacy `.sig` tag; v3 Sigstore bundle referrer + referrers tag).
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { MT, rawRequest, sha256, type RegistryHandle } from './registry';
+
+export const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
+const EMPTY_TYPE = 'application/vnd.oci.empty.v1+json';
+
+export interface TestKey {
+  readonly privateKey: KeyObject;
+  readonly publicKeyPem: string;
+  /** `sha256:<hex>` of the SPKI DER, as the product names keys. */
+  readonly fingerprint: string;
+}
+
+/** A fresh ECDSA P-256 key pair, as `cosign generate-key-pair` makes. */
+export function generateKey(): TestKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const der = publicKey.export({ type: 'spki', format: 'der' });
+  return {
+    privateKey,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    fingerprint: `sha256:${createHash('sha256').update(der).digest('hex')}`,
+  };
+}
+
+function hexOf(digest: string): string {
+  return digest.replace(/^sha256:/, '');
+}
+
+/** The cosign simple-signing payload for an image digest. */
+export function simpleSigningPayload(imageRef: string, digest: string): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      critical: { identity: { 'docker-reference': imageRef }, image: { 'docker-manifest-digest': digest }, type: 'cosign container image signature' },
+      optional: null,
+    }),
+  );
+}
+
+async function getManifest(reg: RegistryHandle, repo: string, reference: string, accept: string): Promise<Buffer | null> {
+  const r = await rawRequest(`${reg.url}/v2/${repo}/manifests/${reference}`, { headers: { accept } });
+  if (r.status === 404) return null;
+  if (r.status !== 200) throw new Error(`GET manifest ${repo}:${reference}: ${r.status}`);
+  return r.body;
+}
+
+async function pushEmptyConfig(reg: RegistryHandle, repo: string): Promise<{ mediaType: string; digest: string; size: number }> {
+  const bytes = Buffer.from('{}');
+  return { mediaType: MT.ociConfig, digest: await reg.pushBlob(repo, bytes), size: bytes.length };
+}
+
+export interface LegacyOptions {
+  /** Digest written into the payload (default: the digest the signature is stored for). */
+  readonly payloadDigest?: string;
+  /** Flip a byte in the signature (a corrupted or forged signature). */
+  readonly corrupt?: boolean;
+}
+
+/**
+ * Stores a legacy cosign signature for `digest` under tag `sha256-<hex>.sig`, adding a layer if the tag exists (as cosign does).
+ * The signature is ECDSA P-256 SHA-256, DER, over the exact payload bytes.
+ */
+export async function signLegacy(reg: RegistryHandle, repo: string, digest: string, key: TestKey, opts: LegacyOptions = {}): Promise<{ tag: string; manifestDigest: string }> {
+  const payload = simpleSigningPayload(`${reg.host}/${repo}`, opts.payloadDigest ?? digest);
+  const sig = sign('sha256', payload, key.privateKey);
+  if (opts.corrupt) sig[sig.length - 3] = (sig[sig.length - 3] ?? 0) ^ 0x01;
+  const layerDigest = await reg.pushBlob(repo, payload);
+  const tag = `sha256-${hexOf(digest)}.sig`;
+  const existing = await getManifest(reg, repo, tag, MT.ociManifest);
+  const layers: unknown[] = existing ? ((JSON.parse(existing.toString()) as { layers: unknown[] }).layers ?? []) : [];
+  layers.push({ mediaType: SIMPLE_SIGNING, size: payload.length, digest: layerDigest, annotations: { 'dev.cosignproject.cosign/signature': sig.toString('base64') } });
+  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT.ociManifest, config: await pushEmptyConfig(reg, repo), layers }));
+  const manifestDigest = await reg.pushManifest(repo, tag, MT.ociManifest, manifest);
+  return { tag, manifestDigest };
+}
+
+export interface BundleOptions {
+  /** Digest named as the in-toto subject (default: the digest the bundle is attached to). */
+  readonly subjectDigest?: string;
+  readonly corrupt?: boolean;
+}
+
+/** A key-based Sigstore bundle v0.3: DSSE over an in-toto statement whose subject is the image digest (cosign v3's image signature). */
+export function makeBundle(imageName: string, subjectDigest: string, key: TestKey, corrupt = false): Buffer {
+  const statement = Buffer.from(
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: imageName, digest: { sha256: hexOf(subjectDigest) } }],
+      predicateType: 'https://sigstore.dev/cosign/sign/v1',
+      predicate: {},
+    }),
+  );
+  const payloadType = 'application/vnd.in-toto+json';
+  // DSSE pre-authentication encoding: "DSSEv1" SP len(type) SP type SP len(body) SP body.
+  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${statement.length} `), statement]);
+  const sig = sign('sha256', pae, key.privateKey);
+  if (corrupt) sig[sig.length - 3] = (sig[sig.length - 3] ?? 0) ^ 0x01;
+  return Buffer.from(
+    JSON.stringify({
+      mediaType: BUNDLE_TYPE,
+      verificationMaterial: { publicKey: { hint: key.fingerprint }, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } },
+      dsseEnvelope: { payload: statement.toString('base64'), payloadType, signatures: [{ sig: sig.toString('base64'), keyid: '' }] },
+    }),
+  );
+}
+
+/**
+ * Attaches a bundle to `digest` as an OCI referrer (manifest with `subject`), and, as a client does on a registry without the
+ * referrers API, lists it in the referrers tag index `sha256-<hex>`.
+ */
+export async function signBundleReferrer(reg: RegistryHandle, repo: string, digest: string, subjectMediaType: string, subjectSize: number, key: TestKey, opts: BundleOptions = {}): Promise<{ manifestDigest: string }> {
+  const bundle = makeBundle(`${reg.host}/${repo}`, opts.subjectDigest ?? digest, key, opts.corrupt ?? false);
+  const bundleDigest = await reg.pushBlob(repo, bundle);
+  const empty = Buffer.from('{}');
+  const emptyDigest = await reg.pushBlob(repo, empty);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MT.ociManifest,
+      artifactType: BUNDLE_TYPE,
+      config: { mediaType: EMPTY_TYPE, digest: emptyDigest, size: empty.length },
+      layers: [{ mediaType: BUNDLE_TYPE, digest: bundleDigest, size: bundle.length }],
+      subject: { mediaType: subjectMediaType, digest, size: subjectSize },
+      annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' },
+    }),
+  );
+  const manifestDigest = await reg.pushManifest(repo, sha256(manifest), MT.ociManifest, manifest);
+  const tag = `sha256-${hexOf(digest)}`;
+  const existing = await getManifest(reg, repo, tag, MT.ociIndex);
+  const manifests: unknown[] = existing ? ((JSON.parse(existing.toString()) as { manifests: unknown[] }).manifests ?? []) : [];
+  manifests.push({ mediaType: MT.ociManifest, digest: manifestDigest, size: manifest.length, artifactType: BUNDLE_TYPE });
+  await reg.pushManifest(repo, tag, MT.ociIndex, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT.ociIndex, manifests })));
+  return { manifestDigest };
+}
