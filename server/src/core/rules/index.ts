@@ -6,6 +6,16 @@ import { baseImageLatest } from './base-image-latest';
 import { baseImageUnpinned } from './base-image-unpinned';
 import { baseImageUnresolved } from './base-image-unresolved';
 import { buildContextOrImage } from './build-context-or-image';
+import { registryDigestUnknown } from './registry-digest-unknown';
+import { registryLookupFailed } from './registry-lookup-failed';
+import { registryNewerDigest } from './registry-newer-digest';
+import { downloadUnverified } from './download-unverified';
+import { downloadPipedToShell } from './download-piped-to-shell';
+import { downloadInsecureTransport } from './download-insecure-transport';
+import { keyUnverified } from './key-unverified';
+import { aptSourceUnsigned } from './apt-source-unsigned';
+import { addUrlUnverified } from './add-url-unverified';
+import { gitRefUnpinned } from './git-ref-unpinned';
 
 export const RULES: readonly Rule[] = [
   baseImageUnpinned,
@@ -14,6 +24,16 @@ export const RULES: readonly Rule[] = [
   baseImageInvalidReference,
   baseImageUnresolved,
   buildContextOrImage,
+  registryDigestUnknown,
+  registryNewerDigest,
+  registryLookupFailed,
+  downloadUnverified,
+  downloadPipedToShell,
+  downloadInsecureTransport,
+  keyUnverified,
+  aptSourceUnsigned,
+  addUrlUnverified,
+  gitRefUnpinned,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));
