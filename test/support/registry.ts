@@ -139,8 +139,8 @@ function b64url(data: Buffer | string): string {
   return Buffer.from(data).toString('base64url');
 }
 
-/** An RSA key + self-signed certificate from openssl, for token signing or TLS. */
-async function makeCert(dir: string, name: string, subject: string, san: string | null): Promise<{ key: string; cert: string; keyPath: string; certPath: string }> {
+/** An RSA key + self-signed certificate from openssl, for token signing or TLS (san e.g. `IP:127.0.0.1`). */
+export async function makeCert(dir: string, name: string, subject: string, san: string | null): Promise<{ key: string; cert: string; keyPath: string; certPath: string }> {
   const keyPath = join(dir, `${name}.key`);
   const certPath = join(dir, `${name}.crt`);
   const args = ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', subject];

@@ -46,6 +46,12 @@ function fail(kind: HttpFailureKind, message: string): HttpResult {
 
 class Deadline extends Error {}
 
+/** Stops reading a body; the error that destroying emits must not become an uncaught exception. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 function errorCode(err: unknown): string {
   let e: unknown = err;
   for (let i = 0; i < 4 && e !== null && typeof e === 'object'; i++) {
@@ -154,7 +160,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         }
 
         if (REDIRECTS.has(res.statusCode) && resHeaders['location'] !== undefined) {
-          res.body.destroy();
+          discard(res.body);
           if (hop >= maxRedirects) return fail('redirect-refused', `too many redirects (more than ${maxRedirects}) starting at ${safeUrl(req.url)}`);
           let next: URL;
           try {
@@ -183,7 +189,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         const cap = isError ? Math.min(req.maxErrorBytes ?? req.maxBytes, req.maxBytes) : req.maxBytes;
         const declared = Number(resHeaders['content-length']);
         if (!isError && method !== 'HEAD' && Number.isFinite(declared) && declared > req.maxBytes) {
-          res.body.destroy();
+          discard(res.body);
           return fail('too-large', `${target} answered with ${declared} bytes, more than the ${req.maxBytes}-byte limit`);
         }
         const chunks: Buffer[] = [];
@@ -195,12 +201,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
               // An error answer only needs its first bytes (status and error code); stop reading there.
               chunks.push(buf.subarray(0, cap - size));
               size = cap;
-              res.body.destroy();
+              discard(res.body);
               break;
             }
             size += buf.length;
             if (size > cap) {
-              res.body.destroy();
+              discard(res.body);
               return fail('too-large', `${target} sent more than the ${req.maxBytes}-byte limit`);
             }
             chunks.push(buf);

@@ -1,0 +1,52 @@
+// Test support: a loopback HTTP(S) server of the test's own that misbehaves on purpose, recording what it receives.
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface Received {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+}
+
+export interface HostileServer {
+  readonly url: string;
+  readonly host: string;
+  readonly received: Received[];
+  stop(): Promise<void>;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/** Starts a server on 127.0.0.1:0; `tls` = { key, cert } serves https. stop() also cuts open connections. */
+export async function startHostile(handler: Handler, tls?: { key: string; cert: string }): Promise<HostileServer> {
+  const received: Received[] = [];
+  const sockets = new Set<Socket>();
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    res.on('error', () => undefined);
+    Promise.resolve(handler(req, res)).catch(() => res.destroy());
+  };
+  const server = tls !== undefined ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createHttpServer(onRequest);
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('secureConnection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  const host = `127.0.0.1:${port}`;
+  return {
+    url: `${tls !== undefined ? 'https' : 'http'}://${host}`,
+    host,
+    received,
+    stop: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
