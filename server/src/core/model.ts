@@ -98,7 +98,8 @@ function parseEnv(ins: Instruction): { name: string; value: string }[] {
   return splitAssignments(ins.argsText).map((a) => ({ name: a.name, value: a.value ?? '' }));
 }
 
-class Scope {
+/** Variable values in scope; exported as a type only (for StageContext). */
+export class Scope {
   private readonly values = new Map<string, string | undefined>();
   constructor(private readonly parent: Scope | null) {}
   set(name: string, value: string | undefined): void {
@@ -114,6 +115,135 @@ class Scope {
   lookup: Lookup = (name) => this.get(name);
 }
 
+/**
+ * Everything a stage's part of the model depends on besides its own instructions: global ARGs,
+ * overrides, platform, escape and the stage names. `key` changes whenever any of it does, so a
+ * stage whose instructions and key are unchanged can reuse its earlier result (incremental.ts).
+ */
+export interface StageContext {
+  readonly escape: string;
+  readonly overrides: Readonly<Record<string, string>>;
+  readonly auto: Readonly<Record<string, string>>;
+  readonly globalScope: Scope;
+  readonly allStageNames: ReadonlySet<string>;
+  /** Lower-cased stage name → index of the first stage with that name. */
+  readonly firstStageIndex: ReadonlyMap<string, number>;
+  readonly key: string;
+}
+
+export interface ModelGlobals {
+  readonly globalArgs: readonly ArgDecl[];
+  /** The `# syntax=` image, if any. */
+  readonly syntaxImages: readonly ImageUse[];
+  readonly context: StageContext;
+  /** Index in `instructions` of the first FROM (instructions.length when none). */
+  readonly firstFrom: number;
+}
+
+/** The part of the model before the first FROM, plus the context the stages need. */
+export function buildGlobals(directives: Directives, instructions: readonly Instruction[], options: ModelOptions = {}): ModelGlobals {
+  const overrides = options.buildArgs ?? {};
+  const platform = options.platform ?? 'linux/amd64';
+  const auto = platformArgs(platform);
+  const globalArgs: ArgDecl[] = [];
+  const globalScope = new Scope(null);
+  for (const [k, v] of Object.entries(auto)) globalScope.set(k, v);
+  // The frontend is resolved before any ARG, as the builder reads it first.
+  const syntaxImages: ImageUse[] = [];
+  const syntax = directives.list.find((d: Directive) => d.name === 'syntax');
+  if (syntax !== undefined && syntax.value !== '') {
+    syntaxImages.push(imageUse('syntax', { value: syntax.value, range: syntax.valueRange }, syntax.valueRange, syntax.line, -1, false, globalScope.lookup, directives.escape, () => false, null, null));
+  }
+  let firstFrom = instructions.length;
+  const keyParts: string[] = [directives.escape, platform, JSON.stringify(overrides)];
+  for (let i = 0; i < instructions.length; i++) {
+    const ins = instructions[i] as Instruction;
+    if (ins.keyword === 'FROM') {
+      firstFrom = i;
+      break;
+    }
+    if (ins.keyword !== 'ARG') continue;
+    for (const a of parseArgDecls(ins)) {
+      globalArgs.push(a);
+      const v = overrides[a.name] ?? (a.default === null ? undefined : expand(a.default, globalScope.lookup, directives.escape).value);
+      globalScope.set(a.name, v);
+      keyParts.push(a.name, v === undefined ? '\u0000' : `=${v}`);
+    }
+  }
+  const allStageNames = new Set<string>();
+  const firstStageIndex = new Map<string, number>();
+  let stageIndex = 0;
+  keyParts.push('\u0001');
+  for (let i = firstFrom; i < instructions.length; i++) {
+    const ins = instructions[i] as Instruction;
+    if (ins.keyword !== 'FROM') continue;
+    const n = ins.from?.stageName?.value;
+    if (n) {
+      const lower = n.toLowerCase();
+      allStageNames.add(lower);
+      if (!firstStageIndex.has(lower)) firstStageIndex.set(lower, stageIndex);
+      keyParts.push(lower);
+    } else keyParts.push('');
+    stageIndex++;
+  }
+  const context: StageContext = { escape: directives.escape, overrides, auto, globalScope, allStageNames, firstStageIndex, key: keyParts.join('\u0002') };
+  return { globalArgs, syntaxImages, context, firstFrom };
+}
+
+/** One stage's part of the model; `instructions` starts with its FROM and runs up to the next FROM. */
+export function buildStage(ctx: StageContext, index: number, instructions: readonly Instruction[]): { stage: Stage; images: ImageUse[] } {
+  const ins0 = instructions[0] as Instruction;
+  const escape = ctx.escape;
+  const images: ImageUse[] = [];
+  const f = ins0.from;
+  const stageName = f?.stageName?.value ?? null;
+  const scope = new Scope(null);
+  for (const [k, v] of Object.entries(ctx.auto)) scope.set(k, v);
+  const args: ArgDecl[] = [];
+  if (f?.image) {
+    const earlier = (name: string): boolean => (ctx.firstStageIndex.get(name.toLowerCase()) ?? Infinity) < index;
+    images.push(imageUse('from', f.image, f.image.range, ins0.startLine, index, false, ctx.globalScope.lookup, escape, earlier, f.platform?.value ?? null, stageName, ins0.range));
+  }
+  const isStageRef = (name: string): boolean => ctx.allStageNames.has(name.toLowerCase()) || /^[0-9]+$/.test(name);
+  const collect = (ins: Instruction, onbuild: boolean): void => {
+    if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
+      for (const flag of ins.flags) {
+        if (flag.name.toLowerCase() === 'from' && flag.value !== null && flag.valueRange !== null) {
+          images.push(imageUse('copy-from', { value: flag.value, range: flag.valueRange }, flag.valueRange, ins.startLine, index, onbuild, scope.lookup, escape, isStageRef, null, null, ins.range));
+        }
+      }
+    } else if (ins.keyword === 'RUN') {
+      for (const flag of ins.flags) {
+        if (flag.name.toLowerCase() !== 'mount') continue;
+        for (const opt of flag.options) {
+          if (opt.name.toLowerCase() === 'from' && opt.value !== null && opt.valueRange !== null) {
+            images.push(imageUse('mount-from', { value: opt.value, range: opt.valueRange }, opt.valueRange, ins.startLine, index, onbuild, scope.lookup, escape, isStageRef, null, null, ins.range));
+          }
+        }
+      }
+    }
+  };
+  for (let i = 1; i < instructions.length; i++) {
+    const ins = instructions[i] as Instruction;
+    collect(ins, false);
+    if (ins.keyword === 'ARG') {
+      for (const a of parseArgDecls(ins)) {
+        args.push(a);
+        let v: string | undefined;
+        if (ctx.overrides[a.name] !== undefined) v = ctx.overrides[a.name];
+        else if (a.default !== null) v = expand(a.default, scope.lookup, escape).value;
+        else v = ctx.globalScope.has(a.name) ? ctx.globalScope.get(a.name) : undefined;
+        scope.set(a.name, v);
+      }
+    } else if (ins.keyword === 'ENV') {
+      for (const e of parseEnv(ins)) scope.set(e.name, expand(e.value, scope.lookup, escape).value);
+    } else if (ins.keyword === 'ONBUILD' && ins.trigger !== null) {
+      collect(ins.trigger, true);
+    }
+  }
+  return { stage: { index, name: stageName, from: ins0, instructions, args }, images };
+}
+
 /** Builds the model from parsed instructions. Pure and linear in the number of instructions. */
 export function buildModel(
   lines: readonly string[],
@@ -122,105 +252,19 @@ export function buildModel(
   comments: ReadonlyMap<number, string>,
   options: ModelOptions = {},
 ): DockerfileModel {
-  const overrides = options.buildArgs ?? {};
-  const auto = platformArgs(options.platform ?? 'linux/amd64');
-  const globalArgs: ArgDecl[] = [];
-  const globalScope = new Scope(null);
-  for (const [k, v] of Object.entries(auto)) globalScope.set(k, v);
-
-  const stages: { index: number; name: string | null; from: Instruction; instructions: Instruction[]; args: ArgDecl[]; scope: Scope }[] = [];
-  const images: ImageUse[] = [];
-  const stageNames = new Map<string, number>();
-  const allStageNames = new Set<string>();
-  for (const ins of instructions) {
-    const n = ins.from?.stageName?.value;
-    if (ins.keyword === 'FROM' && n) allStageNames.add(n.toLowerCase());
+  const g = buildGlobals(directives, instructions, options);
+  const stages: Stage[] = [];
+  const images: ImageUse[] = [...g.syntaxImages];
+  let start = g.firstFrom;
+  while (start < instructions.length) {
+    let end = start + 1;
+    while (end < instructions.length && (instructions[end] as Instruction).keyword !== 'FROM') end++;
+    const part = buildStage(g.context, stages.length, instructions.slice(start, end));
+    stages.push(part.stage);
+    for (const img of part.images) images.push(img);
+    start = end;
   }
-
-  const syntax = directives.list.find((d: Directive) => d.name === 'syntax');
-  if (syntax !== undefined && syntax.value !== '') {
-    images.push(imageUse('syntax', { value: syntax.value, range: syntax.valueRange }, syntax.valueRange, syntax.line, -1, false, globalScope.lookup, directives.escape, () => false, null, null));
-  }
-
-  for (const ins of instructions) {
-    if (ins.keyword === 'FROM') {
-      const index = stages.length;
-      const f = ins.from;
-      const stageName = f?.stageName?.value ?? null;
-      const scope = new Scope(null);
-      for (const [k, v] of Object.entries(auto)) scope.set(k, v);
-      const stage = { index, name: stageName, from: ins, instructions: [ins], args: [] as ArgDecl[], scope };
-      if (f?.image) {
-        images.push(
-          imageUse('from', f.image, f.image.range, ins.startLine, index, false, globalScope.lookup, directives.escape, (name) => stageNames.has(name.toLowerCase()), f.platform?.value ?? null, stageName, ins.range),
-        );
-      }
-      stages.push(stage);
-      if (stageName) stageNames.set(stageName.toLowerCase(), index);
-      continue;
-    }
-    const stage = stages[stages.length - 1];
-    if (stage === undefined) {
-      if (ins.keyword === 'ARG') {
-        for (const a of parseArgDecls(ins)) {
-          globalArgs.push(a);
-          const v = overrides[a.name] ?? (a.default === null ? undefined : expand(a.default, globalScope.lookup, directives.escape).value);
-          globalScope.set(a.name, v);
-        }
-      }
-      continue;
-    }
-    stage.instructions.push(ins);
-    collectStageImages(ins, stage.index, stage.scope, false);
-    if (ins.keyword === 'ARG') {
-      for (const a of parseArgDecls(ins)) {
-        stage.args.push(a);
-        let v: string | undefined;
-        if (overrides[a.name] !== undefined) v = overrides[a.name];
-        else if (a.default !== null) v = expand(a.default, stage.scope.lookup, directives.escape).value;
-        else v = globalScope.has(a.name) ? globalScope.get(a.name) : undefined;
-        stage.scope.set(a.name, v);
-      }
-    } else if (ins.keyword === 'ENV') {
-      for (const e of parseEnv(ins)) stage.scope.set(e.name, expand(e.value, stage.scope.lookup, directives.escape).value);
-    } else if (ins.keyword === 'ONBUILD' && ins.trigger !== null) {
-      collectStageImages(ins.trigger, stage.index, stage.scope, true);
-    }
-  }
-
-  function isStageRef(name: string): boolean {
-    const lower = name.toLowerCase();
-    return stageNames.has(lower) || allStageNames.has(lower) || /^[0-9]+$/.test(name);
-  }
-
-  function collectStageImages(ins: Instruction, stageIndex: number, scope: Scope, onbuild: boolean): void {
-    if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
-      for (const flag of ins.flags) {
-        if (flag.name.toLowerCase() === 'from' && flag.value !== null && flag.valueRange !== null) {
-          images.push(imageUse('copy-from', { value: flag.value, range: flag.valueRange }, flag.valueRange, ins.startLine, stageIndex, onbuild, scope.lookup, directives.escape, isStageRef, null, null, ins.range));
-        }
-      }
-    } else if (ins.keyword === 'RUN') {
-      for (const flag of ins.flags) {
-        if (flag.name.toLowerCase() !== 'mount') continue;
-        for (const opt of flag.options) {
-          if (opt.name.toLowerCase() === 'from' && opt.value !== null && opt.valueRange !== null) {
-            images.push(imageUse('mount-from', { value: opt.value, range: opt.valueRange }, opt.valueRange, ins.startLine, stageIndex, onbuild, scope.lookup, directives.escape, isStageRef, null, null, ins.range));
-          }
-        }
-      }
-    }
-  }
-
-  return {
-    lines,
-    directives,
-    instructions,
-    comments,
-    globalArgs,
-    stages: stages.map(({ scope: _scope, ...s }) => s),
-    images,
-  };
+  return { lines, directives, instructions, comments, globalArgs: g.globalArgs, stages, images };
 }
 
 function imageUse(

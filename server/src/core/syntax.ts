@@ -177,22 +177,23 @@ export function segment(lines: readonly string[], escape: string, from = 0, to =
   const out: Segment[] = [];
   let i = from;
   while (i < to) {
-    const line = lines[i] ?? '';
-    if (isBlank(line)) {
-      out.push({ kind: 'blank', startLine: i, endLine: i, text: line });
-      i++;
-      continue;
-    }
-    if (isCommentLine(line)) {
-      out.push({ kind: 'comment', startLine: i, endLine: i, text: line });
-      i++;
-      continue;
-    }
-    const end = instructionEnd(lines, escape, i);
-    out.push({ kind: 'instruction', startLine: i, endLine: end, text: lines.slice(i, end + 1).join('\n') });
-    i = end + 1;
+    const seg = segmentAt(lines, escape, i);
+    out.push(seg);
+    i = seg.endLine + 1;
   }
   return out;
+}
+
+/**
+ * The segment starting at line `i` (a line that begins a segment). It depends only on lines
+ * `i..endLine`, and on the end of the file when it reaches it: incremental.ts relies on that.
+ */
+export function segmentAt(lines: readonly string[], escape: string, i: number): Segment {
+  const line = lines[i] ?? '';
+  if (isBlank(line)) return { kind: 'blank', startLine: i, endLine: i, text: line };
+  if (isCommentLine(line)) return { kind: 'comment', startLine: i, endLine: i, text: line };
+  const end = instructionEnd(lines, escape, i);
+  return { kind: 'instruction', startLine: i, endLine: end, text: end === i ? line : lines.slice(i, end + 1).join('\n') };
 }
 
 /** Last line (inclusive) of the instruction that starts at `start`. */
