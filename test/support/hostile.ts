@@ -16,7 +16,7 @@ export interface HostileServer {
   stop(): Promise<void>;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 /** Starts a server on 127.0.0.1:0; `tls` = { key, cert } serves https. stop() also cuts open connections. */
 export async function startHostile(handler: Handler, tls?: { key: string; cert: string }): Promise<HostileServer> {
