@@ -1,0 +1,58 @@
+// Dockerfile ARG/ENV values per stage, in instruction order, as the shell of a RUN sees them.
+import { expand, splitAssignments, splitWords, stripQuotes } from '../expand';
+import { parseArgDecls, type DockerfileModel } from '../model';
+import type { Instruction } from '../syntax';
+
+export interface DockerVar {
+  readonly value: string | undefined;
+  readonly source: 'env' | 'arg';
+  readonly line: number;
+}
+
+/** ENV pairs of one instruction (both `ENV K=V …` and the legacy `ENV K value`). */
+export function envPairs(ins: Instruction): { name: string; value: string }[] {
+  const words = splitWords(ins.argsText);
+  if (words.length === 0) return [];
+  if (!(words[0] ?? '').includes('=')) {
+    const name = words[0] ?? '';
+    const rest = ins.argsText.trim().slice(name.length).trim();
+    return [{ name, value: stripQuotes(rest) }];
+  }
+  return splitAssignments(ins.argsText).map((a) => ({ name: a.name, value: a.value ?? '' }));
+}
+
+/** Variable scope of one stage, advanced instruction by instruction. */
+export class StageVars {
+  private readonly vars = new Map<string, DockerVar>();
+  constructor(private readonly globals: ReadonlyMap<string, DockerVar>, private readonly escape: string) {}
+
+  get(name: string): DockerVar | undefined {
+    return this.vars.get(name);
+  }
+
+  lookup = (name: string): string | undefined => this.vars.get(name)?.value;
+
+  /** Applies an ARG or ENV instruction. */
+  apply(ins: Instruction): void {
+    if (ins.keyword === 'ARG') {
+      for (const a of parseArgDecls(ins)) {
+        let value: string | undefined;
+        if (a.default !== null) value = expand(a.default, this.lookup, this.escape).value;
+        else value = this.globals.get(a.name)?.value;
+        this.vars.set(a.name, { value, source: 'arg', line: ins.startLine });
+      }
+    } else if (ins.keyword === 'ENV') {
+      for (const e of envPairs(ins)) this.vars.set(e.name, { value: expand(e.value, this.lookup, this.escape).value, source: 'env', line: ins.startLine });
+    }
+  }
+}
+
+/** Global ARGs (before the first FROM) with their defaults. */
+export function globalVars(model: DockerfileModel): Map<string, DockerVar> {
+  const out = new Map<string, DockerVar>();
+  const lookup = (n: string): string | undefined => out.get(n)?.value;
+  for (const a of model.globalArgs) {
+    out.set(a.name, { value: a.default === null ? undefined : expand(a.default, lookup, model.directives.escape).value, source: 'arg', line: a.line });
+  }
+  return out;
+}

@@ -1,0 +1,28 @@
+// add-url-unverified: ADD of an http(s) URL without --checksum (and no later check of the file).
+import { analyzeDownloads } from '../downloads';
+import { describe, usesText, weakText } from '../downloads/messages';
+import type { Rule } from '../rule';
+
+export const addUrlUnverified: Rule = {
+  id: 'add-url-unverified',
+  code: 'DT206',
+  category: 'download',
+  defaultSeverity: 'warning',
+  description: 'ADD of a remote URL without --checksum',
+  fix: 'safe',
+  phase: 'syntax',
+  check(ctx) {
+    for (const d of analyzeDownloads(ctx.model).downloads) {
+      if (d.status !== 'unverified' || d.tool !== 'ADD' || d.kind !== 'file') continue;
+      ctx.report({
+        range: d.range,
+        anchorLine: d.instruction.startLine,
+        message:
+          `${describe(d)} has no --checksum.${weakText(d)}${usesText(d)} ` +
+          `BuildKit adds whatever the server returns; a changed or tampered file goes into the image unnoticed. ` +
+          `Add --checksum=sha256:<digest of the file> after ADD (the quick fix downloads the file once and fills it in).`,
+        data: { kind: 'add-checksum', url: d.resolvedUrl ?? d.url, insertAt: d.addInsertAt ?? d.range, instructionLine: d.instruction.startLine },
+      });
+    }
+  },
+};

@@ -1,0 +1,28 @@
+// download-piped-to-shell: downloaded content executed straight away (curl | sh, sh -c "$(curl …)", iex DownloadString).
+import { analyzeDownloads } from '../downloads';
+import { describe, weakText } from '../downloads/messages';
+import type { Rule } from '../rule';
+
+export const downloadPipedToShell: Rule = {
+  id: 'download-piped-to-shell',
+  code: 'DT202',
+  category: 'download',
+  defaultSeverity: 'warning',
+  description: 'Downloaded script executed directly by a shell or interpreter, without verification',
+  fix: 'none',
+  phase: 'syntax',
+  check(ctx) {
+    for (const d of analyzeDownloads(ctx.model).downloads) {
+      if (d.status !== 'unverified' || d.sink !== 'shell') continue;
+      ctx.report({
+        range: d.range,
+        anchorLine: d.instruction.startLine,
+        message:
+          `${describe(d)} is executed directly by ${d.interpreter ?? 'a shell'} without any check.${weakText(d)} ` +
+          `Whatever the server returns at build time runs with the build's privileges, and a truncated download can run half a script. ` +
+          `Download it to a file, pin its SHA-256 and check it before running it: curl -fsSLo install.sh <url> && echo "<sha256>  install.sh" | sha256sum -c - && sh install.sh.`,
+        data: { kind: 'download', url: d.url, resolvedUrl: d.resolvedUrl, instructionLine: d.instruction.startLine },
+      });
+    }
+  },
+};

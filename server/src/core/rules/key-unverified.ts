@@ -1,0 +1,37 @@
+// key-unverified: a signing key trusted without checking its fingerprint (apt-key add, gpg --dearmor of a fetched key, short key ids).
+import { analyzeDownloads } from '../downloads';
+import { describe, weakText } from '../downloads/messages';
+import type { Rule } from '../rule';
+
+export const keyUnverified: Rule = {
+  id: 'key-unverified',
+  code: 'DT204',
+  category: 'download',
+  defaultSeverity: 'warning',
+  description: 'Signing key fetched and trusted without a fingerprint check',
+  fix: 'none',
+  phase: 'syntax',
+  check(ctx) {
+    const a = analyzeDownloads(ctx.model);
+    for (const d of a.downloads) {
+      if (d.status !== 'unverified' || d.kind !== 'key') continue;
+      ctx.report({
+        range: d.range,
+        anchorLine: d.instruction.startLine,
+        message:
+          `Signing key from ${describe(d)} is trusted without checking its fingerprint.${weakText(d)} ` +
+          `Every package or file later "verified" with it is only as safe as this download: whoever can change the key file can sign anything. ` +
+          `Import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg), or check the key file against a pinned SHA-256, then reference it with [signed-by=…].`,
+        data: { kind: 'key', url: d.url, instructionLine: d.instruction.startLine },
+      });
+    }
+    for (const k of a.keyProblems) {
+      ctx.report({
+        range: k.range,
+        anchorLine: k.instruction.startLine,
+        message: `${k.what}. A short ID (8 or 16 hex digits) names many keys; an attacker can create one with the same ID. Request the key by its full 40-hex fingerprint (gpg --recv-keys <fingerprint>).`,
+        data: { kind: 'key', target: k.target, instructionLine: k.instruction.startLine },
+      });
+    }
+  },
+};
