@@ -1,13 +1,57 @@
 // Composition root of the language server: creates the connection and the I/O-backed services.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { startServer } from './lsp/server';
+import { compose, serviceKey, type Composed } from './compose';
+import type { ImageFacts } from './core/facts';
+import type { ParsedReference } from './core/imageRef';
+import type { Settings } from './protocol';
+import type { ImageLookup } from './trust/service';
 
 declare const __VERSION__: string | undefined;
 
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const storageDir = argValue('--storage') ?? path.join(process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'), 'dockerfile-trust');
 const connection = createConnection(ProposedFeatures.all);
+const log = (m: string): void => connection.console.log(m);
+
+/** Delegates to services built from the current machine-level settings; rebuilt only when those change. */
+class SwitchableLookup implements ImageLookup {
+  private current: Composed | undefined;
+  private key = '';
+  configure(settings: Settings): void {
+    const key = serviceKey(settings);
+    if (key === this.key && this.current !== undefined) return;
+    const old = this.current;
+    this.key = key;
+    this.current = compose({ settings, storageDir, env: process.env, log });
+    if (old !== undefined) void old.close();
+  }
+  peek(ref: ParsedReference): ImageFacts | undefined {
+    return this.current?.lookup.peek(ref);
+  }
+  lookup(ref: ParsedReference, signal?: AbortSignal): Promise<ImageFacts> {
+    return this.current?.lookup.lookup(ref, signal) ?? Promise.resolve({});
+  }
+  refresh(): void {
+    this.current?.lookup.refresh();
+  }
+  async close(): Promise<void> {
+    await this.current?.close();
+  }
+}
+
+const lookup = new SwitchableLookup();
 startServer(connection, {
   docsRoot: path.join(__dirname, '..', 'docs', 'rules'),
   version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0',
+  lookup,
+  onSettings: (s) => lookup.configure(s),
 });
+connection.onShutdown(() => lookup.close());
 connection.listen();

@@ -10,7 +10,7 @@ after(async () => {
 });
 
 test('open → diagnostics; edit → diagnostics update; close the problem → gone', async () => {
-  const c = await startLsp({ settings: {} });
+  const c = await startLsp({ settings: { network: { enabled: false } } });
   clients.push(c);
   assert.equal(c.initialize.serverInfo?.name, 'dockerfile-trust');
   const uri = 'file:///work/Dockerfile';
@@ -45,14 +45,14 @@ test('open → diagnostics; edit → diagnostics update; close the problem → g
 });
 
 test('settings: rule severity and build args from workspace/configuration', async () => {
-  const c = await startLsp({ settings: { rules: { 'base-image-unpinned': 'error' }, buildArgs: { TAG: 'latest' } } });
+  const c = await startLsp({ settings: { network: { enabled: false }, rules: { 'base-image-unpinned': 'error' }, buildArgs: { TAG: 'latest' } } });
   clients.push(c);
   const uri = 'file:///work/settings/Dockerfile';
   const w = c.diagnostics(uri, 1);
   c.open(uri, 'FROM node:22\n');
   const p = await w;
   assert.deepEqual(p.diagnostics.map((x) => [x.code, x.severity]), [['DT101', 1]]);
-  const c2 = await startLsp({ settings: { buildArgs: { TAG: 'latest' } } });
+  const c2 = await startLsp({ settings: { network: { enabled: false }, buildArgs: { TAG: 'latest' } } });
   clients.push(c2);
   const w2 = c2.diagnostics(uri, 1);
   c2.open(uri, 'ARG TAG=1\nFROM redis:$TAG\n');
@@ -60,7 +60,7 @@ test('settings: rule severity and build args from workspace/configuration', asyn
 });
 
 test('malformed input never crashes the server, and it keeps answering', async () => {
-  const c = await startLsp({ settings: {} });
+  const c = await startLsp({ settings: { network: { enabled: false } } });
   clients.push(c);
   const uri = 'file:///work/bad/Dockerfile';
   const w = c.diagnostics(uri, 1);
@@ -78,7 +78,7 @@ test('malformed input never crashes the server, and it keeps answering', async (
 });
 
 test('code actions: exact fixes come from diagnostic data, and the server stays stateless', async () => {
-  const c = await startLsp({ settings: {} });
+  const c = await startLsp({ settings: { network: { enabled: false } } });
   clients.push(c);
   const uri = 'file:///work/actions/Dockerfile';
   const w = c.diagnostics(uri, 1);

@@ -1,5 +1,7 @@
 // Drives the bundled language server (dist/server.js --stdio) over stdio for tests and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   createProtocolConnection,
@@ -39,7 +41,9 @@ export interface StartOptions {
 }
 
 export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
-  const child = spawn(opts.command ?? process.execPath, opts.args ? [...opts.args] : [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio'], {
+  // Each server gets its own storage folder: no test reads or writes the user's cache.
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'dft-lsp-'));
+  const child = spawn(opts.command ?? process.execPath, opts.args ? [...opts.args] : [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio', '--storage', storage], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: opts.env ?? process.env,
   });

@@ -9,13 +9,16 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type AnalysisResult } from '../core/analyze';
+import type { AnalysisResult } from '../core/analyze';
 import { NO_FACTS, type Facts } from '../core/facts';
-import { SegmentCache } from '../core/parse';
+import { IncrementalDocument, type ContentChange } from '../core/incremental';
 import type { ParsedReference } from '../core/imageRef';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../protocol';
 import type { ImageLookup } from '../trust/service';
 import { isDiagnosticData, toDiagnostic, SOURCE } from './convert';
+import { registerCommands } from './commands';
+import { pinActions } from './pinActions';
+import { hoverAt } from './hover';
 
 export interface ServerOptions {
   /** Folder holding the rule docs pages (for diagnostic links). */
@@ -23,10 +26,13 @@ export interface ServerOptions {
   /** Registry/trust lookups; absent = syntactic analysis only. */
   readonly lookup?: ImageLookup;
   readonly version: string;
+  /** Called with each document's settings: lets the composition root rebuild network services when machine settings change. */
+  readonly onSettings?: (settings: Settings) => void;
 }
 
 interface DocState {
-  readonly cache: SegmentCache;
+  /** Segments, parses and stage models of the last analysed version, reused for the next one. */
+  incremental: IncrementalDocument | null;
   result: AnalysisResult | null;
   version: number;
   /** Aborts the previous round of lookups for this document when a newer version arrives. */
@@ -34,7 +40,21 @@ interface DocState {
 }
 
 export function startServer(connection: Connection, options: ServerOptions): void {
-  const documents = new TextDocuments(TextDocument);
+  // Ranged changes are kept per document until the next analysis so it can be incremental; a long
+  // backlog is dropped (the analysis then re-reads the whole text), which keeps memory bounded.
+  const pendingChanges = new Map<string, ContentChange[] | 'reset'>();
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update: (doc, changes, version) => {
+      const queue = pendingChanges.get(doc.uri);
+      if (queue === undefined) pendingChanges.set(doc.uri, [...changes]);
+      else if (queue !== 'reset') {
+        for (const c of changes) queue.push(c);
+        if (queue.length > 1000) pendingChanges.set(doc.uri, 'reset');
+      }
+      return TextDocument.update(doc, changes, version);
+    },
+  });
   const states = new Map<string, DocState>();
   const settingsByUri = new Map<string, Promise<Settings>>();
   let pullConfiguration = false;
@@ -59,6 +79,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
             .getConfiguration({ scopeUri: uri, section: 'dockerfileTrust' })
             .then(normalizeSettings, () => DEFAULT_SETTINGS)
         : Promise.resolve(DEFAULT_SETTINGS);
+      s = s.then((settings) => {
+        options.onSettings?.(settings);
+        return settings;
+      });
       settingsByUri.set(uri, s);
     }
     return s;
@@ -72,7 +96,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function stateOf(uri: string): DocState {
     let st = states.get(uri);
     if (st === undefined) {
-      st = { cache: new SegmentCache(), result: null, version: -1, lookups: null };
+      st = { incremental: null, result: null, version: -1, lookups: null };
       states.set(uri, st);
     }
     return st;
@@ -91,11 +115,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (current === undefined) return;
     const st = stateOf(current.uri);
     const version = current.version;
-    const result = analyze(
-      current.getText(),
-      { severities: settings.rules, buildArgs: settings.buildArgs, platform: settings.platform, facts: factsFor(settings) },
-      st.cache,
-    );
+    const text = current.getText();
+    const pending = pendingChanges.get(current.uri);
+    pendingChanges.delete(current.uri);
+    if (st.incremental === null) st.incremental = new IncrementalDocument(text);
+    // No recorded changes for a newer version means we cannot trust the held text: re-read it.
+    else st.incremental.update(text, pending === 'reset' ? undefined : (pending ?? (st.version === version ? [] : undefined)));
+    const result = st.incremental.analyze({ severities: settings.rules, buildArgs: settings.buildArgs, platform: settings.platform, facts: factsFor(settings) });
     st.result = result;
     st.version = version;
     publish(current.uri, version, result);
@@ -115,15 +141,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (use.kind === 'image' && use.ref !== null && use.ref.ok && lookup.peek(use.ref) === undefined) missing.set(use.ref.canonical, use.ref);
     }
     if (missing.size === 0) return;
+    // Lookups are shared and cached, so a newer version does not cancel them (typing would starve them);
+    // only closing the document does. A stale version's answer just triggers no re-validation.
     const st = stateOf(uri);
-    st.lookups?.abort();
-    const ctl = new AbortController();
+    const ctl = st.lookups ?? new AbortController();
     st.lookups = ctl;
     void Promise.all([...missing.values()].map((ref) => lookup.lookup(ref, ctl.signal))).then(() => {
       const doc = documents.get(uri);
       // Answers for an older version are dropped: the newer version has its own round.
       if (ctl.signal.aborted || doc === undefined || doc.version !== version) return;
-      void validate(doc);
+      // Re-validate only when something became known, so a lookup that caches nothing cannot loop.
+      if ([...missing.values()].some((ref) => lookup.peek(ref) !== undefined)) void validate(doc);
     });
   }
 
@@ -133,6 +161,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const st = states.get(e.document.uri);
     st?.lookups?.abort();
     states.delete(e.document.uri);
+    pendingChanges.delete(e.document.uri);
     settingsByUri.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
@@ -144,6 +173,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const fixAllEdits: { range: Diagnostic['range']; newText: string }[] = [];
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE || !isDiagnosticData(d.data)) continue;
+      if (options.lookup !== undefined) actions.push(...pinActions(doc.uri, d, d.data.finding, options.lookup));
       for (const fix of d.data.finding.fixes ?? []) {
         actions.push({
           title: fix.title,
@@ -165,6 +195,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       }
     }
     return actions;
+  });
+
+  connection.onHover(async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const st = states.get(params.textDocument.uri);
+    if (doc === undefined || st?.result === null || st === undefined) return null;
+    return hoverAt(st.result!.model, params.position, options.lookup, new Date());
+  });
+
+  registerCommands(connection, {
+    ...(options.lookup !== undefined ? { lookup: options.lookup } : {}),
+    settingsFor,
+    revalidateAll: () => {
+      for (const doc of documents.all()) void validate(doc);
+    },
   });
 
   documents.listen(connection);

@@ -1,0 +1,51 @@
+// Hover on an image reference: digest, signers, expiry, source and verification state, from the shared description.
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
+import { describeImage } from '../core/describe';
+import type { DockerfileModel, ImageUse } from '../core/model';
+import type { ImageLookup } from '../trust/service';
+
+function contains(use: ImageUse, p: Position): boolean {
+  const { start, end } = use.range;
+  if (p.line < start.line || p.line > end.line) return false;
+  if (p.line === start.line && p.character < start.character) return false;
+  if (p.line === end.line && p.character > end.character) return false;
+  return true;
+}
+
+function md(s: string): string {
+  return s.replace(/([\\`*_{}[\]<>|])/g, '\\$1');
+}
+
+export function hoverAt(model: DockerfileModel, position: Position, lookup: ImageLookup | undefined, now: Date): Hover | null {
+  const use = model.images.find((u) => contains(u, position));
+  if (use === undefined) return null;
+  const lines: string[] = [];
+  switch (use.kind) {
+    case 'stage':
+      lines.push(`**${md(use.resolved ?? use.text)}** is a build stage of this Dockerfile: nothing to pin.`);
+      break;
+    case 'scratch':
+      lines.push('**scratch** is the empty image: nothing to pin.');
+      break;
+    case 'unresolved':
+      lines.push(`**${md(use.text)}** cannot be resolved: ${use.unresolvedVariables.map((v) => `\`$${v}\``).join(', ')} ${use.unresolvedVariables.length === 1 ? 'has' : 'have'} no value.`);
+      break;
+    case 'context':
+    case 'image': {
+      const ref = use.ref;
+      if (ref === null || !ref.ok) {
+        lines.push(`**${md(use.text)}**: ${md(ref?.ok === false ? ref.reason : 'not a valid reference')}`);
+        break;
+      }
+      const facts = lookup?.peek(ref);
+      const d = describeImage(ref, facts, now);
+      lines.push(`**${md(ref.familiar)}** — ${md(d.headline)}${d.verified ? ' ✓' : ''}`, '', `\`${ref.canonical}\``);
+      if (use.hasVariables) lines.push('', `Resolved from \`${md(use.text)}\` with ARG defaults / build-arg settings.`);
+      if (lookup === undefined) lines.push('', 'Registry and trust lookups are off.');
+      else if (facts === undefined) lines.push('', 'Looking up digest and trust data…');
+      if (d.lines.length > 0) lines.push('', ...d.lines.map((l) => (l.startsWith('  ') ? `    - ${md(l.trim())}` : `- ${md(l)}`)));
+      break;
+    }
+  }
+  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: use.range };
+}

@@ -1,0 +1,199 @@
+// ImageLookup: one place that asks the registry and every applicable trust source about an image, with a shared cache.
+import type { ImageFacts, RegistryFact, TrustFact } from '../core/facts';
+import type { ParsedReference } from '../core/imageRef';
+import { createAuthenticatedClient, registryBase, TokenCache, type CredentialSource, type HttpClient, type RegistryService } from '../registry';
+import type { TrustRootResult } from './cosign/trustRoot';
+import { CosignTrustSource } from './cosign/source';
+import { matchPolicy, toTrustPolicy, type Policy, type PolicyEntry } from './cosign/policy';
+import { NotaryTrustSource, type TrustDetails } from './notary/source';
+import type { TrustPinning } from './notary/root';
+import type { TrustStore } from './notary/store';
+import { notaryServerFor } from './policy';
+import type { ImageLookup } from './service';
+
+export interface ImageLookupOptions {
+  readonly registry: RegistryService;
+  /** The raw transport (redirect, TLS and cap rules); authentication is added per scope here. */
+  readonly http: HttpClient;
+  readonly credentials: CredentialSource;
+  readonly insecureRegistries: readonly string[];
+  /** The one signature policy (settings + policy file), also carrying notary servers per registry. */
+  readonly policy: Policy;
+  readonly sources: readonly ('notary' | 'cosign')[];
+  /** Where Notary roots (TOFU) and last-seen versions (rollback) are kept. */
+  readonly notaryStore: TrustStore;
+  readonly notaryPinning?: TrustPinning;
+  readonly trustedRoot: () => Promise<TrustRootResult>;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** How long trust answers stay fresh. */
+  readonly ttlMs: number;
+  readonly offline: boolean;
+  readonly timeoutMs?: number;
+  readonly log?: (message: string) => void;
+  readonly now?: () => Date;
+}
+
+export interface TrustServices extends ImageLookup {
+  /** The full Notary chain for a "show trust details" view (undefined when Notary does not apply). */
+  notaryDetails(ref: ParsedReference, signal?: AbortSignal): Promise<TrustDetails | undefined>;
+  /** Which trust sources apply to an image, and why (for hovers and logs). */
+  sourcesFor(ref: ParsedReference): { notary: boolean; cosign: boolean; entry: PolicyEntry | undefined };
+}
+
+interface Entry {
+  readonly facts: ImageFacts;
+  readonly at: number;
+}
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+const MAX_ENTRIES = 2000;
+
+export function createTrustServices(opts: ImageLookupOptions): TrustServices {
+  const now = opts.now ?? (() => new Date());
+  const trustPolicy = toTrustPolicy(opts.policy);
+  const cache = new Map<string, Entry>();
+  const inflight = new Map<string, Promise<ImageFacts>>();
+  const gate = new Semaphore(4);
+  const tokens = new TokenCache();
+  const notaryByGun = new Map<string, NotaryTrustSource>();
+
+  function repoClient(ref: ParsedReference): HttpClient {
+    return createAuthenticatedClient({
+      http: opts.http,
+      credentialHost: ref.registry,
+      credentialOrigin: registryBase(ref.registry, opts.insecureRegistries),
+      credentials: opts.credentials,
+      scope: `repository:${ref.repository}:pull`,
+      tokens,
+    });
+  }
+
+  const cosign = new CosignTrustSource({
+    httpFor: repoClient,
+    registryBase: (registry) => registryBase(registry, opts.insecureRegistries),
+    policy: opts.policy,
+    trustedRoot: opts.trustedRoot,
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    now,
+  });
+
+  function notaryFor(ref: ParsedReference): NotaryTrustSource {
+    let src = notaryByGun.get(ref.name);
+    if (src === undefined) {
+      const server = notaryServerFor(ref.registry, trustPolicy, opts.env, now());
+      let origin = server.url;
+      try {
+        origin = new URL(server.url).origin;
+      } catch {
+        // an invalid URL fails inside the notary client with a clear message
+      }
+      src = new NotaryTrustSource({
+        // Notary servers authenticate with the registry's credentials, scoped to the GUN, and only for their own challenges.
+        http: createAuthenticatedClient({ http: opts.http, credentialHost: ref.registry, credentialOrigin: origin, credentials: opts.credentials, scope: `repository:${ref.name}:pull`, tokens }),
+        store: opts.notaryStore,
+        policy: trustPolicy,
+        env: opts.env,
+        ...(opts.notaryPinning ? { pinning: opts.notaryPinning } : {}),
+        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      });
+      if (notaryByGun.size > MAX_ENTRIES) notaryByGun.clear();
+      notaryByGun.set(ref.name, src);
+    }
+    return src;
+  }
+
+  function sourcesFor(ref: ParsedReference): { notary: boolean; cosign: boolean; entry: PolicyEntry | undefined } {
+    const entry = matchPolicy(opts.policy, ref);
+    const hasCosignExpectation = entry !== undefined && (entry.keys.length > 0 || entry.identities.length > 0);
+    // Notary is asked where a server is configured for the registry (or DOCKER_CONTENT_TRUST_SERVER), or where
+    // policy requires a signature that only Notary can give (named Notary signers, or no cosign key/identity).
+    const configured = trustPolicy.servers?.[ref.registry] !== undefined || (opts.env['DOCKER_CONTENT_TRUST_SERVER'] ?? '') !== '';
+    const policyWantsNotary = entry !== undefined && entry.required && (entry.notarySigners.length > 0 || !hasCosignExpectation);
+    return {
+      notary: opts.sources.includes('notary') && (configured || policyWantsNotary),
+      cosign: opts.sources.includes('cosign') && hasCosignExpectation,
+      entry,
+    };
+  }
+
+  function unavailable(source: 'notary' | 'cosign', reason: string, server: string): TrustFact {
+    return { state: 'unavailable', source, reason, server, verifiedAt: now().toISOString() };
+  }
+
+  async function compute(ref: ParsedReference, signal?: AbortSignal): Promise<ImageFacts> {
+    const registry: RegistryFact = await opts.registry.resolve(ref, signal ? { signal } : {});
+    const { notary, cosign: useCosign, entry } = sourcesFor(ref);
+    const trust: TrustFact[] = [];
+    if (notary) {
+      trust.push(opts.offline ? unavailable('notary', 'offline: trust data is not fetched in offline mode', ref.registry) : await notaryFor(ref).lookup(ref, { ...(signal ? { signal } : {}), now: now() }));
+    }
+    if (useCosign) {
+      const digest = ref.digest ?? (registry.state === 'ok' ? registry.digest : null);
+      if (opts.offline) trust.push(unavailable('cosign', 'offline: signatures are not fetched in offline mode', ref.registry));
+      else if (digest === null) trust.push(unavailable('cosign', `no digest to check signatures for: ${registry.state === 'error' ? registry.message : 'unknown'}`, ref.registry));
+      else trust.push(await cosign.lookup(ref, digest, signal ? { signal } : {}));
+    }
+    const signers = entry ? [...entry.notarySigners, ...entry.identities.map((i) => ('exact' in i.identity ? i.identity.exact : `/${i.identity.regexp}/`)), ...entry.keys.map((k) => `key ${k.fingerprint.slice(0, 19)}…`)] : [];
+    return {
+      registry,
+      ...(trust.length > 0 ? { trust } : {}),
+      ...(entry !== undefined ? { policy: { required: entry.required, ...(signers.length > 0 ? { signers } : {}) } } : {}),
+    };
+  }
+
+  return {
+    sourcesFor,
+    peek(ref) {
+      return cache.get(ref.canonical)?.facts;
+    },
+    lookup(ref, signal) {
+      const key = ref.canonical;
+      const hit = cache.get(key);
+      if (hit !== undefined && now().getTime() - hit.at < opts.ttlMs) return Promise.resolve(hit.facts);
+      const running = inflight.get(key);
+      if (running !== undefined) return running;
+      const p = gate
+        .run(() => compute(ref, signal))
+        .then(
+          (facts) => {
+            // An aborted round leaves no half answer behind.
+            if (signal?.aborted !== true) {
+              if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+              cache.set(key, { facts, at: now().getTime() });
+            }
+            return facts;
+          },
+          (err: unknown) => {
+            opts.log?.(`lookup of ${ref.familiar} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
+            return {};
+          },
+        )
+        .finally(() => inflight.delete(key));
+      inflight.set(key, p);
+      return p;
+    },
+    refresh() {
+      cache.clear();
+      opts.registry.clear();
+    },
+    async notaryDetails(ref, signal) {
+      if (!sourcesFor(ref).notary) return undefined;
+      return notaryFor(ref).details(ref, { ...(signal ? { signal } : {}), now: now() });
+    },
+  };
+}
