@@ -4,6 +4,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { analyze } from '../../server/src/core/analyze';
 import type { RegistryFact } from '../../server/src/core/facts';
 import { parseReference, type ParsedReference } from '../../server/src/core/imageRef';
 import { dockerCredentials, type CredentialSource } from '../../server/src/registry/credentials';
@@ -138,11 +139,18 @@ describe('anonymous registry', () => {
     const f = ok(await service.resolve(ref(`${reg.host}/library/moving:stable@${v1.digest}`)));
     assert.equal(f.digest, v2.digest);
     assert.equal(f.pinnedDigestKnown, true);
+    // Through the engine: the facts view turns this into "newer digest" with an update fix.
+    const dockerfile = `FROM --platform=linux/amd64 ${reg.host}/library/moving:stable@${v1.digest} AS base\n`;
+    const findings = analyze(dockerfile, { facts: service.facts() }).findings.filter((x) => x.ruleId === 'registry-newer-digest');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]?.fixes?.[0]?.edits[0]?.newText, `${reg.host}/library/moving:stable@${v2.digest}`);
     // Once the old manifest is deleted the pin names content the registry no longer has.
     assert.equal(await reg.deleteManifest('library/moving', v1.digest), 202);
     service.clear();
     const g = ok(await service.resolve(ref(`${reg.host}/library/moving:stable@${v1.digest}`)));
     assert.equal(g.pinnedDigestKnown, false);
+    const unknown = analyze(dockerfile, { facts: service.facts() }).findings.filter((x) => x.ruleId.startsWith('registry-'));
+    assert.deepEqual(unknown.map((x) => x.ruleId), ['registry-digest-unknown']);
   });
 
   test('cache: warm lookups send nothing, shared in-flight lookups, persisted and offline', async () => {
@@ -172,6 +180,31 @@ describe('anonymous registry', () => {
     assert.equal(missing.state === 'error' && missing.kind, 'offline');
     assert.equal(off.stats.requests, 0);
     assert.equal(off.facts().get(r)?.registry?.state, 'ok');
+  });
+
+  test('TTL: fresh entries answer locally, expired ones are looked up again; failures expire sooner', async () => {
+    await reg.pushImage('library/ttl', '1');
+    let now = Date.parse('2026-11-28T12:00:00Z');
+    const { service } = await serviceFor(reg, { now: () => now, ttlMs: 60_000, negativeTtlMs: 10_000 });
+    const good = ref(`${reg.host}/library/ttl:1`);
+    const missing = ref(`${reg.host}/library/ttl:missing`);
+    ok(await service.resolve(good));
+    assert.equal((await service.resolve(missing)).state, 'error');
+    const base = service.stats.requests;
+    now += 9_000;
+    await service.resolve(good);
+    await service.resolve(missing);
+    assert.equal(service.stats.requests, base, 'both still fresh');
+    now += 2_000;
+    await service.resolve(good);
+    assert.equal(service.stats.requests, base, 'positive entry still fresh');
+    await service.resolve(missing);
+    assert.equal(service.stats.requests, base + 1, 'negative entry expired after 10 s');
+    now += 50_000;
+    const again = ok(await service.resolve(good));
+    assert.equal(again.fromCache, false);
+    assert.equal(service.stats.requests, base + 2, 'positive entry expired after 60 s');
+    assert.equal(again.lookedUpAt, new Date(now).toISOString());
   });
 
   test('a corrupt or hostile cache file is ignored, not trusted', async () => {
