@@ -278,13 +278,19 @@ export function rsaKey(): HandKey {
 }
 
 /** An ecdsa-x509 root key: P-256 key and a self-signed certificate with CN = GUN, made by openssl. */
-export function x509RootKey(gun: string, opts: { days?: number; digest?: 'sha256' | 'sha1'; cn?: string } = {}): HandKey & { privateKey: KeyObject } {
+export function x509RootKey(gun: string, opts: { days?: number; digest?: 'sha256' | 'sha1'; cn?: string; ca?: boolean } = {}): HandKey & { privateKey: KeyObject } {
   const dir = mkdtempSync(join(tmpdir(), 'dt-rootkey-'));
   try {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const keyFile = join(dir, 'k.pem');
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    runSync('openssl', ['req', '-new', '-x509', '-key', keyFile, '-out', join(dir, 'c.pem'), '-days', String(opts.days ?? 3650), '-subj', `/CN=${(opts.cn ?? gun).replace(/\//g, '\\/')}`, `-${opts.digest ?? 'sha256'}`]);
+    // A leaf certificate like the one notary makes (openssl's default config would make a CA, which notary ignores).
+    const cnf = join(dir, 'req.cnf');
+    writeFileSync(
+      cnf,
+      `[req]\ndistinguished_name=dn\nx509_extensions=ext\n[dn]\n[ext]\nbasicConstraints=critical,CA:${opts.ca ? 'TRUE' : 'FALSE'}\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=codeSigning\n`,
+    );
+    runSync('openssl', ['req', '-new', '-x509', '-config', cnf, '-key', keyFile, '-out', join(dir, 'c.pem'), '-days', String(opts.days ?? 3650), '-subj', `/CN=${(opts.cn ?? gun).replace(/\//g, '\\/')}`, `-${opts.digest ?? 'sha256'}`]);
     const pem = readFileSync(join(dir, 'c.pem'));
     const k = makeKey('ecdsa-x509', pem.toString('base64'), 'ecdsa', (d) => cryptoSign('sha256', d, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
     return { ...k, privateKey };
@@ -427,7 +433,14 @@ export class StaticTrustServer {
     this.server = createServer((req, res) => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       this.hits.push(path);
-      const route = this.routes.get(path);
+      if (path === '/v2/' || path === '/_notary_server/health') {
+        // The notary CLI pings /v2/ before it reads anything.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+        return;
+      }
+      // notary also asks for `<role>.<sha256>.json`; a hostile server answers whatever it likes, so alias to the role.
+      const route = this.routes.get(path) ?? this.routes.get(path.replace(/\.[0-9a-f]{64}\.json$/, '.json'));
       if (route === undefined) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ errors: [{ code: 'METADATA_NOT_FOUND', message: 'You have requested metadata that does not exist.' }] }));

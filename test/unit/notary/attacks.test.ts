@@ -109,7 +109,7 @@ describe('TUF attacks', () => {
     const files = repo.build({ targets: { v1: D1 } });
     const ts = JSON.parse(files['timestamp']!.toString());
     const sig = Buffer.from(ts.signatures[0].sig, 'base64');
-    sig[5] ^= 1;
+    sig[5] = sig[5]! ^ 1;
     ts.signatures[0].sig = sig.toString('base64');
     files['timestamp'] = Buffer.from(JSON.stringify(ts));
     srv.set(gun, files);
@@ -191,6 +191,28 @@ describe('TUF attacks', () => {
     // Trickled without a content-length, so only the reader's own cap can stop it.
     srv.routes.set(path, { body, trickle: 16 << 10 });
     expectInvalid(await source().lookup(ref()), 'endless data', /targets\.json/);
+  });
+
+  // Known defect outside this module: registry/transport.ts destroys the undici body without an error listener when a
+  // declared Content-Length exceeds the cap and the body has already arrived, and the process dies with an uncaught
+  // "Request aborted". Kept visible as a todo until transport.ts is fixed; it runs in a child so it cannot take this file down.
+  test('endless data: a small file whose Content-Length is one byte over the cap', { todo: 'registry/transport.ts: uncaught "Request aborted" after body.destroy()' }, async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      const { createServer } = require('node:http');
+      const { createTransport } = require(${JSON.stringify(require.resolve('../../../server/src/registry/transport'))});
+      const s = createServer((_q, r) => { r.writeHead(200, { 'content-length': '11' }); r.end('hello world'); });
+      s.listen(0, '127.0.0.1', async () => {
+        const port = s.address().port;
+        const t = createTransport({ insecureHosts: ['127.0.0.1:' + port] });
+        const r = await t.http({ url: 'http://127.0.0.1:' + port + '/x', maxBytes: 10, timeoutMs: 2000 });
+        await new Promise((res) => setTimeout(res, 300));
+        await t.close(); s.close();
+        process.stdout.write(r.ok ? 'ok' : r.kind);
+      });`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(r.status, 0, r.stderr.split('\n').find((l) => /Error|aborted/.test(l)) ?? r.stderr);
+    assert.equal(r.stdout, 'too-large');
   });
 
   test('slow retrieval: a server that never answers is cut off at the deadline', async () => {
@@ -347,6 +369,12 @@ describe('root of trust', () => {
     const { gun, ref } = fresh();
     srv.set(gun, new HandRepo(gun, x509RootKey(gun, { digest: 'sha1' })).build({ targets: { v1: D1 } }));
     expectInvalid(await source().lookup(ref()), 'arbitrary software', /SHA-1/);
+  });
+
+  test('a CA certificate as root key is refused (notary takes leaf certificates only)', async () => {
+    const { gun, ref } = fresh();
+    srv.set(gun, new HandRepo(gun, x509RootKey(gun, { ca: true })).build({ targets: { v1: D1 } }));
+    expectInvalid(await source().lookup(ref()), 'arbitrary software', /CA certificate/);
   });
 
   test('an expired root certificate makes the repository unverifiable (injected clock)', async () => {

@@ -51,6 +51,61 @@ export function signatureAlgorithmOid(der: Uint8Array): string | null {
   return Buffer.from(der.subarray(oid.start, oid.start + oid.len)).toString('hex');
 }
 
+interface Tlv {
+  readonly tag: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The TLVs directly inside der[start, end); null on any malformed length. */
+function children(der: Uint8Array, start: number, end: number): Tlv[] | null {
+  const out: Tlv[] = [];
+  let pos = start;
+  while (pos < end) {
+    if (pos + 2 > end) return null;
+    const tag = der[pos++]!;
+    let len = der[pos++]!;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      if (n === 0 || n > 4 || pos + n > end) return null;
+      len = 0;
+      for (let i = 0; i < n; i++) len = len * 256 + der[pos++]!;
+    }
+    if (pos + len > end) return null;
+    out.push({ tag, start: pos, end: pos + len });
+    pos += len;
+  }
+  return out;
+}
+
+/**
+ * basicConstraints cA, read from the DER as Go's x509 does (node's `ca` also demands keyCertSign,
+ * so it would call a CA-flagged certificate without that usage a leaf where notary does not).
+ */
+export function isCaCertificate(der: Uint8Array): boolean {
+  const cert = children(der, 0, der.length)?.[0];
+  if (cert === undefined || cert.tag !== 0x30) return false;
+  const tbs = children(der, cert.start, cert.end)?.[0];
+  if (tbs === undefined) return false;
+  const fields = children(der, tbs.start, tbs.end) ?? [];
+  const extWrap = fields.find((f) => f.tag === 0xa3);
+  if (extWrap === undefined) return false;
+  const extSeq = children(der, extWrap.start, extWrap.end)?.[0];
+  if (extSeq === undefined) return false;
+  for (const ext of children(der, extSeq.start, extSeq.end) ?? []) {
+    const parts = children(der, ext.start, ext.end) ?? [];
+    const oid = parts[0];
+    if (oid === undefined || oid.tag !== 0x06 || Buffer.from(der.subarray(oid.start, oid.end)).toString('hex') !== '551d13') continue;
+    const value = parts[parts.length - 1];
+    if (value === undefined || value.tag !== 0x04) return false;
+    const bc = children(der, value.start, value.end)?.[0];
+    if (bc === undefined || bc.tag !== 0x30) return false;
+    const first = children(der, bc.start, bc.end)?.[0];
+    return first !== undefined && first.tag === 0x01 && first.end - first.start === 1 && der[first.start] !== 0;
+  }
+  return false;
+}
+
 function commonName(cert: X509Certificate): string | null {
   for (const line of cert.subject.split('\n')) if (line.startsWith('CN=')) return line.slice(3);
   return null;
@@ -65,6 +120,10 @@ export function checkRootCertificate(cert: X509Certificate, gun: string, now: Da
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) return 'root certificate has an unreadable validity period';
   if (now < from) return `root certificate is not valid before ${from.toISOString()}`;
   if (now > to) return `root certificate expired on ${to.toISOString()}`;
+  // notary only takes leaf certificates as root keys; a CA certificate there is an intermediate, not a key.
+  if (cert.ca || isCaCertificate(new Uint8Array(cert.raw))) return 'root certificate is a CA certificate, not a leaf signing certificate';
+  const details = cert.publicKey.asymmetricKeyDetails;
+  if (cert.publicKey.asymmetricKeyType === 'rsa' && (details?.modulusLength ?? 0) < 2048) return 'root certificate has an RSA key below 2048 bits';
   const oid = signatureAlgorithmOid(new Uint8Array(cert.raw));
   if (oid === null) return 'root certificate signature algorithm cannot be read';
   if (SHA1_LIKE_OIDS.includes(oid)) return 'root certificate is signed with SHA-1 or MD5, which can be forged';
