@@ -8,6 +8,8 @@ export interface FileResult {
   /** A per-file note (e.g. empty file) or error message. */
   readonly note?: string;
   readonly error?: string;
+  /** What the registry and trust sources said about each image (with --network). */
+  readonly images?: readonly { readonly reference: string; readonly headline: string; readonly lines: readonly string[]; readonly verified: boolean }[];
 }
 
 export interface RunInfo {
@@ -34,8 +36,12 @@ export function formatText(results: readonly FileResult[], color: boolean): stri
     // Errors were already reported on stderr.
     if (r.error !== undefined) continue;
     if (r.note !== undefined) out.push(`${paint('1', r.path)}: ${r.note}`);
-    if (r.findings.length === 0) continue;
+    if (r.findings.length === 0 && (r.images ?? []).length === 0) continue;
     out.push(paint('4', r.path));
+    for (const img of r.images ?? []) {
+      out.push(`  ${paint(img.verified ? '32' : '2', img.verified ? '✓' : '·')} ${img.reference}: ${img.headline}`);
+      for (const l of img.lines) out.push(`      ${paint('2', l)}`);
+    }
     for (const f of r.findings) {
       const pos = `${f.range.start.line + 1}:${f.range.start.character + 1}`;
       out.push(`  ${pos.padEnd(8)}${paint(sevColor[f.severity], f.severity.padEnd(12))}${f.code.padEnd(7)}${f.message}  ${paint('2', f.ruleId)}`);
@@ -65,6 +71,7 @@ export function formatJson(results: readonly FileResult[], info: RunInfo): strin
           path: r.path,
           ...(r.error !== undefined ? { error: r.error } : {}),
           ...(r.note !== undefined ? { note: r.note } : {}),
+          ...(r.images !== undefined ? { images: r.images } : {}),
           findings: r.findings.map((f) => ({
             ruleId: f.ruleId,
             code: f.code,

@@ -6,7 +6,13 @@ import { analyze } from '../core/analyze';
 import { RULES } from '../core/rules';
 import { SEVERITY_ORDER, type Severity } from '../core/types';
 import { normalizeSettings } from '../protocol';
-import { expandArgs, readInput } from './files';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { compose, type Composed } from '../compose';
+import { describeImage } from '../core/describe';
+import type { ParsedReference } from '../core/imageRef';
+import { expandArgs, readInput, type InputFile } from './files';
+import { applyEdits, fixEdits } from './fix';
 import { formatJson, formatSarif, formatText, type FileResult } from './format';
 
 declare const __VERSION__: string | undefined;
@@ -23,6 +29,18 @@ Options:
   --build-arg KEY=VALUE      value for an ARG when resolving image references (repeatable)
   --platform OS/ARCH         target platform for TARGET*/BUILD* ARGs (default: linux/amd64)
   --rule ID=LEVEL            severity for one rule, or "off" (repeatable)
+
+Registry and trust (off unless one of these is given):
+  --network                  look up digests in registries and check signatures
+  --policy FILE              signature policy (docs/policy.md); implies --network
+  --notary-server REG=URL    Notary server for a registry host (repeatable)
+  --insecure-registry HOST   allow plain http for this registry host (repeatable)
+  --ca HOST=PEMFILE          extra CA certificate for a registry host (repeatable)
+  --offline                  answer from the cache only (implies --network)
+  --cache-dir DIR            registry cache, Notary roots and Sigstore TUF cache
+                             (default: $XDG_CACHE_HOME/dockerfile-trust)
+  --fix                      write the safe fixes into the files (pins use signed
+                             digests, or registry digests when no trust source applies)
   --no-color                 plain text output
   -h, --help                 this help
   -v, --version              print the version
@@ -42,6 +60,11 @@ const SEVERITY_NAMES: Record<string, Severity> = { error: 'error', warning: 'war
 function usageError(io: Io, message: string): number {
   io.stderr(`dockerfile-trust: ${message}\nRun 'dockerfile-trust --help' for usage.\n`);
   return 2;
+}
+
+function cacheDir(flag: string | undefined, io: Io): string {
+  if (flag !== undefined) return path.resolve(io.cwd, flag);
+  return path.join(process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'), 'dockerfile-trust');
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -69,6 +92,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         platform: { type: 'string' },
         rule: { type: 'string', multiple: true, default: [] },
         'no-color': { type: 'boolean', default: false },
+        network: { type: 'boolean', default: false },
+        policy: { type: 'string' },
+        'notary-server': { type: 'string', multiple: true, default: [] },
+        'insecure-registry': { type: 'string', multiple: true, default: [] },
+        ca: { type: 'string', multiple: true, default: [] },
+        offline: { type: 'boolean', default: false },
+        'cache-dir': { type: 'string' },
+        fix: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -98,7 +129,36 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (eq <= 0 || !RULES.some((x) => x.id === id)) return usageError(io, `--rule needs <rule-id>=<level|off> with a known rule id (got "${r}")`);
     rules[id] = r.slice(eq + 1);
   }
-  const settings = normalizeSettings({ buildArgs, rules, ...(v.platform !== undefined ? { platform: v.platform } : {}) });
+  const pairs = (name: 'notary-server' | 'ca'): Record<string, string> | string => {
+    const out: Record<string, string> = {};
+    for (const x of v[name] as string[]) {
+      const eq = x.indexOf('=');
+      if (eq <= 0) return `--${name} needs KEY=VALUE (got "${x}")`;
+      out[x.slice(0, eq)] = x.slice(eq + 1);
+    }
+    return out;
+  };
+  const notaryServers = pairs('notary-server');
+  if (typeof notaryServers === 'string') return usageError(io, notaryServers);
+  const cas = pairs('ca');
+  if (typeof cas === 'string') return usageError(io, cas);
+  const registries: Record<string, { insecureHttp?: boolean; caFile?: string }> = {};
+  for (const h of v['insecure-registry'] as string[]) registries[h] = { ...registries[h], insecureHttp: true };
+  for (const [h, f] of Object.entries(cas)) registries[h] = { ...registries[h], caFile: path.resolve(io.cwd, f) };
+  const policyFile = v.policy !== undefined ? path.resolve(io.cwd, v.policy as string) : undefined;
+  const settings = normalizeSettings({
+    buildArgs,
+    rules,
+    registries,
+    notary: { servers: notaryServers },
+    offline: v.offline === true,
+    ...(policyFile !== undefined ? { trust: { policyFile } } : {}),
+    ...(v.platform !== undefined ? { platform: v.platform } : {}),
+  });
+  for (const [h, u] of Object.entries(notaryServers)) {
+    if (settings.notaryServers[h.toLowerCase()] === undefined) return usageError(io, `--notary-server ${h}=${u}: needs a registry host and an http(s) URL`);
+  }
+  const network = v.network === true || v.offline === true || policyFile !== undefined;
   if (v.platform !== undefined && settings.platform !== v.platform) return usageError(io, `--platform must look like linux/amd64 (got "${v.platform as string}")`);
 
   if (parsed.positionals.length === 0) return usageError(io, 'no Dockerfiles given (for example: dockerfile-trust check Dockerfile)');
@@ -110,6 +170,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 
   const results: FileResult[] = [];
+  const inputs: InputFile[] = [];
   for (const p of paths) {
     const read = readInput(p, io.cwd);
     if (!read.ok) {
@@ -122,8 +183,46 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }
       continue;
     }
-    const { findings } = analyze(read.file.text, { buildArgs: settings.buildArgs, platform: settings.platform, severities: settings.rules });
-    results.push({ path: read.file.path, findings });
+    inputs.push(read.file);
+  }
+
+  let composed: Composed | undefined;
+  if (network) {
+    composed = compose({ settings, storageDir: cacheDir(v['cache-dir'] as string | undefined, io), env: process.env, log: (m) => io.stderr(`dockerfile-trust: ${m}\n`) });
+    if (composed.problems.length > 0) ioError = true;
+  }
+  try {
+    for (const file of inputs) {
+      const opts = { buildArgs: settings.buildArgs, platform: settings.platform, severities: settings.rules };
+      let { findings, model } = analyze(file.text, opts);
+      let images: FileResult['images'];
+      if (composed !== undefined) {
+        const lookup = composed.lookup;
+        const refs = new Map<string, ParsedReference>();
+        for (const u of model.images) if ((u.kind === 'image' || u.kind === 'context') && u.ref?.ok) refs.set(u.ref.canonical, u.ref);
+        await Promise.all([...refs.values()].map((r) => lookup.lookup(r)));
+        ({ findings, model } = analyze(file.text, { ...opts, facts: { get: (r) => lookup.peek(r) } }));
+        const now = new Date();
+        images = [...refs.values()].map((r) => ({ reference: r.canonical, ...describeImage(r, lookup.peek(r), now) }));
+      }
+      if (v.fix === true) {
+        const edits = fixEdits(findings, model, composed?.lookup);
+        if (edits.length > 0) {
+          const fixed = applyEdits(file.text, edits);
+          try {
+            fs.writeFileSync(path.resolve(io.cwd, file.path), fixed);
+          } catch (err) {
+            io.stderr(`dockerfile-trust: ${file.path}: cannot write fixes (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
+            ioError = true;
+          }
+          io.stderr(`dockerfile-trust: ${file.path}: applied ${edits.length} fix${edits.length === 1 ? '' : 'es'}\n`);
+          ({ findings } = analyze(fixed, { ...opts, ...(composed !== undefined ? { facts: { get: (r: ParsedReference) => composed!.lookup.peek(r) } } : {}) }));
+        }
+      }
+      results.push({ path: file.path, findings, ...(images !== undefined ? { images } : {}) });
+    }
+  } finally {
+    await composed?.close();
   }
 
   const info = { version: VERSION, rules: RULES, threshold, rootUri: pathToFileURL(io.cwd + path.sep).toString() };

@@ -1,0 +1,60 @@
+// --fix: the safe, exact edits for a file's findings (pins from trust data first), applied without overlaps.
+import type { DockerfileModel } from '../core/model';
+import { parseReference } from '../core/imageRef';
+import { pinEdit } from '../core/pin';
+import { pinChoices } from '../core/pinChoice';
+import type { Finding, TextEdit } from '../core/types';
+import { comparePositions } from '../core/types';
+import type { ImageLookup } from '../trust/service';
+
+/** Safe exact fixes, plus the preferred pin for each unpinned image when facts are known. Never invents a digest. */
+export function fixEdits(findings: readonly Finding[], _model: DockerfileModel, lookup: ImageLookup | undefined): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const f of findings) {
+    const safe = f.fixes?.find((x) => x.safe);
+    if (safe !== undefined) {
+      edits.push(...safe.edits);
+      continue;
+    }
+    const d = f.data as { kind?: unknown; canonical?: unknown; text?: unknown; hasVariables?: unknown } | undefined;
+    if (lookup === undefined || d?.kind !== 'pin' || typeof d.canonical !== 'string' || typeof d.text !== 'string') continue;
+    const ref = parseReference(d.canonical);
+    if (!ref.ok) continue;
+    const choice = pinChoices(ref, lookup.peek(ref)).find((c) => c.preferred);
+    if (choice === undefined) continue;
+    const e = pinEdit({ text: d.text, range: f.range, hasVariables: d.hasVariables === true, kind: 'image' }, choice.digest);
+    if (e.ok) edits.push(e.edit);
+  }
+  // Drop edits that overlap an earlier one: two fixes for one span would corrupt the text.
+  edits.sort((a, b) => comparePositions(a.range.start, b.range.start));
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    const last = out[out.length - 1];
+    if (last !== undefined && comparePositions(e.range.start, last.range.end) < 0) continue;
+    out.push(e);
+  }
+  return out;
+}
+
+/** Applies non-overlapping edits (sorted by start) to text; line/character positions as editors count them. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 && text.charCodeAt(i + 1) === 10) {
+      lineStarts.push(i + 2);
+      i++;
+    } else if (c === 10 || c === 13) lineStarts.push(i + 1);
+  }
+  const offset = (p: { line: number; character: number }): number => Math.min(text.length, (lineStarts[p.line] ?? text.length) + p.character);
+  let out = '';
+  let pos = 0;
+  for (const e of edits) {
+    const s = offset(e.range.start);
+    const en = offset(e.range.end);
+    if (s < pos) continue;
+    out += text.slice(pos, s) + e.newText;
+    pos = en;
+  }
+  return out + text.slice(pos);
+}
