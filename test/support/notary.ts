@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalize } from '@tufjs/canonical-json';
 import type { AddressInfo } from 'node:net';
+import type { Facts, ImageFacts, TrustFact } from '../../server/src/core/facts';
+import { parseReference } from '../../server/src/core/imageRef';
 
 export const PASSPHRASE = 'test-passphrase';
 
@@ -481,4 +483,48 @@ export class StaticTrustServer {
     await new Promise<void>((r) => this.server!.close(() => r()));
     this.server = null;
   }
+}
+
+// ---------- hand-built facts for the trust rules' table tests ----------
+
+
+const FACT_AT = '2026-11-28T12:00:00.000Z';
+
+export function signedFact(digest: string, extra: Partial<Extract<TrustFact, { state: 'signed' }>> = {}): TrustFact {
+  return {
+    state: 'signed',
+    source: 'notary',
+    signedDigest: digest,
+    signedDigests: [digest],
+    signers: [{ name: 'releases', keyIds: ['ab'.repeat(32)] }],
+    role: 'targets/releases',
+    expires: '2027-01-01T00:00:00.000Z',
+    rootExpires: '2036-01-01T00:00:00.000Z',
+    server: 'https://notary.example',
+    verifiedAt: FACT_AT,
+    ...extra,
+  };
+}
+
+export function unsignedFact(reason = 'tag 1 is not among the signed targets'): TrustFact {
+  return { state: 'unsigned', source: 'notary', reason, server: 'https://notary.example', verifiedAt: FACT_AT };
+}
+
+export function invalidFact(attack: string, reason: string): TrustFact {
+  return { state: 'invalid', source: 'notary', reason, attack, server: 'https://notary.example', verifiedAt: FACT_AT };
+}
+
+export function unavailableFact(reason: string): TrustFact {
+  return { state: 'unavailable', source: 'notary', reason, server: 'https://notary.docker.io', verifiedAt: FACT_AT };
+}
+
+/** Facts for references written as in a Dockerfile, keyed by their normalized form. */
+export function imageFacts(byRef: Readonly<Record<string, ImageFacts>>): Facts {
+  const map = new Map<string, ImageFacts>();
+  for (const [text, f] of Object.entries(byRef)) {
+    const r = parseReference(text);
+    if (!r.ok) throw new Error(`bad reference in test: ${text}`);
+    map.set(r.canonical, f);
+  }
+  return { get: (ref) => map.get(ref.canonical) };
 }

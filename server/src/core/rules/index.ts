@@ -16,6 +16,10 @@ import { keyUnverified } from './key-unverified';
 import { aptSourceUnsigned } from './apt-source-unsigned';
 import { addUrlUnverified } from './add-url-unverified';
 import { gitRefUnpinned } from './git-ref-unpinned';
+import { baseImageUnsigned } from './base-image-unsigned';
+import { baseImageTrustInvalid } from './base-image-trust-invalid';
+import { baseImagePinUnsigned } from './base-image-pin-unsigned';
+import { trustTagDigestMismatch } from './trust-tag-digest-mismatch';
 
 export const RULES: readonly Rule[] = [
   baseImageUnpinned,
@@ -34,6 +38,10 @@ export const RULES: readonly Rule[] = [
   aptSourceUnsigned,
   addUrlUnverified,
   gitRefUnpinned,
+  baseImageUnsigned,
+  baseImageTrustInvalid,
+  baseImagePinUnsigned,
+  trustTagDigestMismatch,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { findingsOf, ruleTable } from '../../support/ruleTable';
+import { D1, D2, errorFact, okFact } from '../../support/registryFacts';
+import { imageFacts, signedFact, unsignedFact } from '../../support/notary';
+
+const facts = imageFacts({
+  'corp.example/app:moved': { registry: okFact(D2), trust: [signedFact(D1)] },
+  'corp.example/app:same': { registry: okFact(D1), trust: [signedFact(D1)] },
+  [`corp.example/app:pinned@${D1}`]: { registry: okFact(D2), trust: [signedFact(D1)] },
+  'corp.example/app:unsigned': { registry: okFact(D2), trust: [unsignedFact()] },
+  'corp.example/app:regdown': { registry: errorFact('unreachable'), trust: [signedFact(D1)] },
+  'corp.example/app': { registry: okFact(D2), trust: [signedFact(D1, { signers: [{ name: 'Repo Admin', keyIds: [] }], role: 'targets' })] },
+});
+
+ruleTable('trust-tag-digest-mismatch', [
+  { name: 'tag moved after signing', dockerfile: 'FROM corp.example/app:moved\n', lines: [1], messages: [`resolves moved of FROM corp.example/app:moved to ${D2}, but the signed digest is ${D1}`], options: { facts } },
+  { name: 'registry agrees with the signature', dockerfile: 'FROM corp.example/app:same\n', lines: [], options: { facts } },
+  { name: 'pinned to the signed digest: still told, no fix', dockerfile: `FROM corp.example/app:pinned@${D1}\n`, lines: [1], messages: ['Your pin is the signed digest'], options: { facts } },
+  { name: 'unsigned tag', dockerfile: 'FROM corp.example/app:unsigned\n', lines: [], options: { facts } },
+  { name: 'registry lookup failed', dockerfile: 'FROM corp.example/app:regdown\n', lines: [], options: { facts } },
+  { name: 'implicit latest', dockerfile: 'FROM corp.example/app\n', lines: [1], messages: [/resolves latest .*signed by Repo Admin/], options: { facts } },
+]);
+
+test('trust-tag-digest-mismatch: information with a pin-to-signed fix', () => {
+  const text = 'FROM corp.example/app:moved\n';
+  const [f] = findingsOf('trust-tag-digest-mismatch', text, { facts });
+  assert.ok(f);
+  assert.equal(f.severity, 'information');
+  assert.equal(f.data?.['digest'], D1);
+  assert.equal(f.data?.['registryDigest'], D2);
+  const e = f.fixes?.[0]?.edits[0];
+  assert.ok(e);
+  assert.equal(e.newText, `corp.example/app:moved@${D1}`);
+  const [pinned] = findingsOf('trust-tag-digest-mismatch', `FROM corp.example/app:pinned@${D1}\n`, { facts });
+  assert.equal(pinned?.fixes, undefined);
+});
