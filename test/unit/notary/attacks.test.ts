@@ -401,3 +401,18 @@ describe('root of trust', () => {
     expectInvalid(await source(new MemoryTrustStore(), { pinning: { tofu: false } }).lookup(ref()), 'root mismatch', /trust on first use is off/);
   });
 });
+
+describe('cancellation', () => {
+  test('an aborted signal stops the lookup promptly and never reports "signed"', async () => {
+    const { gun, ref } = fresh();
+    const files = new HandRepo(gun).build({ targets: { v1: D1 } });
+    srv.set(gun, files);
+    srv.routes.set(`/v2/${gun}/_trust/tuf/snapshot.json`, { body: files['snapshot']!, delayMs: 5000 });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 200);
+    const t0 = Date.now();
+    const f = await source().lookup(ref(), { signal: ac.signal });
+    assert.equal(f.state, 'unavailable', JSON.stringify(f));
+    assert.ok(Date.now() - t0 < 2000);
+  });
+});
