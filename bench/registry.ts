@@ -6,7 +6,7 @@ import { createRegistryService } from '../server/src/registry/service';
 import { createTransport } from '../server/src/registry/transport';
 import { startRegistry, type RegistryHandle } from '../test/support/registry';
 
-export interface RegistryBench {
+export type RegistryBench = {
   /** One multi-platform image, nothing cached: wall time and HTTP round trips. */
   readonly cold: { readonly ms: number; readonly requests: number };
   /** The same lookup again while fresh: must be zero requests. */
@@ -15,7 +15,7 @@ export interface RegistryBench {
   readonly fifty: { readonly ms: number; readonly requests: number; readonly concurrency: number; readonly maxInFlight: number; readonly ratioToOne: number };
   /** One image behind Bearer token auth, nothing cached (401, token, HEAD, GET). */
   readonly coldToken: { readonly ms: number; readonly requests: number };
-}
+};
 
 function ref(text: string): ParsedReference {
   const r = parseReference(text);

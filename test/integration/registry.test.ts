@@ -91,6 +91,16 @@ describe('anonymous registry', () => {
     assert.equal(service.stats.requests, 2, 'HEAD, then GET by digest for the platforms');
   });
 
+  test('listPlatforms off: an index costs one HEAD (no Docker Hub pull), digest still exact', async () => {
+    const pushed = await reg.pushImage('library/node', '20', { kind: 'list' });
+    const { service } = await serviceFor(reg, { listPlatforms: false });
+    const f = ok(await service.resolve(ref(`${reg.host}/library/node:20`)));
+    assert.equal(f.digest, pushed.digest);
+    assert.equal(f.isIndex, true);
+    assert.deepEqual(f.platforms, []);
+    assert.equal(service.stats.requests, 1);
+  });
+
   test('OCI index: attestation manifest skipped', async () => {
     const pushed = await reg.pushImage('library/python', '3.13', { kind: 'oci-index' });
     assert.ok(pushed.attestationDigest !== undefined);

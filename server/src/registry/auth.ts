@@ -35,6 +35,10 @@ export class TokenCache {
     // Renew a little early so a token does not expire between check and use.
     this.map.set(key, { token, expiresAt: this.now() + Math.max(1, seconds - 5) * 1000 });
   }
+  /** Drops a token the server no longer accepts. */
+  forget(token: string): void {
+    for (const [k, t] of this.map) if (t.token === token) this.map.delete(k);
+  }
   clear(): void {
     this.map.clear();
     this.challenges.clear();
@@ -212,6 +216,8 @@ export function createAuthenticatedClient(opts: AuthenticatedClientOptions): Htt
       if (rl !== null) opts.onRateLimit?.(rl);
       if (res.status === 401 && !challenged) {
         challenged = true;
+        const sent = headers['authorization'];
+        if (sent !== undefined && sent.startsWith('Bearer ')) opts.tokens.forget(sent.slice('Bearer '.length));
         const next = stateFrom(parseChallenges(res.headers['www-authenticate'] ?? ''));
         // The challenge belongs to the origin that actually answered (after any redirect).
         const answered = originOf(res.url);

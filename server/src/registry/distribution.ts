@@ -32,6 +32,11 @@ export interface DistributionOptions {
   readonly maxRetryWaitMs?: number;
   readonly onRateLimit?: (registry: string, info: RateLimitInfo) => void;
   readonly now?: () => Date;
+  /**
+   * GET an index to list its platforms (default true). Docker Hub counts a manifest GET as a pull (a HEAD
+   * is free), so a setting may turn this off: the digest is still exact, `platforms` is then empty.
+   */
+  readonly listPlatforms?: boolean;
 }
 
 /** The API host for a registry: Docker Hub is served by registry-1.docker.io. */
@@ -244,7 +249,7 @@ export class DistributionClient {
       if (expected !== null && headerDigest !== null && headerDigest !== expected) {
         throw new LookupError('invalid', `${registry} answered digest ${headerDigest} for a request by digest ${expected}`);
       }
-      if (headerDigest !== null && mediaType !== '' && !INDEX_TYPES.has(mediaType)) {
+      if (headerDigest !== null && mediaType !== '' && (!INDEX_TYPES.has(mediaType) || this.opts.listPlatforms === false)) {
         return { digest: headerDigest, mediaType, platforms: [] };
       }
     } else if (head.status !== 405) {

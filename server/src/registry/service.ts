@@ -26,6 +26,8 @@ export interface RegistryServiceOptions {
   readonly timeoutMs?: number;
   readonly maxRetries?: number;
   readonly maxRetryWaitMs?: number;
+  /** GET indexes to list platforms (default true); false saves Docker Hub pulls, platforms stay empty. */
+  readonly listPlatforms?: boolean;
   /** Credential-free notes for the output channel. */
   readonly log?: (message: string) => void;
   readonly now?: () => number;
@@ -101,6 +103,7 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
     ...(options.maxRetryWaitMs !== undefined ? { maxRetryWaitMs: options.maxRetryWaitMs } : {}),
+    ...(options.listPlatforms !== undefined ? { listPlatforms: options.listPlatforms } : {}),
     onRateLimit: (registry, info) => limits.set(registry, { ...info, at: new Date(now()).toISOString() }),
     now: () => new Date(now()),
   });
