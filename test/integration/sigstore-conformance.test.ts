@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runConformance } from '../../server/src/cli/conformance';
 
 const ROOT = resolve(__dirname, '../..');
 const CASES = '/work/shared/conformance/sigstore/assets/bundle-verify';
@@ -87,6 +88,36 @@ test('Sigstore conformance: every bundle-verify case gives its expected outcome'
     results.filter((x) => !x.ok).map((x) => x.c),
     [],
   );
+});
+
+test('Sigstore conformance, digest form: every case again with the artifact given as sha256:<hex> (in-process)', { timeout: 300_000 }, async () => {
+  const cases = readdirSync(CASES)
+    .filter((c) => statSync(join(CASES, c)).isDirectory())
+    .sort();
+  const bad: string[] = [];
+  const realWrite = process.stderr.write.bind(process.stderr);
+  const realOut = process.stdout.write.bind(process.stdout);
+  for (const c of cases) {
+    const args = caseArgs(c);
+    const file = args[args.length - 1] as string;
+    args[args.length - 1] = `sha256:${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
+    let err = '';
+    // The entry writes its verdict to the process streams; keep them out of the TAP output and keep the reason.
+    process.stderr.write = ((chunk: string | Uint8Array) => ((err += String(chunk)), true)) as typeof process.stderr.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    let code: number;
+    try {
+      code = await runConformance(args);
+    } finally {
+      process.stderr.write = realWrite;
+      process.stdout.write = realOut;
+    }
+    const ok = c.endsWith('_fail') ? code === 1 : code === 0;
+    console.log(`${ok ? 'PASS' : 'FAIL'} digest ${c} (exit ${code}) ${err.trim().split('\n')[0] ?? ''}`);
+    if (!ok) bad.push(c);
+  }
+  console.log(`conformance (digest form): ${cases.length - bad.length}/${cases.length}`);
+  assert.deepEqual(bad, []);
 });
 
 test('conformance entry: a DSSE case verifies against the artifact digest instead of the file', async () => {

@@ -4,6 +4,7 @@ import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { dsse } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial, type Signer } from '@sigstore/verify';
+import { verifyPrehashed } from './prehash';
 
 /** Exact text, or a regular expression that must match the whole identity. */
 export type IdentityMatcher = { readonly exact: string } | { readonly regexp: string };
@@ -117,11 +118,17 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
   const subjectDigests: string[] = [];
   if (bundle.content.$case === 'messageSignature') {
     const ms = bundle.content.messageSignature;
-    if (!('bytes' in artifact)) return { ok: false, reason: 'a message signature can only be checked against the artifact bytes, not a digest' };
     const want = ms.messageDigest?.digest;
-    if (want && want.length > 0) {
-      const got = createHash(hashName(ms.messageDigest?.algorithm)).update(artifact.bytes).digest();
-      if (!Buffer.from(want).equals(got)) return { ok: false, reason: 'message digest in the bundle does not match the artifact' };
+    if ('bytes' in artifact) {
+      if (want && want.length > 0) {
+        const got = createHash(hashName(ms.messageDigest?.algorithm)).update(artifact.bytes).digest();
+        if (!Buffer.from(want).equals(got)) return { ok: false, reason: 'message digest in the bundle does not match the artifact' };
+      }
+    } else {
+      // Only the digest is known: it must be the one the bundle claims, and the signature is then checked over it directly.
+      if (hashName(ms.messageDigest?.algorithm) !== 'sha256' || !want || Buffer.from(want).toString('hex') !== artifact.digest.hex) {
+        return { ok: false, reason: 'message digest in the bundle does not match the artifact digest' };
+      }
     }
   } else {
     const env = bundle.content.dsseEnvelope;
@@ -142,6 +149,19 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
   }
 
   let entity = toSignedEntity(bundle, 'bytes' in artifact ? Buffer.from(artifact.bytes) : undefined);
+  if (bundle.content.$case === 'messageSignature' && !('bytes' in artifact)) {
+    const inner = entity.signature;
+    const digestBytes = Buffer.from(artifact.digest.hex, 'hex');
+    entity = {
+      ...entity,
+      signature: {
+        signature: inner.signature,
+        compareSignature: (sig: Buffer) => inner.compareSignature(sig),
+        compareDigest: (d: Buffer) => inner.compareDigest(d),
+        verifySignature: (k: KeyObject) => verifyPrehashed(k, digestBytes, inner.signature),
+      },
+    };
+  }
   if (bundle.content.$case === 'dsseEnvelope' && vm.tlogEntries.some((t) => t.kindVersion?.kind === 'hashedrekord')) {
     // Rekor v2 logs DSSE as hashedrekord over Hash(PAE(type, payload)) (rekor-v2 spec §6.1.4); @sigstore/verify 3.1 compares the
     // payload hash instead. The PAE is exactly what the signature covers, so binding the log entry to it is the sound check.
