@@ -78,7 +78,17 @@ export function compose(o: ComposeOptions): Composed {
     }
   }
   const policy = loadPolicy(settings, problems);
-  const transport = createTransport({ insecureHosts: insecure, extraCaCerts });
+  // A Notary server configured with an explicit http:// URL (a machine-scoped choice) may be reached over plain http;
+  // registries still need their own insecureHttp entry.
+  const notaryHttp = Object.values(policy.notaryServers ?? {}).flatMap((u) => {
+    try {
+      const url = new URL(u);
+      return url.protocol === 'http:' ? [url.host] : [];
+    } catch {
+      return [];
+    }
+  });
+  const transport = createTransport({ insecureHosts: [...insecure, ...notaryHttp], extraCaCerts });
   const credentials = dockerCredentials({ env: o.env, log: o.log });
   const registry = createRegistryService({
     http: transport.http,

@@ -25,6 +25,8 @@ export interface LspClient {
   readonly connection: ProtocolConnection;
   readonly child: ChildProcess;
   readonly initialize: InitializeResult;
+  /** Resolves with the first diagnostics for `uri` (already received or next) that satisfy `pred`. */
+  until(uri: string, pred: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   /** Resolves with the next diagnostics for `uri` whose version is at least `version` (if given). */
   diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): void;
@@ -55,8 +57,10 @@ export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const latest = new Map<string, PublishDiagnosticsParams>();
   const waiters: { uri: string; version: number | undefined; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  const watchers: ((p: PublishDiagnosticsParams) => void)[] = [];
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
     latest.set(p.uri, p);
+    for (const w of [...watchers]) w(p);
     for (let i = waiters.length - 1; i >= 0; i--) {
       const w = waiters[i];
       if (w !== undefined && w.uri === p.uri && (w.version === undefined || (p.version ?? -1) >= w.version)) {
@@ -78,6 +82,23 @@ export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
     connection,
     child,
     initialize,
+    until(uri, pred, timeoutMs = 20000) {
+      const now = latest.get(uri);
+      if (now !== undefined && pred(now)) return Promise.resolve(now);
+      return new Promise((resolve, reject) => {
+        const watch = (p: PublishDiagnosticsParams): void => {
+          if (p.uri !== uri || !pred(p)) return;
+          clearTimeout(timer);
+          watchers.splice(watchers.indexOf(watch), 1);
+          resolve(p);
+        };
+        const timer = setTimeout(() => {
+          watchers.splice(watchers.indexOf(watch), 1);
+          reject(new Error(`diagnostics for ${uri} never matched within ${timeoutMs} ms; last: ${JSON.stringify(latest.get(uri)?.diagnostics.map((d) => [d.code, d.message]))}; server stderr: ${stderr.slice(-2000)}`));
+        }, timeoutMs);
+        watchers.push(watch);
+      });
+    },
     diagnostics(uri, version, timeoutMs = 10000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version ?? '?'} within ${timeoutMs} ms; server stderr: ${stderr.slice(-2000)}`)), timeoutMs);

@@ -148,7 +148,8 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       else if (digest === null) trust.push(unavailable('cosign', `no digest to check signatures for: ${registry.state === 'error' ? registry.message : 'unknown'}`, ref.registry));
       else trust.push(await cosign.lookup(ref, digest, signal ? { signal } : {}));
     }
-    const signers = entry ? [...entry.notarySigners, ...entry.identities.map((i) => ('exact' in i.identity ? i.identity.exact : `/${i.identity.regexp}/`)), ...entry.keys.map((k) => `key ${k.fingerprint.slice(0, 19)}…`)] : [];
+    // Policy signers are Notary signer names; cosign signatures are already checked against the policy's keys and identities.
+    const signers = entry ? [...entry.notarySigners] : [];
     return {
       registry,
       ...(trust.length > 0 ? { trust } : {}),
