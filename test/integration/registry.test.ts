@@ -7,7 +7,10 @@ import { after, before, describe, test } from 'node:test';
 import { analyze } from '../../server/src/core/analyze';
 import type { RegistryFact } from '../../server/src/core/facts';
 import { parseReference, type ParsedReference } from '../../server/src/core/imageRef';
-import { dockerCredentials, type CredentialSource } from '../../server/src/registry/credentials';
+import { createHash } from 'node:crypto';
+import { createAuthenticatedClient, TokenCache } from '../../server/src/registry/auth';
+import { dockerCredentials, NO_CREDENTIALS, type CredentialSource } from '../../server/src/registry/credentials';
+import { DistributionClient } from '../../server/src/registry/distribution';
 import { createRegistryService, type RegistryService, type RegistryServiceOptions } from '../../server/src/registry/service';
 import { createTransport, type Transport } from '../../server/src/registry/transport';
 import { startRegistry, type RegistryHandle } from '../support/registry';
@@ -234,6 +237,13 @@ describe('anonymous registry', () => {
     assert.equal(ok(await s2.resolve(r)).digest, pushed.digest);
   });
 
+  test('ping: /v2/ answers', async () => {
+    const transport = createTransport({ insecureHosts: [reg.host] });
+    cleanups.push(() => transport.close());
+    const client = new DistributionClient({ http: transport.http, credentials: NO_CREDENTIALS, insecureHosts: [reg.host] });
+    assert.deepEqual(await client.ping(reg.host), { ok: true, status: 200, challenge: null });
+  });
+
   test('plain http is refused unless the registry is listed as insecure', async () => {
     const { service } = await serviceFor(reg, { insecure: false });
     const f = await service.resolve(ref(`${reg.host}/library/alpine:3.20`));
@@ -356,6 +366,28 @@ describe('Bearer token auth (token server of the test)', () => {
     ok(await service.resolve(ref(`${reg.host}/private/tok2:2`)));
     assert.equal((reg.tokenServer?.requests ?? []).slice(seen).length, 1);
     assert.equal(service.stats.requests - before, 1, 'only the HEAD');
+  });
+
+  test('createAuthenticatedClient: generic GET (as notary/cosign helpers use it) fetches a blob with a scoped token', async () => {
+    const pushed = await reg.pushImage('private/blobs', '1');
+    const manifest = JSON.parse(pushed.manifest.toString('utf8')) as { config: { digest: string } };
+    const cfg = await dockerConfig({ [reg.host]: { auth: Buffer.from(`${reg.username}:${reg.password}`).toString('base64') } });
+    const transport = createTransport({ insecureHosts: [reg.host, new URL(reg.tokenServer?.url ?? 'http://x').host] });
+    cleanups.push(() => transport.close());
+    const client = createAuthenticatedClient({
+      http: transport.http,
+      credentialHost: reg.host,
+      credentialOrigin: reg.url,
+      credentials: dockerCredentials({ env: cfg.env }),
+      scope: 'repository:private/blobs:pull',
+      tokens: new TokenCache(),
+    });
+    const res = await client({ url: `${reg.url}/v2/private/blobs/blobs/${manifest.config.digest}`, maxBytes: 1 << 20, timeoutMs: 5000 });
+    assert.ok(res.ok);
+    assert.equal(res.status, 200);
+    assert.equal('sha256:' + createHash('sha256').update(res.body).digest('hex'), manifest.config.digest);
+    const last = reg.tokenServer?.requests.at(-1);
+    assert.match(last?.url ?? '', /scope=repository%3Aprivate%2Fblobs%3Apull/);
   });
 
   test('identity token from a credential helper: OAuth refresh grant', async () => {
