@@ -297,6 +297,33 @@ test('root replaced: a client holding the old root refuses', async () => {
   await agree('root replaced, fresh client (TOFU)', fresh, cli(), gun, 'v1');
 });
 
+test('root rotation by the notary CLI (root key, then targets key) is followed through <N>.root.json', async () => {
+  const { repo, gun, ref } = repoName();
+  const img = await pushImage(registry.url, repo, 'v1', 'rot');
+  const signer = cli();
+  await initRepo(signer, gun);
+  await signTag(signer, gun, 'v1', img);
+  const store = newStore();
+  const oracle = cli();
+  const first = await source(store).details(ref('v1'));
+  assert.equal(first.fact.state, 'signed');
+  assert.equal((await oracle.lookup(gun, 'v1')).ok, true);
+  const v0 = first.root!.version;
+  const rot = await signer.runWithInput('yes\n', 'key', 'rotate', gun, 'root');
+  assert.equal(rot.code, 0, rot.stderr + rot.stdout);
+  await signer.must('key', 'rotate', gun, 'targets');
+  await signer.must('publish', gun);
+  const d = await source(store).details(ref('v1'));
+  assert.equal(d.fact.state === 'signed' && d.fact.signedDigest, img.digest, JSON.stringify(d.fact));
+  assert.ok(d.root!.version >= v0 + 2, `root moved from ${v0} to ${d.root!.version}`);
+  assert.deepEqual(d.root!.rotatedThrough, Array.from({ length: d.root!.version - v0 }, (_, i) => v0 + 1 + i));
+  assert.notDeepEqual(d.root!.keyIds, first.root!.keyIds, 'the root key changed');
+  await agree(`root rotated v${v0}→v${d.root!.version} (old root held)`, d.fact, oracle, gun, 'v1');
+  // Held by a store: the next lookup starts from the rotated root.
+  const again = await source(store).details(ref('v1'));
+  assert.deepEqual(again.root!.rotatedThrough, []);
+});
+
 test('rollback: older real files served after newer ones were seen', async () => {
   const { repo, gun, ref } = repoName();
   const v1 = await pushImage(registry.url, repo, 'v1', 'old');

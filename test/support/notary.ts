@@ -176,8 +176,13 @@ export class NotaryCli {
   }
 
   run(...args: string[]): Promise<CliResult> {
+    return this.runWithInput('', ...args);
+  }
+
+  /** Runs with `input` on stdin (then closed, so an unexpected prompt fails fast instead of hanging). */
+  runWithInput(input: string, ...args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
-      execFile(
+      const child = execFile(
         '/usr/bin/notary',
         ['-c', this.config, ...args],
         {
@@ -196,6 +201,7 @@ export class NotaryCli {
           resolve({ code, stdout: String(stdout), stderr: String(stderr) });
         },
       );
+      child.stdin?.end(input);
     });
   }
 

@@ -416,3 +416,16 @@ describe('cancellation', () => {
     assert.ok(Date.now() - t0 < 2000);
   });
 });
+
+describe('root rollback', () => {
+  test('rollback: an older root signed by the trusted keys is a rollback, not a key swap', async () => {
+    const { gun, ref } = fresh();
+    const store = new MemoryTrustStore();
+    const rootKey = x509RootKey(gun);
+    const repo = new HandRepo(gun, rootKey);
+    srv.set(gun, repo.build({ targets: { v1: D1 }, versions: { root: 3 } }));
+    expectSigned(await source(store).lookup(ref()), D1.digest);
+    srv.replace(gun, repo.build({ targets: { v1: D1 }, versions: { root: 2 } }));
+    expectInvalid(await source(store).lookup(ref()), 'rollback', /root .* is version 2, below the trusted version 3/);
+  });
+});

@@ -206,6 +206,10 @@ export class NotaryClient {
       let prev = storedEnv.value;
       // Same signed content with other signature bytes (ECDSA is randomized) is the same root.
       if (!sameBytes(prev.canonical, served.canonical)) {
+        if (served.signed.version < prev.signed.version && checkThreshold(served, prev.signed.roles.root, prev.signed.keys).met) {
+          // Signed by the trusted keys but older: a genuine earlier root replayed.
+          throw invalid(`rollback: the server's root for ${gun} is version ${served.signed.version}, below the trusted version ${prev.signed.version}`, 'rollback');
+        }
         if (served.signed.version <= prev.signed.version) {
           throw invalid(
             `the server's root for ${gun} (version ${served.signed.version}) is not the root trusted since ${trustedSince} (version ${prev.signed.version}) and does not rotate from it: the repository's keys were replaced`,
