@@ -13,12 +13,14 @@ import { describeImage } from '../core/describe';
 import type { ParsedReference } from '../core/imageRef';
 import { expandArgs, readInput, type InputFile } from './files';
 import { applyEdits, fixEdits } from './fix';
+import { runConformance } from './conformance';
 import { formatJson, formatSarif, formatText, type FileResult } from './format';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
 
 const USAGE = `Usage: dockerfile-trust check [options] <path or glob>...
+       dockerfile-trust conformance verify-bundle ...   (Sigstore conformance protocol)
 
 Checks Dockerfiles for unpinned and unsigned base images and unverified downloads.
 
@@ -77,6 +79,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
+  if (command === 'conformance') return runConformance(rest);
   if (command !== 'check') return usageError(io, `unknown command "${command}"`);
 
   let parsed;
