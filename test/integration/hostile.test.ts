@@ -300,3 +300,36 @@ test('unreachable registry: clear state', async () => {
   assert.equal(e.kind, 'unreachable');
   assert.match(e.message, /connection refused/);
 });
+
+test('huge error body and huge token answer: capped (64 KiB / 1 MiB), clear states', async () => {
+  let written: Promise<number> = Promise.resolve(0);
+  const s = await hostile((req, res) => {
+    if (req.url?.startsWith('/token')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      void stream(res, 50 * 1024 * 1024);
+      return;
+    }
+    if (req.url?.includes('/auth/')) {
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${req.headers.host ?? ''}/token",service="x"` }).end();
+      return;
+    }
+    if (req.method === 'HEAD') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    written = stream(res, 50 * 1024 * 1024);
+  });
+  const { service } = setup([s.host], { timeoutMs: 5000 });
+  // The transport itself, as the distribution client calls it for a manifest GET that fails:
+  const transport = createTransport({ insecureHosts: [s.host] });
+  cleanups.push(() => transport.close());
+  const r = await transport.http({ url: `${s.url}/v2/x/manifests/1`, maxBytes: 4 << 20, maxErrorBytes: 64 * 1024, timeoutMs: 5000 });
+  assert.ok(r.ok);
+  assert.equal(r.status, 404);
+  assert.equal(r.body.length, 64 * 1024, 'error body kept only up to its cap');
+  assert.ok((await written) < 20 * 1024 * 1024, 'reading stopped at the cap');
+  const t = errorOf(await service.resolve(ref(`${s.host}/auth/image:1`)));
+  assert.equal(t.kind, 'too-large');
+  assert.match(t.message, /token service/);
+});
