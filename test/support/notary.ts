@@ -307,6 +307,38 @@ export function x509RootKey(gun: string, opts: { days?: number; digest?: 'sha256
   }
 }
 
+/** A throwaway CA (openssl) for pinned-CA tests. */
+export function makeCa(): { certPem: string; keyPem: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'dt-ca-'));
+  try {
+    const cnf = join(dir, 'ca.cnf');
+    writeFileSync(cnf, '[req]\ndistinguished_name=dn\nx509_extensions=ext\n[dn]\n[ext]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
+    runSync('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(dir, 'ca.key')]);
+    runSync('openssl', ['req', '-new', '-x509', '-config', cnf, '-key', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '30', '-subj', '/CN=Test Root CA', '-sha256']);
+    return { certPem: readFileSync(join(dir, 'ca.pem'), 'utf8'), keyPem: readFileSync(join(dir, 'ca.key'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An ecdsa-x509 root key whose leaf certificate (CN = GUN) is issued by `ca`. */
+export function caIssuedRootKey(gun: string, ca: { certPem: string; keyPem: string }): HandKey {
+  const dir = mkdtempSync(join(tmpdir(), 'dt-leaf-'));
+  try {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(join(dir, 'k.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(dir, 'ca.pem'), ca.certPem);
+    writeFileSync(join(dir, 'ca.key'), ca.keyPem);
+    writeFileSync(join(dir, 'ext.cnf'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n');
+    runSync('openssl', ['req', '-new', '-key', join(dir, 'k.pem'), '-out', join(dir, 'leaf.csr'), '-subj', `/CN=${gun.replace(/\//g, '\\/')}`]);
+    runSync('openssl', ['x509', '-req', '-in', join(dir, 'leaf.csr'), '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca.key'), '-CAcreateserial', '-out', join(dir, 'leaf.pem'), '-days', '10', '-sha256', '-extfile', join(dir, 'ext.cnf')]);
+    const pem = readFileSync(join(dir, 'leaf.pem'));
+    return makeKey('ecdsa-x509', pem.toString('base64'), 'ecdsa', (d) => cryptoSign('sha256', d, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function envelope(signed: object, signers: readonly HandKey[]): Buffer {
   const data = Buffer.from(canonicalize(signed));
   return Buffer.from(JSON.stringify({ signed, signatures: signers.map((k) => k.sign(data)) }));

@@ -7,7 +7,7 @@ import { MemoryTrustStore, type TrustStore } from '../../../server/src/trust/not
 import type { TrustPinning } from '../../../server/src/trust/notary/root';
 import { parseReference, type ParsedReference } from '../../../server/src/core/imageRef';
 import type { TrustFact } from '../../../server/src/core/facts';
-import { ecdsaKey, envelope, HandRepo, rechain, StaticTrustServer, x509RootKey } from '../../support/notary';
+import { caIssuedRootKey, ecdsaKey, envelope, HandRepo, makeCa, rechain, StaticTrustServer, x509RootKey } from '../../support/notary';
 
 const D1 = { digest: `sha256:${'1'.repeat(64)}`, length: 525 };
 const D2 = { digest: `sha256:${'2'.repeat(64)}`, length: 777 };
@@ -393,6 +393,23 @@ describe('root of trust', () => {
     assert.equal(ok.root?.trust, 'certs');
     const prefix = gun.slice(0, gun.lastIndexOf('/') + 1) + '*';
     expectInvalid(await source(new MemoryTrustStore(), { pinning: { certs: { [prefix]: ['a'.repeat(64)] } } }).lookup(ref()), 'root mismatch', /pinned/);
+  });
+
+  test('pinned CA: a root issued by it verifies; a self-signed root or another CA is a root mismatch', async () => {
+    const ca = makeCa();
+    const other = makeCa();
+    const a = fresh();
+    srv.set(a.gun, new HandRepo(a.gun, caIssuedRootKey(a.gun, ca)).build({ targets: { v1: D1 } }));
+    const pin = { pinning: { ca: { 'reg.test:5000/attack/*': ca.certPem }, tofu: false } };
+    const ok = await source(new MemoryTrustStore(), pin).details(a.ref());
+    expectSigned(ok.fact, D1.digest);
+    assert.equal(ok.root?.trust, 'ca');
+    const b = fresh();
+    srv.set(b.gun, new HandRepo(b.gun).build({ targets: { v1: D1 } }));
+    expectInvalid(await source(new MemoryTrustStore(), pin).lookup(b.ref()), 'root mismatch', /not issued by the pinned CA/);
+    const c = fresh();
+    srv.set(c.gun, new HandRepo(c.gun, caIssuedRootKey(c.gun, other)).build({ targets: { v1: D1 } }));
+    expectInvalid(await source(new MemoryTrustStore(), pin).lookup(c.ref()), 'root mismatch', /not issued by the pinned CA/);
   });
 
   test('trust on first use off and nothing pinned: refused', async () => {
