@@ -39,7 +39,11 @@ export function simpleSigningPayload(imageRef: string, digest: string): Buffer {
 }
 
 async function getManifest(reg: RegistryHandle, repo: string, reference: string, accept: string): Promise<Buffer | null> {
-  const r = await rawRequest(`${reg.url}/v2/${repo}/manifests/${reference}`, { headers: { accept } });
+  const auth = reg.adminAuthorization(repo);
+  const r = await rawRequest(`${reg.url}/v2/${repo}/manifests/${reference}`, {
+    headers: { accept, ...(auth !== '' ? { authorization: auth } : {}) },
+    ...(reg.caPem !== undefined ? { ca: reg.caPem } : {}),
+  });
   if (r.status === 404) return null;
   if (r.status !== 200) throw new Error(`GET manifest ${repo}:${reference}: ${r.status}`);
   return r.body;

@@ -109,3 +109,22 @@ export async function loadTrustedRoot(opts: TrustRootOptions): Promise<TrustRoot
     return fallback.ok ? { ...fallback, note: `TUF ${offline ? 'cache unusable offline' : 'refresh failed'} (${why}); using the embedded trusted root` } : fallback;
   }
 }
+
+/**
+ * One trusted root per process: loaded on first use, shared by concurrent callers, reloaded after `maxAgeMs`
+ * (default 24 h). A failed load is not kept, so the next lookup tries again.
+ */
+export function createTrustedRootProvider(opts: TrustRootOptions & { readonly maxAgeMs?: number; readonly now?: () => number }): () => Promise<TrustRootResult> {
+  const now = opts.now ?? Date.now;
+  const maxAge = opts.maxAgeMs ?? 24 * 60 * 60 * 1000;
+  let current: { at: number; value: Promise<TrustRootResult> } | undefined;
+  return () => {
+    if (current && now() - current.at < maxAge) return current.value;
+    const value = loadTrustedRoot(opts).then((r) => {
+      if (!r.ok && current?.value === value) current = undefined;
+      return r;
+    });
+    current = { at: now(), value };
+    return value;
+  };
+}
