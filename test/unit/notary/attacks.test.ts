@@ -446,3 +446,28 @@ describe('root rollback', () => {
     expectInvalid(await source(store).lookup(ref()), 'rollback', /root .* is version 2, below the trusted version 3/);
   });
 });
+
+describe('server choice', () => {
+  test('docker.io after 2026-12-08: reported retired without any request', async () => {
+    const hits = srv.hits.length;
+    const r = parseReference('alpine:3.20');
+    assert.ok(r.ok);
+    const s = new NotaryTrustSource({ http: transport.http, store: new MemoryTrustStore() });
+    const f = await s.lookup(r, { now: new Date('2026-12-09T00:00:00Z') });
+    assert.equal(f.state, 'unavailable');
+    if (f.state === 'unavailable') {
+      assert.match(f.reason, /notary.docker.io was retired on 2026-12-08/);
+      assert.equal(f.server, 'https://notary.docker.io');
+    }
+    assert.equal(srv.hits.length, hits);
+  });
+
+  test('DOCKER_CONTENT_TRUST_SERVER is where the lookup goes', async () => {
+    const { gun } = fresh();
+    srv.set(gun, new HandRepo(gun).build({ targets: { v1: D1 } }));
+    const r = parseReference(`${gun}:v1`);
+    assert.ok(r.ok);
+    const s = new NotaryTrustSource({ http: transport.http, store: new MemoryTrustStore(), env: { DOCKER_CONTENT_TRUST_SERVER: srv.url } });
+    expectSigned(await s.lookup(r), D1.digest);
+  });
+});

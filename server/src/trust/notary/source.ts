@@ -155,7 +155,12 @@ export class NotaryTrustSource {
     } finally {
       if (this.locks.get(ref.name) === settled) this.locks.delete(ref.name);
     }
-    return { ...base, ...this.toDetails(result, ref, verifiedAt) };
+    const out = this.toDetails(result, ref, verifiedAt);
+    if (choice.notice === undefined) return { ...base, ...out };
+    // The retirement notice travels with the fact, so hover and CLI show it without knowing about servers.
+    const f = out.fact;
+    const fact: TrustFact = f.state === 'signed' ? { ...f, details: [choice.notice, ...(f.details ?? [])] } : { ...f, reason: `${f.reason} (${choice.notice})` };
+    return { ...base, ...out, fact };
   }
 
   private toDetails(result: UpdateResult, ref: ParsedReference, verifiedAt: string): Omit<TrustDetails, 'gun' | 'server' | 'serverOrigin' | 'notice'> {
