@@ -6,9 +6,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runConformance } from '../../server/src/cli/conformance';
+import { REPO_ROOT } from '../support/paths';
 
-const ROOT = resolve(__dirname, '../..');
-const CASES = '/work/shared/conformance/sigstore/assets/bundle-verify';
+const ROOT = REPO_ROOT;
+// The shared conformance assets live beside the repository, like the corpus.
+const CASES = resolve(REPO_ROOT, '..', 'shared', 'conformance', 'sigstore', 'assets', 'bundle-verify');
 const ENTRY = join(ROOT, 'test/support/conformance-entry.ts');
 const DEFAULT_IDENTITY =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';

@@ -7,8 +7,9 @@ import { matchIdentity, verifyBundle, type Expectation } from '../../../server/s
 import { legacyPayloadDigest, legacyToBundle } from '../../../server/src/trust/cosign/legacy';
 import { embeddedTrustedRoot } from '../../../server/src/trust/cosign/trustRoot';
 import type { LegacySignature } from '../../../server/src/trust/cosign/discovery';
+import { REPO_ROOT } from '../../support/paths';
 
-const CASES = '/work/shared/conformance/sigstore/assets/bundle-verify';
+const CASES = join(REPO_ROOT, '..', 'shared', 'conformance', 'sigstore', 'assets', 'bundle-verify');
 const ID = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const ISSUER = 'https://token.actions.githubusercontent.com';
 
