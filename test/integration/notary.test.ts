@@ -434,7 +434,7 @@ test('corrupted signature, wrong hash, wrong length on real files; threshold > 1
   // One byte too many: notary reads only `length` bytes (io.LimitReader), hashes those and accepts; we refuse the
   // whole file as over its cap. A recorded, deliberate difference: we are stricter, never looser.
   statics.replace(gun, real);
-  // Sent without Content-Length, so the reader's own cap has to stop it (see the transport note in attacks.test.ts).
+  // Sent without Content-Length, so the reader's own running cap has to stop it.
   statics.routes.set(`/v2/${gun}/_trust/tuf/targets.json`, { body: Buffer.concat([real['targets']!, Buffer.from('\n')]), trickle: 1 << 16 });
   const long = await source(newStore(), statics.url).lookup(ref('v1'));
   assert.equal(long.state === 'invalid' && long.attack, 'endless data');
