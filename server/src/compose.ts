@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from './protocol';
-import { createTransport, dockerCredentials, createRegistryService, type RegistryService } from './registry';
+import { checksumOfUrl, createTransport, dockerCredentials, createRegistryService, type ChecksumResult, type RegistryService } from './registry';
 import { EMPTY_POLICY, loadPolicyFile, parsePolicy, type Policy } from './trust/cosign/policy';
 import { loadTrustedRoot, type TrustRootResult } from './trust/cosign/trustRoot';
 import { createTrustServices, type TrustServices } from './trust/imageLookup';
@@ -16,6 +16,8 @@ export interface Composed {
   /** Problems with the configuration (unreadable CA file, broken policy), for the output channel and status. */
   readonly problems: readonly string[];
   readonly policy: Policy;
+  /** sha256 of what an https URL serves (for ADD --checksum), capped and timed, without credentials. */
+  checksum(url: string, signal?: AbortSignal): Promise<ChecksumResult>;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export function compose(o: ComposeOptions): Composed {
     registry,
     problems,
     policy,
+    checksum: (url, signal) => checksumOfUrl(transport.http, url, signal ? { signal } : {}),
     async close() {
       await registry.dispose();
       await transport.close();

@@ -41,6 +41,10 @@ class SwitchableLookup implements ImageLookup {
   refresh(): void {
     this.current?.lookup.refresh();
   }
+  checksum(url: string, signal?: AbortSignal): ReturnType<Composed['checksum']> {
+    if (this.current === undefined) return Promise.resolve({ ok: false, message: 'network services are not configured yet' });
+    return this.current.checksum(url, signal);
+  }
   async close(): Promise<void> {
     await this.current?.close();
   }
@@ -52,6 +56,7 @@ startServer(connection, {
   version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0',
   lookup,
   onSettings: (s) => lookup.configure(s),
+  checksum: (url, signal) => lookup.checksum(url, signal),
 });
 connection.onShutdown(() => lookup.close());
 connection.listen();

@@ -152,7 +152,7 @@ describe('registry only (no trust source applies)', { concurrency: false }, () =
     fresh.open(uri, `FROM ${reg.host}/dt/multi:3.1@${idx.digest} AS x # keep\n`, 1);
     const nd = await fresh.until(uri, (x) => x.diagnostics.some((dd) => dd.code === 'DT302'));
     const newer = nd.diagnostics.find((dd) => dd.code === 'DT302')!;
-    assert.match(newer.message, new RegExp(`Newer digest for 3.1.*${moved.digest}`));
+    assert.match(String(newer.message), new RegExp(`Newer digest for 3.1.*${moved.digest}`));
     const upd = (await fresh.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: newer.range, context: { diagnostics: [newer], only: [CodeActionKind.QuickFix] } })) as CodeAction[];
     const u = upd.find((a) => /Update pin/.test(a.title));
     assert.ok(u, upd.map((a) => a.title).join(' | '));

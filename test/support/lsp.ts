@@ -13,6 +13,9 @@ import {
   DidChangeTextDocumentNotification,
   PublishDiagnosticsNotification,
   ConfigurationRequest,
+  ApplyWorkspaceEditRequest,
+  WorkDoneProgressCreateRequest,
+  type WorkspaceEdit,
   ShutdownRequest,
   ExitNotification,
   type ProtocolConnection,
@@ -25,6 +28,8 @@ export interface LspClient {
   readonly connection: ProtocolConnection;
   readonly child: ChildProcess;
   readonly initialize: InitializeResult;
+  /** Edits the server asked the client to apply (workspace/applyEdit), in order. */
+  readonly applied: WorkspaceEdit[];
   /** Resolves with the first diagnostics for `uri` (already received or next) that satisfy `pred`. */
   until(uri: string, pred: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   /** Resolves with the next diagnostics for `uri` whose version is at least `version` (if given). */
@@ -70,11 +75,17 @@ export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
     }
   });
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => opts.settings ?? {}));
+  const applied: WorkspaceEdit[] = [];
+  connection.onRequest(ApplyWorkspaceEditRequest.type, (params) => {
+    applied.push(params.edit);
+    return { applied: true };
+  });
+  connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
   connection.listen();
   const initialize = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: { workspace: { configuration: opts.settings !== undefined }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    capabilities: { workspace: { configuration: opts.settings !== undefined, applyEdit: true }, window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     workspaceFolders: null,
   });
   await connection.sendNotification(InitializedNotification.type, {});
@@ -82,6 +93,7 @@ export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
     connection,
     child,
     initialize,
+    applied,
     until(uri, pred, timeoutMs = 20000) {
       const now = latest.get(uri);
       if (now !== undefined && pred(now)) return Promise.resolve(now);

@@ -8,9 +8,15 @@ import { comparePositions } from '../core/types';
 import type { ImageLookup } from '../trust/service';
 
 /** Safe exact fixes, plus the preferred pin for each unpinned image when facts are known. Never invents a digest. */
-export function fixEdits(findings: readonly Finding[], _model: DockerfileModel, lookup: ImageLookup | undefined): TextEdit[] {
+export function fixEdits(findings: readonly Finding[], _model: DockerfileModel, lookup: ImageLookup | undefined, checksums: ReadonlyMap<string, string> = new Map()): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const f of findings) {
+    const add = addChecksumOf(f);
+    const sum = add !== null ? checksums.get(add.url) : undefined;
+    if (add !== null && sum !== undefined) {
+      edits.push({ range: { start: add.at, end: add.at }, newText: ` --checksum=${sum}` });
+      continue;
+    }
     const safe = f.fixes?.find((x) => x.safe);
     if (safe !== undefined) {
       edits.push(...safe.edits);
@@ -34,6 +40,16 @@ export function fixEdits(findings: readonly Finding[], _model: DockerfileModel, 
     out.push(e);
   }
   return out;
+}
+
+/** The URL and insertion point of an `add-url-unverified` finding's fix, if it has one. */
+export function addChecksumOf(f: Finding): { url: string; at: { line: number; character: number } } | null {
+  const d = f.data as { kind?: unknown; url?: unknown; insertAt?: { start?: { line?: unknown; character?: unknown } } } | undefined;
+  if (d?.kind !== 'add-checksum' || typeof d.url !== 'string') return null;
+  const line = d.insertAt?.start?.line;
+  const character = d.insertAt?.start?.character;
+  if (typeof line !== 'number' || typeof character !== 'number') return null;
+  return { url: d.url, at: { line, character } };
 }
 
 /** Applies non-overlapping edits (sorted by start) to text; line/character positions as editors count them. */

@@ -12,7 +12,7 @@ import { compose, type Composed } from '../compose';
 import { describeImage } from '../core/describe';
 import type { ParsedReference } from '../core/imageRef';
 import { expandArgs, readInput, type InputFile } from './files';
-import { applyEdits, fixEdits } from './fix';
+import { addChecksumOf, applyEdits, fixEdits } from './fix';
 import { runConformance } from './conformance';
 import { formatJson, formatSarif, formatText, type FileResult } from './format';
 
@@ -209,7 +209,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         images = [...refs.values()].map((r) => ({ reference: r.canonical, ...describeImage(r, lookup.peek(r), now) }));
       }
       if (v.fix === true) {
-        const edits = fixEdits(findings, model, composed?.lookup);
+        const checksums = new Map<string, string>();
+        if (composed !== undefined) {
+          for (const f of findings) {
+            const add = addChecksumOf(f);
+            if (add === null || checksums.has(add.url) || !/^https:\/\//i.test(add.url)) continue;
+            const r = await composed.checksum(add.url);
+            if (r.ok) checksums.set(add.url, r.digest);
+            else io.stderr(`dockerfile-trust: ${file.path}: no checksum for ${add.url}: ${r.message}\n`);
+          }
+        }
+        const edits = fixEdits(findings, model, composed?.lookup, checksums);
         if (edits.length > 0) {
           const fixed = applyEdits(file.text, edits);
           try {

@@ -26,6 +26,8 @@ export interface ServerOptions {
   /** Registry/trust lookups; absent = syntactic analysis only. */
   readonly lookup?: ImageLookup;
   readonly version: string;
+  /** sha256 of what an https URL serves, for the ADD --checksum fix (capped, timed, no credentials). */
+  readonly checksum?: (url: string, signal?: AbortSignal) => Promise<{ readonly ok: true; readonly digest: string; readonly bytes: number } | { readonly ok: false; readonly message: string }>;
   /** Called with each document's settings: lets the composition root rebuild network services when machine settings change. */
   readonly onSettings?: (settings: Settings) => void;
 }
@@ -37,6 +39,16 @@ interface DocState {
   version: number;
   /** Aborts the previous round of lookups for this document when a newer version arrives. */
   lookups: AbortController | null;
+}
+
+const ADD_CHECKSUM = 'dockerfileTrust.addChecksum';
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the file';
+  }
 }
 
 export function startServer(connection: Connection, options: ServerOptions): void {
@@ -66,6 +78,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll], resolveProvider: false },
         hoverProvider: true,
+        executeCommandProvider: { commands: [ADD_CHECKSUM] },
       },
       serverInfo: { name: 'dockerfile-trust', version: options.version },
     };
@@ -174,6 +187,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE || !isDiagnosticData(d.data)) continue;
       if (options.lookup !== undefined) actions.push(...pinActions(doc.uri, d, d.data.finding, options.lookup));
+      const cd = d.data.finding.data as { kind?: unknown; url?: unknown; insertAt?: unknown } | undefined;
+      if (options.checksum !== undefined && cd?.kind === 'add-checksum' && typeof cd.url === 'string' && /^https:\/\//i.test(cd.url)) {
+        actions.push({
+          title: `Add --checksum (downloads ${hostOf(cd.url)} once to compute its sha256)`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          command: { title: 'Add --checksum', command: ADD_CHECKSUM, arguments: [{ uri: doc.uri, url: cd.url, insertAt: cd.insertAt }] },
+        });
+      }
       for (const fix of d.data.finding.fixes ?? []) {
         actions.push({
           title: fix.title,
@@ -202,6 +224,35 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const st = states.get(params.textDocument.uri);
     if (doc === undefined || st?.result === null || st === undefined) return null;
     return hoverAt(st.result!.model, params.position, options.lookup, new Date());
+  });
+
+  connection.onExecuteCommand(async (params, token) => {
+    if (params.command !== ADD_CHECKSUM || options.checksum === undefined) return;
+    const arg = (params.arguments?.[0] ?? {}) as { uri?: unknown; url?: unknown; insertAt?: { start?: { line?: unknown; character?: unknown } } };
+    const uri = typeof arg.uri === 'string' ? arg.uri : '';
+    const url = typeof arg.url === 'string' ? arg.url : '';
+    const line = arg.insertAt?.start?.line;
+    const character = arg.insertAt?.start?.character;
+    if (uri === '' || url === '' || typeof line !== 'number' || typeof character !== 'number') return;
+    const ctl = new AbortController();
+    token.onCancellationRequested(() => ctl.abort());
+    const progress = await connection.window.createWorkDoneProgress();
+    progress.begin('Dockerfile Trust', undefined, `Downloading ${hostOf(url)} to compute its checksum…`, true);
+    progress.token.onCancellationRequested(() => ctl.abort());
+    const result = await options.checksum(url, ctl.signal);
+    progress.done();
+    if (!result.ok) {
+      void connection.window.showErrorMessage(`Could not add --checksum for ${url}: ${result.message}`);
+      return;
+    }
+    const doc = documents.get(uri);
+    // The document may have changed during the download: insert only where an ADD keyword still ends at that spot.
+    const lineText = doc?.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }) ?? '';
+    if (doc === undefined || !/^\s*(ONBUILD\s+)?ADD$/i.test(lineText.slice(0, character)) || !doc.getText().includes(url)) {
+      void connection.window.showWarningMessage(`The ADD instruction for ${url} changed during the download; the checksum ${result.digest} was not inserted.`);
+      return;
+    }
+    await connection.workspace.applyEdit({ label: 'Add --checksum', edit: { changes: { [uri]: [{ range: { start: { line, character }, end: { line, character } }, newText: ` --checksum=${result.digest}` }] } } });
   });
 
   registerCommands(connection, {

@@ -10,6 +10,7 @@ export { apiHost, DistributionClient, MANIFEST_ACCEPT, MEDIA_TYPES, registryBase
 export type { HttpClient, HttpFailureKind, HttpRequest, HttpResult } from './http';
 export { cacheKey, createRegistryService, type RegistryService, type RegistryServiceOptions, type RegistryStats } from './service';
 export { createTransport, type Transport, type TransportOptions } from './transport';
+export { checksumOfUrl, type ChecksumResult } from './download';
 
 export interface DefaultRegistryOptions extends Omit<RegistryServiceOptions, 'http' | 'credentials'> {
   /** Extra CA certificates (PEM) per registry host (machine-scoped setting). */
