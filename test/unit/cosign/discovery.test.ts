@@ -106,3 +106,35 @@ test('a registry that refuses access is unavailable, not unsigned; a non-digest 
   assert.equal(bad.ok, false);
   assert.equal(store.requests.length, 0);
 });
+
+test('a registry server error is unavailable, never unsigned', async () => {
+  const broken: HttpClient = async (req) => ({ ok: true, status: 503, headers: {}, body: new Uint8Array(), url: req.url });
+  const d = await discoverSignatures({ http: broken, baseUrl: BASE, repository: REPO, timeoutMs: 1000 }, DIGEST);
+  assert.equal(d.ok, false);
+  assert.match(d.ok ? '' : d.reason, /HTTP 503/);
+});
+
+test('one deadline bounds the whole lookup, even when every request would wait forever', async () => {
+  // Honors the signal the way the real transport does: an aborted request ends as 'aborted'. The long timer stands for
+  // the open socket that keeps a real process alive (AbortSignal.timeout alone does not).
+  const hanging: HttpClient = (req) =>
+    new Promise((done) => {
+      if (req.signal?.aborted) return done({ ok: false, kind: 'aborted', message: 'cancelled' });
+      const socket = setTimeout(() => done({ ok: false, kind: 'timeout', message: 'never' }), 60_000);
+      req.signal?.addEventListener('abort', () => (clearTimeout(socket), done({ ok: false, kind: 'aborted', message: 'cancelled' })), { once: true });
+    });
+  const policy = parsePolicy({ version: 1, images: [{ pattern: 'registry.test/**', keys: [{ pem: generateKey().publicKeyPem }] }] }, '/');
+  assert.ok(policy.ok);
+  const src = new CosignTrustSource({ httpFor: () => hanging, registryBase: () => BASE, policy: policy.policy, trustedRoot: async () => embeddedTrustedRoot(), lookupTimeoutMs: 300 });
+  const r = parseReference(`registry.test/${REPO}@${DIGEST}`);
+  assert.ok(r.ok);
+  const t0 = Date.now();
+  const fact = await src.lookup(r, DIGEST);
+  assert.equal(fact.state, 'unavailable');
+  assert.ok(Date.now() - t0 < 5_000, `took ${Date.now() - t0} ms`);
+  // The caller's own cancellation ends it too.
+  const ac = new AbortController();
+  const pending = src.lookup(r, DIGEST, { signal: ac.signal });
+  ac.abort();
+  assert.equal((await pending).state, 'unavailable');
+});

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseReference, type ParsedReference } from '../../../server/src/core/imageRef';
-import { loadPolicyFile, matchPolicy, parsePolicy, toTrustPolicy } from '../../../server/src/trust/cosign/policy';
+import { loadPolicyFile, matchPolicy, parsePolicy, policyFactFor, toTrustPolicy } from '../../../server/src/trust/cosign/policy';
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const GH = 'https://token.actions.githubusercontent.com';
@@ -48,6 +48,9 @@ test('a full policy loads: key by path (relative to the file), inline key, exact
     assert.equal(matchPolicy(p, ref('alpine:3.20'))?.pattern, 'alpine', 'familiar Docker Hub names match');
     assert.equal(matchPolicy(p, ref('docker.io/library/alpine'))?.pattern, 'alpine');
     assert.equal(matchPolicy(p, ref('quay.io/alpine')), undefined);
+    assert.deepEqual(policyFactFor(p, ref('ghcr.io/org/app')), { required: true, signers: ['https://github.com/org/app/.github/workflows/r.yml@refs/heads/main (issuer https://token.actions.githubusercontent.com)'] });
+    assert.deepEqual(policyFactFor(p, ref('quay.io/x')), { required: false });
+    assert.match(policyFactFor(p, ref('dhi.io/node'))?.signers?.[0] ?? '', /^key sha256:[0-9a-f]{64}$/);
     assert.deepEqual(toTrustPolicy(p), {
       servers: { 'registry.example.com': 'https://notary.example.com' },
       requireSigned: [{ pattern: 'dhi.io/**' }, { pattern: 'ghcr.io/org/app' }, { pattern: 'alpine', signers: ['Repo Admin'] }],

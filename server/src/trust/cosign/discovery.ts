@@ -84,6 +84,8 @@ async function get(t: RegistryTarget, path: string, accept: string, maxBytes: nu
   if (res.status === 404) return { ok: false, status: 404, kind: 'not-found', reason: `${path}: not found` };
   if (res.status === 401 || res.status === 403) return { ok: false, status: res.status, kind: 'unauthorized', reason: `${path}: access denied (HTTP ${res.status})` };
   if (res.status === 429) return { ok: false, status: 429, kind: 'rate-limited', reason: 'the registry is rate-limiting requests (HTTP 429)' };
+  // A server error says nothing about signatures: reporting "unsigned" on it would be a guess.
+  if (res.status >= 500) return { ok: false, status: res.status, kind: 'unreachable', reason: `${path}: registry error HTTP ${res.status}` };
   return { ok: false, status: res.status, kind: 'invalid', reason: `${path}: unexpected HTTP ${res.status}` };
 }
 

@@ -86,6 +86,18 @@ export function matchPolicy(policy: Policy, ref: Pick<ParsedReference, 'registry
   return policy.entries.find((e) => e.matcher.test(ref.name) || e.matcher.test(familiar));
 }
 
+/** What the rules see (ImageFacts.policy): whether a signature is required, and whose (identities, key fingerprints, Notary signers). */
+export function policyFactFor(policy: Policy, ref: Pick<ParsedReference, 'registry' | 'repository' | 'name'>): { required: boolean; signers?: readonly string[] } {
+  const e = matchPolicy(policy, ref);
+  if (!e) return { required: false };
+  const signers = [
+    ...e.identities.map((i) => `${'exact' in i.identity ? i.identity.exact : `/${i.identity.regexp}/`} (issuer ${i.issuer})`),
+    ...e.keys.map((k) => `key ${k.fingerprint}`),
+    ...e.notarySigners,
+  ];
+  return signers.length > 0 ? { required: e.required, signers } : { required: e.required };
+}
+
 /** The Notary view of the same file: the one policy format feeds both trust sources. */
 export function toTrustPolicy(policy: Policy): TrustPolicy {
   return {

@@ -21,6 +21,8 @@ export interface CosignSourceOptions {
   readonly trustedRoot: () => Promise<TrustRootResult>;
   /** Per-request deadline (default 15 s). */
   readonly timeoutMs?: number;
+  /** Deadline for a whole lookup, all requests together (default 60 s). */
+  readonly lookupTimeoutMs?: number;
   readonly now?: () => Date;
 }
 
@@ -76,7 +78,10 @@ export class CosignTrustSource {
         baseUrl: this.opts.registryBase(ref.registry),
         repository: ref.repository,
         timeoutMs: this.opts.timeoutMs ?? 15_000,
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        // A repository with many referrers must not hold a lookup for minutes: one deadline over all its requests.
+        signal: opts.signal
+          ? AbortSignal.any([opts.signal, AbortSignal.timeout(this.opts.lookupTimeoutMs ?? 60_000)])
+          : AbortSignal.timeout(this.opts.lookupTimeoutMs ?? 60_000),
       },
       digest,
     );
