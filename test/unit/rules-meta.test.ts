@@ -33,3 +33,10 @@ for (const r of RULES) {
     assert.ok(fs.existsSync(t), `missing test/unit/rules/${r.id}.test.ts`);
   });
 }
+
+test('README lists every rule with its code and default severity', () => {
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  for (const r of RULES) {
+    assert.ok(readme.includes(`| ${r.code} | [${r.id}](docs/rules/${r.id}.md) | ${r.defaultSeverity} |`), `README row for ${r.code} ${r.id} (${r.defaultSeverity})`);
+  }
+});
