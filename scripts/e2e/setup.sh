@@ -35,7 +35,9 @@ cd app
 echo '{"name":"dft-e2e-editor","private":true}' > package.json
 # npm_config_nodedir: native modules build against Node 24's own headers instead of downloading them.
 PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24" npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
-PATH="$NODE24/bin:$PATH" "$NODE24/bin/node" node_modules/code-server/out/node/entry.js --version
+# A throwaway HOME: the version check must not write a config file into the real one.
+HOME="$DEST.partial/home" XDG_CONFIG_HOME="$DEST.partial/home/.config" PATH="$NODE24/bin:$PATH" "$NODE24/bin/node" node_modules/code-server/out/node/entry.js --version
+rm -rf "$DEST.partial/home"
 
 cd "$CACHE_ROOT"
 rm -rf "$DEST"

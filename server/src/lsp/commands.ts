@@ -4,6 +4,8 @@ import { analyze } from '../core/analyze';
 import type { ImageFacts, TrustFact } from '../core/facts';
 import { parseReference, type ParsedReference } from '../core/imageRef';
 import type { ImageUse } from '../core/model';
+import { pinEdit } from '../core/pin';
+import { pinChoices } from '../core/pinChoice';
 import {
   DEFAULT_SETTINGS,
   normalizeSettings,
@@ -78,26 +80,28 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
   });
 
   connection.onRequest(Requests.pinEdits, async (params: DocumentTextParams): Promise<PinEditsResult> => {
-    const { uses, lookup } = await usesOf({ ...params, lookup: true });
+    const { uses, lookup, settings } = await usesOf({ ...params, lookup: true });
     const edits: { range: ImageUseInfo['range']; newText: string; label: string }[] = [];
     const skipped: { text: string; line: number; reason: string }[] = [];
     for (const use of uses) {
       if (!isExternal(use) || use.ref.digest !== null) continue;
       const line = use.line;
-      if (use.hasVariables) {
-        skipped.push({ text: use.text, line, reason: 'the reference contains variables; pin the ARG default instead' });
-        continue;
-      }
       if (lookup === undefined) {
         skipped.push({ text: use.text, line, reason: 'registry lookups are off (dockerfileTrust.network.enabled) or not available' });
         continue;
       }
-      const pin = pinDigest(lookup.peek(use.ref));
-      if (typeof pin !== 'string') {
-        skipped.push({ text: use.text, line, reason: pin.reason });
+      // Same choice as the quick fix; a bulk edit takes only the preferred pin (signed, or registry when no trust source applies).
+      const choice = pinChoices(use.ref, lookup.peek(use.ref), { platform: settings.platform }).find((c) => c.preferred);
+      if (choice === undefined) {
+        skipped.push({ text: use.text, line, reason: pinDigestProblem(lookup.peek(use.ref)) });
         continue;
       }
-      edits.push({ range: use.range, newText: `${use.text}@${pin}`, label: `Pin ${use.text}` });
+      const edit = pinEdit(use, choice.digest);
+      if (!edit.ok) {
+        skipped.push({ text: use.text, line, reason: edit.reason });
+        continue;
+      }
+      edits.push({ range: edit.edit.range, newText: edit.edit.newText, label: `${choice.title}` });
     }
     return { edits, skipped };
   });
@@ -150,18 +154,19 @@ function isExternal(u: ImageUse): u is ImageUse & { ref: ParsedReference } {
   return u.kind === 'image' && u.ref !== null && u.ref.ok;
 }
 
-/** The digest to pin to: the signed one when a signature exists, else what the registry resolves the tag to. */
-export function pinDigest(facts: ImageFacts | undefined): string | { reason: string } {
-  if (facts === undefined) return { reason: 'nothing known about this image yet (lookup still running or timed out)' };
-  const signed = facts.trust?.find((t): t is Extract<TrustFact, { state: 'signed' }> => t.state === 'signed');
-  if (signed !== undefined) return signed.signedDigest;
+/** Why no pin is offered for an image in a bulk pin, in words. */
+export function pinDigestProblem(facts: ImageFacts | undefined): string {
+  if (facts === undefined) return 'nothing known about this image yet (lookup still running or timed out)';
   const invalid = facts.trust?.find((t) => t.state === 'invalid');
   // Trust data that failed verification may be an attack in progress: pinning whatever the registry says would bless it.
-  if (invalid !== undefined && invalid.state === 'invalid') return { reason: `trust data failed verification (${invalid.reason})` };
+  if (invalid !== undefined && invalid.state === 'invalid') return `trust data failed verification (${invalid.reason})`;
   const r = facts.registry;
-  if (r === undefined) return { reason: 'the registry has not answered yet' };
-  if (r.state === 'error') return { reason: r.message };
-  return r.digest;
+  if (r?.state === 'error') return r.message;
+  const other = facts.trust?.find((t): t is Extract<TrustFact, { state: 'unsigned' | 'unavailable' }> => t.state === 'unsigned' || t.state === 'unavailable');
+  if (other !== undefined) {
+    return `no signed digest (${other.reason}); the quick fix offers the unverified registry digest explicitly`;
+  }
+  return 'no digest known for this tag';
 }
 
 export function signatureOf(facts: ImageFacts | undefined): { state: SignatureState; detail: string; signers: string[]; expires: string | null } {
@@ -210,7 +215,8 @@ function ageText(ms: number): string {
 
 /** Text from the network goes into Markdown: neutralise markup so it cannot inject links or HTML. */
 function mdEscape(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+!<>|~]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+  // Only what can make links, HTML, emphasis or table cells: the document is read as Markdown source too.
+  return s.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
 }
 
 export function trustMarkdown(ref: ParsedReference, facts: ImageFacts | undefined): string {
