@@ -159,3 +159,33 @@ describe('registry only (no trust source applies)', { concurrency: false }, () =
     assert.equal(u.edit!.changes![uri]![0]!.newText, `${reg.host}/dt/multi:3.1@${moved.digest}`);
   });
 });
+
+describe('pin all / fix all (source actions)', { concurrency: false }, () => {
+  test('"Pin all images in this file" pins every image once digests are known; fix-all adds the exact fixes', async () => {
+    const c = await startLsp({ settings: { registries: { [reg.host]: { insecureHttp: true } }, trust: { sources: [] } } });
+    clients.push(c);
+    const a = await reg.pushImage('dt/pa', '1', { kind: 'schema2', seed: 'pa' });
+    const b = await reg.pushImage('dt/pb', '2', { kind: 'oci-index', seed: 'pb' });
+    const uri = 'file:///work/pinall/Dockerfile';
+    const text = `FROM ${reg.host}/dt/pa:1 AS one\nFROM ${reg.host}/dt/pb:2\nRUN wget -O /x http://downloads.example.com/x.tgz && tar xzf /x\n`;
+    c.open(uri, text, 1);
+    await c.until(uri, (x) => x.diagnostics.filter((d) => d.code === 'DT101').length === 2);
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    let pinAll: CodeAction | undefined;
+    for (let i = 0; i < 100 && pinAll === undefined; i++) {
+      const got = (await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [], only: ['source.pinAll'] } })) as CodeAction[];
+      pinAll = got.find((x) => x.title === 'Pin all images in this file (2)');
+      if (pinAll === undefined) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(pinAll);
+    const edits = pinAll.edit!.changes![uri]!.map((e) => e.newText).sort();
+    assert.deepEqual(edits, [`${reg.host}/dt/pa:1@${a.digest}`, `${reg.host}/dt/pb:2@${b.digest}`].sort());
+    const fixAll = (await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [], only: [CodeActionKind.SourceFixAll] } })) as CodeAction[];
+    const all = fixAll[0]!.edit!.changes![uri]!.map((e) => e.newText);
+    assert.ok(all.includes("https://"), `fix-all includes http→https: ${all.join(" | ")}`);
+    assert.equal(all.filter((t) => t.includes('@sha256:')).length, 2);
+    // Quick-fix requests never carry source actions.
+    const quick = (await c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics: [], only: [CodeActionKind.QuickFix] } })) as CodeAction[];
+    assert.ok(!quick.some((x) => x.kind?.startsWith('source')));
+  });
+});

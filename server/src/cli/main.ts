@@ -12,7 +12,7 @@ import { compose, type Composed } from '../compose';
 import { describeImage } from '../core/describe';
 import type { ParsedReference } from '../core/imageRef';
 import { expandArgs, readInput, type InputFile } from './files';
-import { addChecksumOf, applyEdits, fixEdits } from './fix';
+import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
 import { runConformance } from './conformance';
 import { formatJson, formatSarif, formatText, type FileResult } from './format';
 
@@ -219,7 +219,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             else io.stderr(`dockerfile-trust: ${file.path}: no checksum for ${add.url}: ${r.message}\n`);
           }
         }
-        const edits = fixEdits(findings, model, composed?.lookup, checksums);
+        const edits = fixEdits(findings, composed !== undefined ? (r) => composed!.lookup.peek(r) : undefined, checksums);
         if (edits.length > 0) {
           const fixed = applyEdits(file.text, edits);
           try {

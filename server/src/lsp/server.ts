@@ -19,6 +19,7 @@ import { isDiagnosticData, toDiagnostic, SOURCE } from './convert';
 import { registerCommands } from './commands';
 import { pinActions } from './pinActions';
 import { hoverAt } from './hover';
+import { fixEdits } from '../core/fixAll';
 
 export interface ServerOptions {
   /** Folder holding the rule docs pages (for diagnostic links). */
@@ -42,6 +43,8 @@ interface DocState {
 }
 
 const ADD_CHECKSUM = 'dockerfileTrust.addChecksum';
+/** Source action kind for "Pin all images in this file". */
+const PIN_ALL = 'source.pinAll.dockerfileTrust';
 
 function hostOf(url: string): string {
   try {
@@ -76,7 +79,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, PIN_ALL], resolveProvider: false },
         hoverProvider: true,
         executeCommandProvider: { commands: [ADD_CHECKSUM] },
       },
@@ -183,7 +186,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const doc = documents.get(params.textDocument.uri);
     if (doc === undefined) return [];
     const actions: CodeAction[] = [];
-    const fixAllEdits: { range: Diagnostic['range']; newText: string }[] = [];
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE || !isDiagnosticData(d.data)) continue;
       if (options.lookup !== undefined) actions.push(...pinActions(doc.uri, d, d.data.finding, options.lookup));
@@ -206,15 +208,19 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         });
       }
     }
-    const wantsFixAll = params.context.only?.some((k) => k === CodeActionKind.SourceFixAll || k.startsWith(CodeActionKind.SourceFixAll));
-    if (wantsFixAll) {
-      const st = states.get(doc.uri);
-      for (const f of st?.result?.findings ?? []) {
-        for (const fix of f.fixes ?? []) if (fix.safe) fixAllEdits.push(...fix.edits);
-      }
-      if (fixAllEdits.length > 0) {
-        actions.push({ title: 'Fix all Dockerfile Trust findings', kind: CodeActionKind.SourceFixAll, edit: { changes: { [doc.uri]: fixAllEdits } } });
-      }
+    // Source actions: only when asked for (fix-all on save, the source action menu), never mixed into quick fixes.
+    const only = params.context.only ?? [];
+    const wants = (kind: string): boolean => only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const st = states.get(doc.uri);
+    const findings = st?.result?.findings ?? [];
+    const peek = options.lookup !== undefined ? (r: ParsedReference) => options.lookup!.peek(r) : undefined;
+    if (wants(CodeActionKind.SourceFixAll)) {
+      const edits = fixEdits(findings, peek);
+      if (edits.length > 0) actions.push({ title: 'Fix all Dockerfile Trust findings (exact fixes and pins)', kind: CodeActionKind.SourceFixAll, edit: { changes: { [doc.uri]: edits } } });
+    }
+    if (wants(PIN_ALL)) {
+      const edits = fixEdits(findings, peek, new Map(), { exact: false });
+      if (edits.length > 0) actions.push({ title: `Pin all images in this file (${edits.length})`, kind: PIN_ALL, edit: { changes: { [doc.uri]: edits } } });
     }
     return actions;
   });

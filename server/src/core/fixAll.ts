@@ -1,14 +1,15 @@
-// --fix: the safe, exact edits for a file's findings (pins from trust data first), applied without overlaps.
-import type { DockerfileModel } from '../core/model';
-import { parseReference } from '../core/imageRef';
-import { pinEdit } from '../core/pin';
-import { pinChoices } from '../core/pinChoice';
-import type { Finding, TextEdit } from '../core/types';
-import { comparePositions } from '../core/types';
-import type { ImageLookup } from '../trust/service';
+// Fix-all: the safe, exact edits for a file's findings (pins from trust data first), without overlaps; used by the CLI's --fix and the editor's fix-all.
+import type { ImageFacts } from './facts';
+import { parseReference, type ParsedReference } from './imageRef';
+import { pinEdit } from './pin';
+import { pinChoices } from './pinChoice';
+import type { Finding, TextEdit } from './types';
+import { comparePositions } from './types';
+
+export type Peek = (ref: ParsedReference) => ImageFacts | undefined;
 
 /** Safe exact fixes, plus the preferred pin for each unpinned image when facts are known. Never invents a digest. */
-export function fixEdits(findings: readonly Finding[], _model: DockerfileModel, lookup: ImageLookup | undefined, checksums: ReadonlyMap<string, string> = new Map()): TextEdit[] {
+export function fixEdits(findings: readonly Finding[], peek: Peek | undefined, checksums: ReadonlyMap<string, string> = new Map(), options: { pins?: boolean; exact?: boolean } = {}): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const f of findings) {
     const add = addChecksumOf(f);
@@ -17,16 +18,16 @@ export function fixEdits(findings: readonly Finding[], _model: DockerfileModel, 
       edits.push({ range: { start: add.at, end: add.at }, newText: ` --checksum=${sum}` });
       continue;
     }
-    const safe = f.fixes?.find((x) => x.safe);
+    const safe = options.exact === false ? undefined : f.fixes?.find((x) => x.safe);
     if (safe !== undefined) {
       edits.push(...safe.edits);
       continue;
     }
     const d = f.data as { kind?: unknown; canonical?: unknown; text?: unknown; hasVariables?: unknown } | undefined;
-    if (lookup === undefined || d?.kind !== 'pin' || typeof d.canonical !== 'string' || typeof d.text !== 'string') continue;
+    if (peek === undefined || options.pins === false || d?.kind !== 'pin' || typeof d.canonical !== 'string' || typeof d.text !== 'string') continue;
     const ref = parseReference(d.canonical);
     if (!ref.ok) continue;
-    const choice = pinChoices(ref, lookup.peek(ref)).find((c) => c.preferred);
+    const choice = pinChoices(ref, peek(ref)).find((c) => c.preferred);
     if (choice === undefined) continue;
     const e = pinEdit({ text: d.text, range: f.range, hasVariables: d.hasVariables === true, kind: 'image' }, choice.digest);
     if (e.ok) edits.push(e.edit);
