@@ -8,7 +8,7 @@ export { parseChallenges, type Challenge } from './challenge';
 export { dockerCredentials, NO_CREDENTIALS, serverKey, type Credential, type CredentialSource } from './credentials';
 export { apiHost, DistributionClient, MANIFEST_ACCEPT, MEDIA_TYPES, registryBase } from './distribution';
 export type { HttpClient, HttpFailureKind, HttpRequest, HttpResult } from './http';
-export { cacheKey, createRegistryService, type RegistryService, type RegistryServiceOptions, type RegistryStats } from './service';
+export { cacheKey, createRegistryService, Semaphore, type RegistryService, type RegistryServiceOptions, type RegistryStats } from './service';
 export { createTransport, type Transport, type TransportOptions } from './transport';
 export { checksumOfUrl, type ChecksumResult } from './download';
 

@@ -67,7 +67,8 @@ export function cacheKey(ref: ParsedReference): string {
   return ref.canonical;
 }
 
-class Semaphore {
+/** Bounds how many async jobs run at once (FIFO). */
+export class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(private readonly limit: number) {}

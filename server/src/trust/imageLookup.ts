@@ -1,7 +1,7 @@
 // ImageLookup: one place that asks the registry and every applicable trust source about an image, with a shared cache.
 import type { ImageFacts, RegistryFact, TrustFact } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
-import { createAuthenticatedClient, registryBase, TokenCache, type CredentialSource, type HttpClient, type RegistryService } from '../registry';
+import { createAuthenticatedClient, registryBase, Semaphore, TokenCache, type CredentialSource, type HttpClient, type RegistryService } from '../registry';
 import type { TrustRootResult } from './cosign/trustRoot';
 import { CosignTrustSource } from './cosign/source';
 import { matchPolicy, toTrustPolicy, type Policy, type PolicyEntry } from './cosign/policy';
@@ -43,22 +43,6 @@ export interface TrustServices extends ImageLookup {
 interface Entry {
   readonly facts: ImageFacts;
   readonly at: number;
-}
-
-class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    try {
-      return await fn();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
 }
 
 const MAX_ENTRIES = 2000;
