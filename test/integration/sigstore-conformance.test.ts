@@ -1,4 +1,4 @@
-// Runs every Sigstore conformance verification case through the conformance CLI entry, offline, and prints pass/fail per case.
+// Runs every Sigstore conformance verification case through `dockerfile-trust conformance verify-bundle`, offline; prints pass/fail per case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,7 +11,8 @@ import { REPO_ROOT } from '../support/paths';
 const ROOT = REPO_ROOT;
 // The shared conformance assets live beside the repository, like the corpus.
 const CASES = resolve(REPO_ROOT, '..', 'shared', 'conformance', 'sigstore', 'assets', 'bundle-verify');
-const ENTRY = join(ROOT, 'test/support/conformance-entry.ts');
+// The product's own CLI entry (`dockerfile-trust conformance verify-bundle …`), run from source.
+const ENTRY = join(ROOT, 'server/src/cli/main.ts');
 const DEFAULT_IDENTITY =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -25,7 +26,7 @@ interface Run {
 function runEntry(args: readonly string[]): Promise<Run> {
   return new Promise((done, fail) => {
     // No proxy and no network variables: the entry must not need any; a stray fetch would fail loudly offline anyway.
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'conformance', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_PROXY: '*' },
