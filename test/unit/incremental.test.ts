@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type AnalyzeOptions } from '../../server/src/core/analyze';
+import { analyze, runRules, type AnalyzeOptions } from '../../server/src/core/analyze';
+import { RULES } from '../../server/src/core/rules';
 import { IncrementalDocument, type ContentChange } from '../../server/src/core/incremental';
 import type { Range } from '../../server/src/core/types';
 import { CORPUS_DIR } from '../support/paths';
@@ -93,6 +94,9 @@ function randomChange(doc: TextDocument, rnd: () => number): ContentChange {
   return { range: { start, end: start }, text: 'a\nb' };
 }
 
+/** The same rules with the stage-local declaration removed: the engine then runs each on the whole model. */
+const WHOLE_MODEL_RULES = RULES.map(({ locality: _locality, ...r }) => r);
+
 const OPTIONS: readonly AnalyzeOptions[] = [{}, { buildArgs: { TAG: '1.0', BASE: 'alpine:3.20' }, platform: 'linux/arm64' }, { severities: { 'base-image-unpinned': 'off' } }];
 
 test('incremental analysis equals full analysis after every random edit over the corpus', () => {
@@ -104,6 +108,7 @@ test('incremental analysis equals full analysis after every random edit over the
   let edits = 0;
   let findings = 0;
   let version = 1;
+  let localityChecks = 0;
   for (const [fi, name] of files.entries()) {
     let text = fs.readFileSync(path.join(dir, name), 'utf8');
     // Some files as CRLF, to exercise the Windows line breaks.
@@ -128,10 +133,16 @@ test('incremental analysis equals full analysis after every random edit over the
         assert.deepEqual(mine.model.instructions, full.model.instructions, `${name}: instructions after edit ${e} ${JSON.stringify(batch)}`);
         assert.deepEqual(mine, full, `${name}: after edit ${e} ${JSON.stringify(batch)}`);
       }
+      // Rules declared stage-local must report the same when run over the whole model at once.
+      if (e % 5 === 0) {
+        const whole = runRules(full.model, { ...options, rules: WHOLE_MODEL_RULES });
+        assert.deepEqual(whole, full.findings, `${name}: a rule declared locality 'stage' reports differently on the whole model (edit ${e})`);
+        localityChecks++;
+      }
       edits++;
       findings += full.findings.length;
     }
   }
-  console.log(`incremental differential: ${edits} edits over ${files.length} files checked (models and ${findings} findings identical)`);
+  console.log(`incremental differential: ${edits} edits over ${files.length} files checked (models and ${findings} findings identical); ${localityChecks} stage-locality checks`);
   assert.ok(edits >= 3000, `only ${edits} edits checked`);
 });

@@ -1,6 +1,6 @@
 // The analysis engine: parse, build the model, run the rules, apply suppressions and severities. Never throws.
 import { NO_FACTS, type Facts } from './facts';
-import { buildModel, type DockerfileModel, type ModelOptions } from './model';
+import { buildModel, type DockerfileModel, type ModelOptions, type Stage } from './model';
 import { parseDocument, type ParsedDocument, type SegmentCache } from './parse';
 import type { Report, Rule } from './rule';
 import { RULES } from './rules';
@@ -40,41 +40,101 @@ export function modelOf(parsed: ParsedDocument, options: AnalyzeOptions = {}): D
   return buildModel(parsed.lines, parsed.directives, parsed.instructions, parsed.comments, options);
 }
 
-export function runRules(model: DockerfileModel, options: AnalyzeOptions = {}): Finding[] {
-  const findings: Finding[] = [];
-  const facts = options.facts ?? NO_FACTS;
-  const rules = options.rules ?? RULES;
-  for (const rule of rules) {
+/** What one rule produced on one model part: a report, or the error it threw. Suppression and severity come later. */
+export interface RawReport {
+  readonly rule: Rule;
+  readonly report: Report | null;
+  readonly error?: string;
+}
+
+/** The rules to run under `options` (phase filter, rules switched off). */
+export function activeRules(options: AnalyzeOptions = {}): Rule[] {
+  const out: Rule[] = [];
+  for (const rule of options.rules ?? RULES) {
     if (options.phase === 'syntax' && rule.phase !== 'syntax') continue;
-    const setting = options.severities?.[rule.id];
-    if (setting === 'off') continue;
+    if (options.severities?.[rule.id] === 'off') continue;
+    out.push(rule);
+  }
+  return out;
+}
+
+/** Runs `rules` over `model`, appending what they report to `out`. */
+export function collectReports(model: DockerfileModel, rules: readonly Rule[], facts: Facts, out: RawReport[]): void {
+  for (const rule of rules) {
     const report = (r: Report): void => {
-      if (suppressedAt(model, r.anchorLine).has(rule.id)) return;
-      findings.push({
-        ruleId: rule.id,
-        code: rule.code,
-        severity: setting ?? r.severity ?? rule.defaultSeverity,
-        message: r.message,
-        range: r.range,
-        ...(r.data !== undefined ? { data: r.data } : {}),
-        ...(r.fixes !== undefined ? { fixes: r.fixes } : {}),
-      });
+      out.push({ rule, report: r });
     };
     try {
       rule.check({ model, facts, report });
     } catch (err) {
       // A rule bug must not take the others down or crash the server: say so instead.
+      out.push({ rule, report: null, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+/**
+ * The model cut into parts for stage-local rules (Rule.locality = 'stage'): first what comes before
+ * the first FROM (global ARGs, the `# syntax=` image), then one part per stage with only its
+ * instructions and images. Running a stage-local rule on every part equals running it on the model,
+ * and an unchanged stage's reports can be reused (incremental.ts).
+ */
+export function globalPart(model: DockerfileModel): DockerfileModel {
+  const first = model.stages[0];
+  const end = first === undefined ? model.instructions.length : model.instructions.indexOf(first.from);
+  return { ...model, instructions: model.instructions.slice(0, end), stages: [], images: model.images.filter((u) => u.stageIndex < 0) };
+}
+
+export function stagePart(model: DockerfileModel, stage: Stage): DockerfileModel {
+  return { ...model, instructions: stage.instructions, stages: [stage], images: model.images.filter((u) => u.stageIndex === stage.index) };
+}
+
+/** Applies suppressions and severities and sorts: the findings of a set of raw reports. */
+export function finalizeReports(model: DockerfileModel, raws: readonly RawReport[], options: AnalyzeOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  for (const { rule, report: r, error } of raws) {
+    if (r === null) {
       findings.push({
         ruleId: rule.id,
         code: rule.code,
         severity: 'information',
-        message: `Rule ${rule.id} failed on this file (${err instanceof Error ? err.message : String(err)}); please report it.`,
+        message: `Rule ${rule.id} failed on this file (${error ?? 'unknown error'}); please report it.`,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       });
+      continue;
     }
+    if (suppressedAt(model, r.anchorLine).has(rule.id)) continue;
+    findings.push({
+      ruleId: rule.id,
+      code: rule.code,
+      severity: severitySetting(options, rule) ?? r.severity ?? rule.defaultSeverity,
+      message: r.message,
+      range: r.range,
+      ...(r.data !== undefined ? { data: r.data } : {}),
+      ...(r.fixes !== undefined ? { fixes: r.fixes } : {}),
+    });
   }
   findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || a.code.localeCompare(b.code));
   return findings;
+}
+
+function severitySetting(options: AnalyzeOptions, rule: Rule): Severity | undefined {
+  const s = options.severities?.[rule.id];
+  return s === 'off' ? undefined : s;
+}
+
+/** Whole-model rules on the model, then stage-local rules part by part. */
+export function runRules(model: DockerfileModel, options: AnalyzeOptions = {}): Finding[] {
+  const facts = options.facts ?? NO_FACTS;
+  const rules = activeRules(options);
+  const raws: RawReport[] = [];
+  collectReports(model, rules.filter((r) => r.locality !== 'stage'), facts, raws);
+  const local = rules.filter((r) => r.locality === 'stage');
+  if (local.length > 0) {
+    collectReports(globalPart(model), local, facts, raws);
+    for (const stage of model.stages) collectReports(stagePart(model, stage), local, facts, raws);
+  }
+  return finalizeReports(model, raws, options);
 }
 
 /** Analyzes Dockerfile text. Pure; never throws. */

@@ -7,8 +7,10 @@
 // everything after that is the old segmentation shifted. The escape directive changes how every line is
 // read, so a changed escape re-segments the whole text (still cheap: segmenting is linear and parses are
 // cached by text). A stage's part of the model depends only on its instructions and StageContext.key.
-import { runRules, type AnalysisResult, type AnalyzeOptions } from './analyze';
+import { activeRules, collectReports, finalizeReports, globalPart, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
+import { NO_FACTS, type Facts } from './facts';
 import { buildGlobals, buildStage, type DockerfileModel, type ImageUse, type Stage } from './model';
+import type { Rule } from './rule';
 import { SegmentCache } from './parse';
 import { parseSegmentText, readDirectives, segmentAt, shiftInstruction, splitLines, type Directives, type Instruction, type SegmentKind } from './syntax';
 import type { Range } from './types';
@@ -28,6 +30,14 @@ interface Seg {
   readonly rel: Instruction | null;
   /** `rel` moved to `start`; undefined after a shift until needed again. */
   abs: Instruction | undefined;
+}
+
+interface ReportEntry {
+  readonly stage: Stage;
+  readonly rulesKey: string;
+  readonly rules: readonly Rule[] | null;
+  readonly facts: Facts;
+  readonly raws: readonly RawReport[];
 }
 
 interface StageEntry {
@@ -52,6 +62,7 @@ export class IncrementalDocument {
   private commentsShared = false;
   private readonly parses = new SegmentCache(4096);
   private stageCache: StageEntry[] = [];
+  private reportCache: ReportEntry[] = [];
 
   constructor(text: string) {
     this.reset(text);
@@ -82,7 +93,29 @@ export class IncrementalDocument {
   /** Analyzes the current text: equal to analyze(text, options) with no cache. Never throws. */
   analyze(options: AnalyzeOptions = {}): AnalysisResult {
     const model = this.model(options);
-    return { model, findings: runRules(model, options) };
+    const facts = options.facts ?? NO_FACTS;
+    const rules = activeRules(options);
+    const raws: RawReport[] = [];
+    collectReports(model, rules.filter((r) => r.locality !== 'stage'), facts, raws);
+    const local = rules.filter((r) => r.locality === 'stage');
+    if (local.length > 0) {
+      collectReports(globalPart(model), local, facts, raws);
+      // A stage object is reused only when its instructions and context are unchanged (see model()),
+      // so its reports can be too, as long as the same rules run with the same facts.
+      const rulesKey = local.map((r) => r.id).join(',');
+      for (const stage of model.stages) {
+        let entry = this.reportCache[stage.index];
+        if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== (options.rules ?? null) || entry.facts !== facts) {
+          const stageRaws: RawReport[] = [];
+          collectReports(stagePart(model, stage), local, facts, stageRaws);
+          entry = { stage, rulesKey, rules: options.rules ?? null, facts, raws: stageRaws };
+          this.reportCache[stage.index] = entry;
+        }
+        for (const r of entry.raws) raws.push(r);
+      }
+    }
+    this.reportCache.length = model.stages.length;
+    return { model, findings: finalizeReports(model, raws, options) };
   }
 
   private model(options: AnalyzeOptions): DockerfileModel {

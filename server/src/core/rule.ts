@@ -16,6 +16,13 @@ export interface RuleMeta {
   readonly fix: 'safe' | 'unsafe' | 'none';
   /** syntax: runs on every keystroke from the text alone; facts: needs registry/trust facts. */
   readonly phase: 'syntax' | 'facts';
+  /**
+   * stage: what the rule reports about a stage depends only on that stage (its instructions, images and
+   * their lines), the global ARGs and the directives, never on other stages or on comments (suppressions
+   * are applied by the engine). The engine then runs it one stage at a time and, while typing, reuses
+   * the reports of stages that did not change. Default (absent): the whole model on every run.
+   */
+  readonly locality?: 'stage';
 }
 
 export interface Report {

@@ -11,6 +11,7 @@ export const addUrlUnverified: Rule = {
   description: 'ADD of a remote URL without --checksum',
   fix: 'safe',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const d of analyzeDownloads(ctx.model).downloads) {
       if (d.status !== 'unverified' || d.tool !== 'ADD' || d.kind !== 'file') continue;

@@ -10,6 +10,7 @@ export const aptSourceUnsigned: Rule = {
   description: 'apt repository added without signed-by (or with trusted=yes)',
   fix: 'none',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const s of analyzeDownloads(ctx.model).aptSources) {
       if (s.trustedYes) {

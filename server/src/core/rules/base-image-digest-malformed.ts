@@ -10,6 +10,7 @@ export const baseImageDigestMalformed: Rule = {
   description: 'Image digest is not a valid sha256/sha384/sha512 digest',
   fix: 'none',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const use of ctx.model.images) {
       if (use.kind !== 'image' || use.ref === null || use.ref.ok || use.ref.badDigest === undefined) continue;

@@ -10,6 +10,7 @@ export const baseImageInvalidReference: Rule = {
   description: 'Image reference is not a valid reference',
   fix: 'none',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const use of ctx.model.images) {
       if (use.kind !== 'image' || use.ref === null || use.ref.ok || use.ref.badDigest !== undefined) continue;

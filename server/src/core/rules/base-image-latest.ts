@@ -10,6 +10,7 @@ export const baseImageLatest: Rule = {
   description: 'Image referenced as latest or without a tag, and without a digest',
   fix: 'safe',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const { use, ref } of externalImages(ctx.model.images)) {
       if (ref.digest !== null) continue;

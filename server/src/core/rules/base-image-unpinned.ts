@@ -10,6 +10,7 @@ export const baseImageUnpinned: Rule = {
   description: 'Image referenced by a tag without a digest',
   fix: 'safe',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const { use, ref } of externalImages(ctx.model.images)) {
       if (ref.digest !== null || ref.tag === null || ref.tag === 'latest') continue;

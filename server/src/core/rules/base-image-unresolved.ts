@@ -10,6 +10,7 @@ export const baseImageUnresolved: Rule = {
   description: 'Image reference uses variables without a value, so it cannot be checked',
   fix: 'none',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const use of ctx.model.images) {
       if (use.kind !== 'unresolved') continue;

@@ -10,6 +10,7 @@ export const buildContextOrImage: Rule = {
   description: 'COPY --from / RUN --mount from names no stage: a named build context, or else an unpinned image',
   fix: 'none',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const use of ctx.model.images) {
       if (use.kind !== 'context' || use.ref === null || !use.ref.ok) continue;

@@ -10,6 +10,7 @@ export const downloadInsecureTransport: Rule = {
   description: 'Download over plain HTTP, or TLS / package signature checks turned off',
   fix: 'safe',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const u of analyzeDownloads(ctx.model).insecure) {
       ctx.report({

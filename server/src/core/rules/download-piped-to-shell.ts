@@ -11,6 +11,7 @@ export const downloadPipedToShell: Rule = {
   description: 'Downloaded script executed directly by a shell or interpreter, without verification',
   fix: 'none',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const d of analyzeDownloads(ctx.model).downloads) {
       if (d.status !== 'unverified' || d.sink !== 'shell') continue;

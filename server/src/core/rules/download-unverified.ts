@@ -11,6 +11,7 @@ export const downloadUnverified: Rule = {
   description: 'File downloaded during the build without a checksum or signature check',
   fix: 'none',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const d of analyzeDownloads(ctx.model).downloads) {
       if (d.status !== 'unverified' || d.kind === 'key' || d.kind === 'git' || d.tool === 'ADD' || d.sink === 'shell') continue;

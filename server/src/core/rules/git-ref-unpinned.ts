@@ -11,6 +11,7 @@ export const gitRefUnpinned: Rule = {
   description: 'git source fetched by branch or tag instead of a full commit hash',
   fix: 'none',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     for (const d of analyzeDownloads(ctx.model).downloads) {
       if (d.status !== 'unverified' || d.kind !== 'git') continue;

@@ -11,6 +11,7 @@ export const keyUnverified: Rule = {
   description: 'Signing key fetched and trusted without a fingerprint check',
   fix: 'none',
   phase: 'syntax',
+  locality: 'stage',
   check(ctx) {
     const a = analyzeDownloads(ctx.model);
     for (const d of a.downloads) {
