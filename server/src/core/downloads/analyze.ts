@@ -480,24 +480,27 @@ export class InstructionWalker {
   private evalSubstOnce(s: ShScript, env: Env): Val {
     const created: Download[] = [];
     this.touched.push(created);
-    this.walkScript(s, new Env(env));
+    // One Env for the walk and the reads below, so nested substitutions hit the memo (hostile nesting stays linear).
+    const inner = new Env(env);
+    this.walkScript(s, inner);
     this.touched.pop();
-    const cmds = allCommands(s);
+    const cmds = allCommands(s, false);
     if (created.length > 0) {
-      for (const d of created) if (d.sink === 'metadata' || d.sink === 'file') d.status = d.sink === 'metadata' ? 'metadata' : d.status;
+      for (const d of created) if (d.sink === 'metadata') d.status = 'metadata';
       return val('', 'fetched', { fetched: created[0] ?? null, resolved: false });
     }
+    const flat = (w: ShWord): string => this.expandText(w.text, inner, w.subs.map(() => val('', 'unknown', { resolved: false }))).text;
     // A hash computed over a file: `$(sha256sum f | cut -d' ' -f1)`, `$(openssl sha512 -r f)`.
     for (const c of cmds) {
       const name = cmdName(c);
-      const hashFile = hashTarget(c, name, (w) => this.expandWord(w, env).text);
+      const hashFile = hashTarget(c, name, flat);
       if (hashFile !== null) return val('', 'hash', { hashOf: hashFile, resolved: false });
       if (HASHERS.test(name) || name === 'openssl') {
         // Hash of stdin: `cat f | openssl sha512 -r`, `sha256sum < f`.
         const fromRedirect = c.redirects.find((r) => r.op === '<' && r.target !== null)?.target;
         const cat = cmds.find((x) => cmdName(x) === 'cat' && x.words.length > 1);
         const src = fromRedirect ?? cat?.words[cat.words.length - 1];
-        if (src !== undefined) return val('', 'hash', { hashOf: this.expandWord(src, env).text, resolved: false });
+        if (src !== undefined) return val('', 'hash', { hashOf: flat(src), resolved: false });
       }
     }
     // Reading a file: its content is as trustworthy as its origin.
@@ -505,8 +508,7 @@ export class InstructionWalker {
     let fetched: Download | null = null;
     for (const c of cmds) {
       for (const w of c.words.slice(1)) {
-        const t = this.expandWord(w, env).text;
-        const f = this.fileState(t);
+        const f = this.fileState(flat(w));
         if (f === undefined) continue;
         if (f.origin === 'download' && f.downloads.some((d) => d.status !== 'verified')) {
           trust = 'fetched';
@@ -516,7 +518,7 @@ export class InstructionWalker {
     }
     const echo = cmds.length === 1 ? cmds[0] : undefined;
     if (echo !== undefined && (cmdName(echo) === 'echo' || cmdName(echo) === 'printf')) {
-      const parts = echo.words.slice(1).map((w) => this.expandWord(w, env));
+      const parts = echo.words.slice(1).map((w) => this.expandWord(w, inner));
       return val(parts.map((p) => p.text).join(' '), parts.reduce<Trust>((t, p) => worst(t, p.trust), 'literal'), { resolved: parts.every((p) => p.resolved) });
     }
     return val('', trust, { fetched, resolved: false });

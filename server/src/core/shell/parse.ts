@@ -903,10 +903,11 @@ function relocate(script: ShScript, base: number): ShScript {
 }
 
 /** Every simple command in the script, in source order, including those inside substitutions. Iterative. */
-export function allCommands(script: ShScript): ShCommand[] {
+export function allCommands(script: ShScript, intoSubstitutions = true): ShCommand[] {
   const out: ShCommand[] = [];
   const stack: ShNode[] = [script.body];
   const pushWords = (ws: readonly ShWord[]): void => {
+    if (!intoSubstitutions) return;
     for (let i = ws.length - 1; i >= 0; i--) {
       const w = ws[i] as ShWord;
       for (let j = w.subs.length - 1; j >= 0; j--) stack.push((w.subs[j] as ShScript).body);
