@@ -1,0 +1,256 @@
+// The extension in a real VS Code (code-server + Chromium): packaged .vsix, real registry and notary-server, one user journey.
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NotaryCli, opensslDelegationKey, pushImage, startNotaryServer, startRegistry, type Pushed, type Running } from '../support/notary';
+import { editorInstall, expandPane, goTo, openFile, packageVsix, REPO, RESULTS, runCommand, startEditor, waitForCount, waitForNone, type Editor } from './harness';
+
+/** Files a .vsix may carry: the bundles, the rule docs, the manifest texts. Anything else (node_modules, sources, maps) is a packaging bug. */
+const ALLOWED = [
+  /^extension\.vsixmanifest$/,
+  /^\[Content_Types\]\.xml$/,
+  /^extension\/package\.json$/,
+  /^extension\/dist\/(client|server|cli)\.js$/,
+  /^extension\/docs\/rules\/[a-z0-9-]+\.md$/,
+  /^extension\/(readme|changelog)\.md$/i,
+  /^extension\/license(\.md|\.txt)?$/i,
+];
+
+describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () => {
+  let registry: Running | undefined;
+  let notary: Running | undefined;
+  let cli: NotaryCli | undefined;
+  let editor: Editor | undefined;
+  let work: string;
+  let regHost: string;
+  let signed: Pushed;
+  let vsixSize = 0;
+
+  before(async () => {
+    editorInstall(); // fails with the set-up instructions when the editor is not installed
+    rmSync(RESULTS, { recursive: true, force: true });
+    mkdirSync(RESULTS, { recursive: true });
+    work = mkdtempSync(join(tmpdir(), 'dft-e2e-work-'));
+
+    const vsix = packageVsix(work);
+    vsixSize = vsix.size;
+    const stray = vsix.entries.filter((e) => !ALLOWED.some((re) => re.test(e)));
+    assert.deepEqual(stray, [], `the .vsix carries files it must not: ${stray.join(', ')}`);
+    assert.ok(vsix.entries.includes('extension/dist/server.js') && vsix.entries.includes('extension/dist/client.js'), 'bundles missing from the .vsix');
+    writeFileSync(join(RESULTS, 'vsix.json'), JSON.stringify({ bytes: vsix.size, entries: vsix.entries }, null, 2));
+    console.log(`# .vsix: ${vsix.size} bytes, ${vsix.entries.length} entries`);
+
+    registry = await startRegistry();
+    notary = await startNotaryServer();
+    regHost = `127.0.0.1:${registry.port}`;
+    signed = await pushImage(registry.url, 'library/signed', '1.0', 'signed');
+    await pushImage(registry.url, 'library/unsigned', '1.0', 'unsigned');
+    // Sign the way `docker trust sign` does: a server-managed snapshot and a targets/releases delegation.
+    cli = new NotaryCli(notary.url);
+    const gun = `${regHost}/library/signed`;
+    await cli.must('init', '-p', gun);
+    await cli.must('key', 'rotate', gun, 'snapshot', '-r');
+    const key = opensslDelegationKey(cli.dir, 'releases');
+    await cli.must('key', 'import', key.keyFile, '--role', 'targets/releases');
+    await cli.must('delegation', 'add', gun, 'targets/releases', key.certFile, '--all-paths', '-p');
+    await cli.must('addhash', gun, '1.0', String(signed.size), '--sha256', signed.hex, '-r', 'targets/releases');
+    await cli.must('publish', gun);
+    const oracle = await cli.lookup(gun, '1.0');
+    assert.ok(oracle.ok && oracle.digest === signed.digest, `the notary CLI does not see the signature: ${JSON.stringify(oracle)}`);
+
+    const ws = join(work, 'workspace');
+    mkdirSync(join(ws, '.vscode'), { recursive: true });
+    mkdirSync(join(ws, 'app'), { recursive: true });
+    writeFileSync(
+      join(ws, 'Dockerfile'),
+      [
+        `FROM ${regHost}/library/signed:1.0 AS base`,
+        'RUN echo build',
+        '',
+        `FROM ${regHost}/library/unsigned:1.0`,
+        'COPY --from=base /etc/hostname /copied',
+        `ADD http://${regHost}/tool.tar.gz /opt/tool.tar.gz`,
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(ws, 'app', 'Dockerfile'), [`FROM ${regHost}/library/signed:1.0`, 'RUN echo app', ''].join('\n'));
+    // Workspace settings hold what a repository may decide (resource scope); where requests go is machine scope.
+    writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'dockerfileTrust.rules': { 'base-image-unpinned': 'warning' } }, null, 2));
+
+    editor = await startEditor({
+      workspace: ws,
+      vsix: vsix.file,
+      settings: {
+        'dockerfileTrust.registries': { [regHost]: { insecureHttp: true } },
+        'dockerfileTrust.notary.servers': { [regHost]: notary.url },
+        'dockerfileTrust.trust.policy': [{ pattern: `${regHost}/**`, required: true }],
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'update.mode': 'none',
+        'security.workspace.trust.enabled': false,
+        'editor.hover.delay': 200,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'chat.disableAIFeatures': true,
+      },
+    });
+  });
+
+  let step = 0;
+  let passed = 0;
+  /** A step that counts itself as passed when its body finished without a failed assertion. */
+  let declared = 0;
+  const it = (name: string, body: () => Promise<void>): void => {
+    declared++;
+    test(name, async () => {
+      await body();
+      passed++;
+    });
+  };
+  afterEach(async () => {
+    // What the screen showed at the end of every step, passed or not: the first thing to look at when a step fails.
+    step++;
+    mkdirSync(join(RESULTS, 'after-step'), { recursive: true });
+    await editor?.page.screenshot({ path: join(RESULTS, 'after-step', `${step}.png`) }).catch(() => undefined);
+  });
+
+  after(async () => {
+    await editor?.stop();
+    await registry?.stop();
+    await notary?.stop();
+    cli?.cleanup();
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+    // Only a run where every step passed replaces the README's pictures (DFT_E2E_UPDATE_DOCS=0 keeps them).
+    if (passed === declared && process.env['DFT_E2E_UPDATE_DOCS'] !== '0') {
+      const docs = join(REPO, 'docs', 'screenshots');
+      mkdirSync(docs, { recursive: true });
+      for (const f of readdirSync(docs)) if (f.endsWith('.png')) rmSync(join(docs, f));
+      for (const f of readdirSync(RESULTS)) if (f.endsWith('.png')) copyFileSync(join(RESULTS, f), join(docs, f));
+    }
+    console.log(`# .vsix size: ${vsixSize} bytes`);
+  });
+
+  it('the packaged extension activates and shows squiggles and Problems entries for unpinned and unsigned images and the unverified download', async () => {
+    const page = editor!.page;
+    await openFile(page, 'Dockerfile');
+    // Both FROM lines are unpinned: warning squiggles once the server from the .vsix has analysed the file.
+    await waitForCount(page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error'), 2, 120_000);
+    await runCommand(page, 'View: Focus Problems');
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    await waitForCount(rows.filter({ hasText: 'not pinned' }), 2, 30_000);
+    // The unsigned image: policy requires a signature, the notary server has no trust data for it (after the lookup).
+    await rows.filter({ hasText: 'library/unsigned:1.0' }).filter({ hasText: /signature|signed/ }).first().waitFor({ timeout: 60_000 });
+    // The ADD of a remote URL without a checksum.
+    await rows.filter({ hasText: 'tool.tar.gz' }).first().waitFor({ timeout: 30_000 });
+    const texts = await rows.allTextContents();
+    assert.ok(texts.some((t) => t.includes('library/signed:1.0') && t.includes('not pinned')), `no unpinned entry for the signed image: ${texts.join(' | ')}`);
+    assert.ok(!texts.some((t) => t.includes('library/signed:1.0') && /not signed|unsigned|no trust data/i.test(t)), `the signed image is reported unsigned: ${texts.join(' | ')}`);
+    const problems = await page.locator('[id="status.problems"]').getAttribute('aria-label');
+    assert.match(problems ?? '', /Warnings: [1-9]/i, `status bar problem count: ${problems}`);
+    await editor!.screenshot('01-problems');
+  });
+
+  it('hover over the signed image shows its signer and expiry', async () => {
+    const page = editor!.page;
+    await page.locator('.view-line', { hasText: 'library/signed:1.0' }).first().click();
+    await goTo(page, 1, 20);
+    await runCommand(page, 'Show or Focus Hover');
+    const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents', { hasText: 'signed by releases' }).first();
+    await hover.waitFor({ timeout: 30_000 });
+    const text = (await hover.textContent()) ?? '';
+    assert.match(text, /expires \d{4}-\d{2}-\d{2}/, `hover has no expiry: ${text}`);
+    assert.ok(text.includes(signed.digest), `hover does not name the signed digest: ${text}`);
+    await editor!.screenshot('02-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  it('the quick fix pins the signed digest and the diagnostic disappears', async () => {
+    const page = editor!.page;
+    await goTo(page, 1, 20);
+    await page.keyboard.press('Control+.');
+    const action = page.locator('.action-widget .monaco-list-row.action', { hasText: /signed/i }).first();
+    await action.waitFor({ timeout: 30_000 });
+    await editor!.screenshot('03-quick-fix');
+    await action.click();
+    await page.locator('.view-line', { hasText: `library/signed:1.0@${signed.digest}` }).first().waitFor({ timeout: 30_000 });
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    await waitForNone(rows.filter({ hasText: 'library/signed:1.0 is not pinned' }), 30_000);
+    // The other findings stay: the fix touched only this image.
+    await rows.filter({ hasText: 'library/unsigned:1.0' }).first().waitFor();
+    await editor!.screenshot('04-pinned');
+    await runCommand(page, 'File: Save');
+  });
+
+  it('the inventory view lists every image of the workspace, grouped by image, and jumps to a use', async () => {
+    const page = editor!.page;
+    await runCommand(page, 'View: Hide Panel');
+    const pane = await expandPane(page, 'Image Inventory');
+    const row = (text: string | RegExp) => pane.locator('.monaco-list-row', { hasText: text }).first();
+    await row('library/signed').waitFor({ timeout: 30_000 });
+    await row('library/unsigned').waitFor({ timeout: 30_000 });
+    // The signed image is used by two Dockerfiles: one group with two uses, signed, with its expiry.
+    await pane.locator('.monaco-list-row', { hasText: 'library/signed' }).filter({ hasText: /2 uses.*signed.*expires \d{4}/ }).first().waitFor({ timeout: 60_000 });
+    await row('library/unsigned').filter({ hasText: /unsigned|unpinned/ }).waitFor();
+    await row('app/Dockerfile:1').waitFor();
+    await editor!.screenshot('05-inventory');
+    await row('app/Dockerfile:1').click();
+    await page.locator('.view-line', { hasText: 'RUN echo app' }).first().waitFor({ timeout: 15_000 });
+    await page.locator('.breadcrumbs-control', { hasText: 'app' }).first().waitFor();
+  });
+
+  it('"Show trust details" opens a read-only document with the trust chain', async () => {
+    const page = editor!.page;
+    await goTo(page, 1, 20);
+    await runCommand(page, 'Dockerfile Trust: Show trust details for this image');
+    const doc = page.locator('.editor-instance .view-lines', { hasText: 'Trust details' }).first();
+    await doc.waitFor({ timeout: 30_000 });
+    await page.locator('.view-line', { hasText: 'targets/releases' }).first().waitFor({ timeout: 30_000 });
+    // The digest wraps in a narrow editor: look for its start, which fits on one visual line.
+    await page.locator('.view-line', { hasText: signed.digest.slice(0, 30) }).first().waitFor();
+    await page.locator('.view-line', { hasText: 'releases' }).filter({ hasText: '|' }).first().waitFor();
+    await editor!.screenshot('06-trust-details');
+  });
+
+  it('"Pin all base images in the workspace" previews the edits and applies them after confirmation', async () => {
+    const page = editor!.page;
+    await runCommand(page, 'Dockerfile Trust: Pin all base images in the workspace');
+    // needsConfirmation routes the edit through the Refactor Preview: each edit starts unchecked and nothing changes
+    // until a person ticks it and presses Apply.
+    const panel = page.locator('.part.panel');
+    const apply = panel.getByRole('button', { name: 'Apply', exact: true }).first();
+    await apply.waitFor({ timeout: 60_000 });
+    const change = panel.locator('.monaco-list-row', { hasText: `library/signed:1.0@${signed.digest.slice(0, 20)}` }).first();
+    await change.waitFor({ timeout: 30_000 });
+    // Only app/Dockerfile has something to pin: the root file's signed image is pinned already, its unsigned one has no signed digest.
+    assert.equal(await panel.locator('.monaco-list-row', { hasText: 'library/unsigned' }).count(), 0, 'the unsigned image was offered for pinning');
+    await editor!.screenshot('07-pin-workspace-preview');
+    const box = change.locator('.monaco-checkbox').first();
+    await box.click();
+    await change.locator('.monaco-checkbox[aria-checked="true"]').first().waitFor();
+    await apply.click();
+    await waitForNone(panel.getByRole('button', { name: 'Apply', exact: true }), 30_000);
+    // app/Dockerfile (open in its tab) now carries the signed digest too; the unsigned image was left alone.
+    await page.locator('.tabs-container .tab', { hasText: 'app' }).first().click();
+    await page.locator('.breadcrumbs-control', { hasText: 'app' }).first().waitFor();
+    const appEditor = page.locator('.editor-instance', { has: page.locator('.view-line', { hasText: 'RUN echo app' }) }).first();
+    await appEditor.locator('.view-line', { hasText: `library/signed:1.0@${signed.digest.slice(0, 20)}` }).first().waitFor({ timeout: 30_000 });
+  });
+
+  it('a settings change re-validates open documents', async () => {
+    const page = editor!.page;
+    await page.locator('.tabs-container .tab', { hasText: 'Dockerfile' }).filter({ hasNotText: 'app' }).first().click();
+    await page.locator('.view-line', { hasText: 'library/unsigned:1.0' }).first().waitFor();
+    await runCommand(page, 'View: Focus Problems');
+    const unpinned = page.locator('.markers-panel .monaco-list-row', { hasText: 'library/unsigned:1.0 is not pinned' });
+    await unpinned.first().waitFor({ timeout: 30_000 });
+    writeFileSync(join(work, 'workspace', '.vscode', 'settings.json'), JSON.stringify({ 'dockerfileTrust.rules': { 'base-image-unpinned': 'off' } }, null, 2));
+    await waitForNone(unpinned, 60_000);
+    // Only that rule went quiet: the unverified download is still reported.
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'tool.tar.gz' }).first().waitFor();
+  });
+});
