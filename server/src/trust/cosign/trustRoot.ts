@@ -2,6 +2,8 @@
 import { mkdirSync, existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BaseFetcher, Updater } from 'tuf-js';
+// tuf-js recognises the end of the root chain (404/403 on <N+1>.root.json) only through its own error class.
+import { DownloadHTTPError } from 'tuf-js/dist/error';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import seeds from '@sigstore/tuf/seeds.json';
 import type { HttpClient } from '../../registry/http';
@@ -20,6 +22,8 @@ export interface TrustRootOptions {
   /** Needed when online; every TUF request goes through it (caps, timeouts, TLS rules). */
   readonly http?: HttpClient;
   readonly mirrorUrl?: string;
+  /** The first trusted TUF root.json for a mirror without an embedded seed (a private or staging Sigstore). */
+  readonly initialRoot?: Uint8Array;
   readonly timeoutMs?: number;
 }
 
@@ -54,8 +58,7 @@ class HttpFetcher extends BaseFetcher {
   override async fetch(url: string): Promise<ReadableStream<Uint8Array<ArrayBuffer>>> {
     const res = await this.http({ url, maxBytes: MAX_TUF_BYTES, timeoutMs: this.timeoutMs });
     if (!res.ok) throw new Error(`TUF fetch ${url}: ${res.message}`);
-    // tuf-js treats 404 as "no newer root"; it reads the status from the error message of its own fetcher, so mirror that shape.
-    if (res.status !== 200) throw Object.assign(new Error(`TUF fetch ${url}: HTTP ${res.status}`), { statusCode: res.status, status: res.status });
+    if (res.status !== 200) throw new DownloadHTTPError(`TUF fetch ${url}: HTTP ${res.status}`, res.status);
     return new Blob([res.body as Uint8Array<ArrayBuffer>]).stream();
   }
 }
@@ -79,8 +82,9 @@ export async function loadTrustedRoot(opts: TrustRootOptions): Promise<TrustRoot
     const rootPath = join(dir, 'root.json');
     if (!existsSync(rootPath)) {
       const seed = (seeds as SeedFile)[mirror];
-      if (!seed) return { ok: false, reason: `no embedded TUF root for mirror ${mirror}` };
-      writeFileSync(rootPath, Buffer.from(seed['root.json'], 'base64'));
+      if (opts.initialRoot) writeFileSync(rootPath, opts.initialRoot);
+      else if (seed) writeFileSync(rootPath, Buffer.from(seed['root.json'], 'base64'));
+      else return { ok: false, reason: `no embedded TUF root for mirror ${mirror}: give its initial root.json` };
     }
     const updater = new Updater({
       metadataBaseUrl: mirror,
@@ -103,9 +107,11 @@ export async function loadTrustedRoot(opts: TrustRootOptions): Promise<TrustRoot
     if (!r.ok) return r;
     return { ok: true, root: r.root, origin: offline ? 'tuf-cache' : origin };
   } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    // The embedded root belongs to Sigstore's public instance: never a stand-in for another deployment's root.
+    if (mirror !== SIGSTORE_TUF_MIRROR) return { ok: false, reason: `TUF ${offline ? 'cache unusable offline' : 'refresh failed'} for ${mirror}: ${why}` };
     // Offline with no fresh cache, or the mirror is unreachable: the embedded root still verifies everything signed before it was built.
     const fallback = embeddedTrustedRoot();
-    const why = e instanceof Error ? e.message : String(e);
     return fallback.ok ? { ...fallback, note: `TUF ${offline ? 'cache unusable offline' : 'refresh failed'} (${why}); using the embedded trusted root` } : fallback;
   }
 }
