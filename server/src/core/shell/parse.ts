@@ -825,6 +825,7 @@ class Parser {
     if (this.depth >= MAX_DEPTH) {
       const body = this.opaque(')');
       if (this.peek() === ')') this.pos++;
+      this.errors.push('nesting too deep');
       return { body, start: open + 1, end: this.pos, errors: ['nesting too deep'] };
     }
     const sp = new Parser(this.src, this.pos, this.depth + 1, ')', this.limit);
