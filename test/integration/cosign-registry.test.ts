@@ -11,7 +11,10 @@ import { createTransport, type Transport } from '../../server/src/registry/trans
 import { loadPolicyFile, type Policy } from '../../server/src/trust/cosign/policy';
 import { CosignTrustSource } from '../../server/src/trust/cosign/source';
 import { embeddedTrustedRoot } from '../../server/src/trust/cosign/trustRoot';
-import { generateKey, signBundleReferrer, signLegacy, type TestKey } from '../support/cosign';
+import { attachBundle, generateKey, signBundleReferrer, signLegacy, type TestKey } from '../support/cosign';
+import { REPO_ROOT } from '../support/paths';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { rawRequest, startRegistry, type PushedImage, type RegistryHandle } from '../support/registry';
 
 let reg: RegistryHandle;
@@ -184,5 +187,40 @@ describe('cosign against docker-registry 2.8.2', () => {
     await closed.close();
     const u = expectState(fact, 'unavailable');
     assert.match(u.reason, /cannot reach|refused/);
+  });
+
+  test('keyless: a real Fulcio/Rekor-signed DSSE bundle as a referrer verifies by identity + issuer, exact or regexp; others are refused', async () => {
+    // A genuine public-good Sigstore bundle (conformance happy-path-intoto-in-dsse-v3): its in-toto subject is sha256(a.txt),
+    // so it is attached to that digest. Signatures are checked for a digest; the registry need not hold that manifest.
+    const cases = join(REPO_ROOT, '..', 'shared', 'conformance', 'sigstore', 'assets', 'bundle-verify');
+    const bundle = readFileSync(join(cases, 'happy-path-intoto-in-dsse-v3', 'bundle.sigstore.json'));
+    const digest = `sha256:${createHash('sha256').update(readFileSync(join(cases, 'a.txt'))).digest('hex')}`;
+    await attachBundle(reg, 'app/keyless', digest, 'application/vnd.oci.image.index.v1+json', 1234, bundle);
+    const ID = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
+    const GH = 'https://token.actions.githubusercontent.com';
+    const pol = (identities: unknown[]): Promise<Policy> => writePolicy({ version: 1, images: [{ pattern: `${reg.host}/app/keyless`, required: true, identities }] });
+
+    const exact = expectState(await source(await pol([{ identity: ID, issuer: GH }])).lookup(ref('app/keyless'), digest), 'signed');
+    assert.equal(exact.role, 'cosign keyless');
+    assert.equal(exact.cosign?.identity, ID);
+    assert.equal(exact.cosign?.issuer, GH);
+    assert.ok(exact.cosign?.tlogIntegratedTime && exact.cosign.certValidFrom && exact.cosign.certValidTo);
+    assert.ok(exact.cosign.certValidFrom <= exact.cosign.tlogIntegratedTime && exact.cosign.tlogIntegratedTime <= exact.cosign.certValidTo, 'signed while the certificate was valid');
+    assert.equal(exact.cosign.discovery, 'referrers-tag');
+
+    expectState(await source(await pol([{ identityRegexp: 'https://github\\.com/sigstore-conformance/.*', issuer: GH }])).lookup(ref('app/keyless'), digest), 'signed');
+    const wrongId = expectState(await source(await pol([{ identity: `${ID}x`, issuer: GH }])).lookup(ref('app/keyless'), digest), 'invalid');
+    assert.match(wrongId.reason, /certificate identity/);
+    assert.match(wrongId.attack, /untrusted signer/);
+    const partial = expectState(await source(await pol([{ identityRegexp: 'https://github\\.com/sigstore-conformance', issuer: GH }])).lookup(ref('app/keyless'), digest), 'invalid');
+    assert.match(partial.reason, /certificate identity/, 'a regexp matching only a prefix does not count');
+    const wrongIssuer = expectState(await source(await pol([{ identity: ID, issuer: 'https://accounts.google.com' }])).lookup(ref('app/keyless'), digest), 'invalid');
+    assert.match(wrongIssuer.reason, /issuer/);
+    // The same genuine bundle attached to another image is not a signature for it.
+    const other = await reg.pushImage('app/keyless', 'v1');
+    await attachBundle(reg, 'app/keyless', other.digest, other.mediaType, other.manifest.length, bundle);
+    const moved = expectState(await source(await pol([{ identity: ID, issuer: GH }])).lookup(ref('app/keyless'), other.digest), 'invalid');
+    assert.match(moved.reason, /does not name the artifact/);
+    assert.match(moved.attack, /substitution/);
   });
 });

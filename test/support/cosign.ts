@@ -115,6 +115,11 @@ export function makeBundle(imageName: string, subjectDigest: string, key: TestKe
  */
 export async function signBundleReferrer(reg: RegistryHandle, repo: string, digest: string, subjectMediaType: string, subjectSize: number, key: TestKey, opts: BundleOptions = {}): Promise<{ manifestDigest: string }> {
   const bundle = makeBundle(`${reg.host}/${repo}`, opts.subjectDigest ?? digest, key, opts.corrupt ?? false);
+  return attachBundle(reg, repo, digest, subjectMediaType, subjectSize, bundle);
+}
+
+/** Attaches given Sigstore bundle bytes to `digest` as a referrer, and lists it in the referrers tag index. */
+export async function attachBundle(reg: RegistryHandle, repo: string, digest: string, subjectMediaType: string, subjectSize: number, bundle: Buffer): Promise<{ manifestDigest: string }> {
   const bundleDigest = await reg.pushBlob(repo, bundle);
   const empty = Buffer.from('{}');
   const emptyDigest = await reg.pushBlob(repo, empty);
