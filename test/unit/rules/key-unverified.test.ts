@@ -9,6 +9,7 @@ ruleTable('key-unverified', [
   { name: 'rpm --import of a URL', dockerfile: 'FROM rockylinux:9\nRUN rpm --import https://example.com/RPM-GPG-KEY\n', lines: [2] },
   { name: 'short key id from a keyserver', dockerfile: 'FROM debian:12\nRUN gpg --keyserver keyserver.ubuntu.com --recv-keys ACCC4CF8\n', lines: [2], messages: ['short key ID'] },
   { name: 'key by full fingerprint from a keyserver', dockerfile: `FROM debian:12\nRUN gpg --batch --keyserver keyserver.ubuntu.com --recv-keys ${FPR}\n`, lines: [] },
+  { name: 'fingerprint written in groups of four, quoted', dockerfile: "FROM debian:12\nRUN gpg --batch --keyserver keyserver.ubuntu.com --recv-keys 'EB4C 1BFD 4F04 2F6D DDCC  EC91 7721 F63B D38B 4796'\n", lines: [] },
   { name: 'fingerprints from an ENV list in a loop', dockerfile: `FROM debian:12\nENV KEYS="${FPR} ${FPR.toLowerCase()}"\nRUN for key in $KEYS; do gpg --recv-keys "$key"; done\n`, lines: [] },
   { name: 'key fetched by URL, only the pinned fingerprint exported', dockerfile: `FROM debian:12\nRUN wget -O KEYS https://example.com/server.asc && gpg --batch --import KEYS && gpg --batch --export --armor ${FPR} > /etc/apt/keyrings/x.asc\n`, lines: [] },
   { name: 'key file checked against a pinned sha512', dockerfile: `FROM alpine:3.20\nRUN wget -O /tmp/k.rsa.pub https://example.com/k.rsa.pub && echo "${'f'.repeat(128)} */tmp/k.rsa.pub" | sha512sum -c - && mv /tmp/k.rsa.pub /etc/apk/keys/\n`, lines: [] },

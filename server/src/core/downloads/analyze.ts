@@ -1056,6 +1056,11 @@ export class InstructionWalker {
     const hashes = t.some((x) => x === '--require-hashes' || x.startsWith('--hash='));
     for (let j = 1; j < t.length; j++) {
       const x = t[j] as string;
+      if (/^(?:--(?:index-url|extra-index-url|find-links|constraint|requirement|target|prefix|root|src|cache-dir|platform|python-version|implementation|abi|progress-bar|log|proxy|cert|client-cert|timeout|retries|exists-action|upgrade-strategy|config-settings|global-option|no-binary|only-binary)|-[ifcrtb])$/.test(x)) {
+        j++;
+        continue;
+      }
+      if (/^--(?:index-url|extra-index-url|find-links|constraint|requirement)=/.test(x)) continue;
       if (/^--(?:trusted-host)$/.test(x)) {
         this.insecureFlag('pip --trusted-host', `\`pip --trusted-host ${t[j + 1] ?? ''}\` accepts that host over plain HTTP or with an invalid certificate`, this.rangeOf(words[j] as ShWord), 'package content can be replaced in transit', 'remove --trusted-host and use an https index with a valid certificate');
         j++;
@@ -1109,9 +1114,11 @@ export class InstructionWalker {
       const v = texts[i] as Val;
       const w = words[i] as ShWord;
       if (v.text.startsWith('-')) break;
-      const ids = v.alternatives.flatMap((a) => a.split(/\s+/)).filter((x) => x !== '');
+      // A quoted word is one key id (fingerprints are often written in groups of four); unquoted values split.
+      const quoted = /["']/.test(w.raw);
+      const ids = v.alternatives.flatMap((a) => (quoted ? [a.replace(/\s+/g, '')] : a.split(/\s+/))).filter((x) => x !== '');
       if (ids.length === 0) continue;
-      const short = ids.filter((x) => !HEX40.test(x.replace(/\s/g, '')));
+      const short = ids.filter((x) => !HEX40.test(x));
       if (short.length === 0) this.st.trustedKeys = true;
       else if (v.resolved || !w.dynamic) {
         this.keyProblem(this.rangeOf(w), `\`${tool}\` fetches key ${short[0]} by a short key ID, which anyone can forge a matching key for`, `${tool} ${short[0]}`);
@@ -1343,6 +1350,7 @@ export class InstructionWalker {
         return;
       }
       if (trust === 'fetched') {
+        if (fetched !== null && fetched !== d && fetched.status === 'unverified') fetched.status = 'material';
         const same = fetched !== null && hostOf(fetched.resolvedUrl ?? fetched.url) === hostOf(d.resolvedUrl ?? d.url);
         this.weak(d, same ? `the expected checksum is downloaded from the same server (${fetched?.url ?? ''}), so whoever can change the file can change the checksum too` : `the expected checksum is itself downloaded (${fetched?.url ?? 'during the build'}) without a signature check, so it only guards against corruption`);
         return;
@@ -1351,11 +1359,10 @@ export class InstructionWalker {
         this.weak(d, 'the "expected" checksum is computed from the downloaded file itself');
         return;
       }
-      if (/^md5|^sha1/.test(name) || (name === 'shasum' && !t.some((x) => /^(?:256|384|512)$/.test(x)))) {
-        if (name !== 'shasum') {
-          this.weak(d, `${name} is a broken hash: a crafted file can match it`);
-          return;
-        }
+      if (/^md5/.test(name)) {
+        // MD5 collisions are cheap: a file prepared together with a harmless twin can match the pinned value.
+        this.weak(d, `${name} is a broken hash: a file crafted alongside a harmless twin can match the pinned value; pin a SHA-256`);
+        return;
       }
       this.verify(d, how);
     };
@@ -1431,12 +1438,24 @@ export class InstructionWalker {
 
   private minisign(texts: readonly Val[]): void {
     const t = texts.map((v) => v.text);
-    if (!t.includes('-V')) return;
-    const m = t.indexOf('-m');
-    const file = m >= 0 ? t[m + 1] : undefined;
-    const keyFile = t.indexOf('-p') >= 0 ? t[t.indexOf('-p') + 1] : undefined;
+    // Short options combine (-Vqm file): the last letter of a group may take the next word.
+    const opts = new Map<string, string>();
+    let verify = false;
+    for (let i = 1; i < t.length; i++) {
+      const x = t[i] as string;
+      if (!/^-[A-Za-z]+$/.test(x)) continue;
+      if (x.includes('V')) verify = true;
+      const last = x[x.length - 1] as string;
+      if ('mxpP'.includes(last)) {
+        opts.set(last, t[i + 1] ?? '');
+        i++;
+      }
+    }
+    if (!verify) return;
+    const file = opts.get('m');
+    const keyFile = opts.get('p');
     const keyFetched = keyFile !== undefined && this.fileState(keyFile)?.origin === 'download';
-    const sig = t.indexOf('-x') >= 0 ? t[t.indexOf('-x') + 1] : file !== undefined ? `${file}.minisig` : undefined;
+    const sig = opts.get('x') ?? (file !== undefined ? `${file}.minisig` : undefined);
     if (sig !== undefined) this.material(sig);
     if (file === undefined) return;
     for (const d of this.fileState(file)?.downloads ?? []) {

@@ -69,7 +69,7 @@ function run(w: InstructionWalker, text: string, rangeAt: RangeAt): void {
     const uri = new RegExp(`-(?:Uri|Source)\\s+${arg}`, 'i').exec(args) ?? new RegExp(`^\\s+${arg}`).exec(args);
     const out = new RegExp(`-(?:OutFile|Destination)\\s+${arg}`, 'i').exec(args);
     if (uri === null) continue;
-    const urlRaw = uri[1] as string;
+    const urlRaw = (uri[1] as string).replace(/^\(+/, '');
     const at = (m.index ?? 0) + (m[0].length - args.length) + (uri.index ?? 0) + uri[0].indexOf(urlRaw);
     const execd = /\b(?:iex|Invoke-Expression)\b/i.test(text.slice(Math.max(0, (m.index ?? 0) - 40), m.index ?? 0)) || /\|\s*(?:iex|Invoke-Expression)\b/i.test(text.slice((m.index ?? 0) + m[0].length, (m.index ?? 0) + m[0].length + 30));
     fetches.push({ file: out !== null ? resolve(out[1] as string).text : null, url: resolve(urlRaw), urlRaw, at, len: urlRaw.length, tool: /Start-BitsTransfer/i.test(m[0]) ? 'Start-BitsTransfer' : 'Invoke-WebRequest', exec: execd });

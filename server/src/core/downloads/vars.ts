@@ -37,14 +37,19 @@ export class StageVars {
     if (ins.keyword === 'ARG') {
       for (const a of parseArgDecls(ins)) {
         let value: string | undefined;
-        if (a.default !== null) value = expand(a.default, this.lookup, this.escape).value;
+        if (a.default !== null) value = known(expand(a.default, this.lookup, this.escape));
         else value = this.globals.get(a.name)?.value;
         this.vars.set(a.name, { value, source: 'arg', line: ins.startLine });
       }
     } else if (ins.keyword === 'ENV') {
-      for (const e of envPairs(ins)) this.vars.set(e.name, { value: expand(e.value, this.lookup, this.escape).value, source: 'env', line: ins.startLine });
+      for (const e of envPairs(ins)) this.vars.set(e.name, { value: known(expand(e.value, this.lookup, this.escape)), source: 'env', line: ins.startLine });
     }
   }
+}
+
+/** A value with an unset variable in it is unknown, not the text with that part left empty. */
+function known(e: { value: string; unresolved: readonly string[] }): string | undefined {
+  return e.unresolved.length > 0 ? undefined : e.value;
 }
 
 /** Global ARGs (before the first FROM) with their defaults. */
@@ -52,7 +57,7 @@ export function globalVars(model: DockerfileModel): Map<string, DockerVar> {
   const out = new Map<string, DockerVar>();
   const lookup = (n: string): string | undefined => out.get(n)?.value;
   for (const a of model.globalArgs) {
-    out.set(a.name, { value: a.default === null ? undefined : expand(a.default, lookup, model.directives.escape).value, source: 'arg', line: a.line });
+    out.set(a.name, { value: a.default === null ? undefined : known(expand(a.default, lookup, model.directives.escape)), source: 'arg', line: a.line });
   }
   return out;
 }
