@@ -6,7 +6,15 @@ set -euo pipefail
 
 CODE_SERVER_VERSION=4.139.1
 NODE24_VERSION=24.22.3
-CACHE_ROOT="${DFT_E2E_CACHE:-/var/cache/dockerfile-trust-e2e}"
+# /var/cache when it is writable (CI runs as root), else the user's cache; test/e2e/harness.ts looks in the same places.
+if [ -n "${DFT_E2E_CACHE:-}" ]; then
+  CACHE_ROOT="$DFT_E2E_CACHE"
+elif mkdir -p /var/cache/dockerfile-trust-e2e 2>/dev/null && [ -w /var/cache/dockerfile-trust-e2e ]; then
+  CACHE_ROOT=/var/cache/dockerfile-trust-e2e
+else
+  CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/dockerfile-trust-e2e"
+fi
+mkdir -p "$CACHE_ROOT"
 DEST="$CACHE_ROOT/code-server-$CODE_SERVER_VERSION-node-$NODE24_VERSION"
 
 if [ -f "$DEST/.complete" ]; then

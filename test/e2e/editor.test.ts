@@ -252,5 +252,49 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
     await waitForNone(unpinned, 60_000);
     // Only that rule went quiet: the unverified download is still reported.
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'tool.tar.gz' }).first().waitFor();
+    // Code lenses are off by default; turning them on shows pin and signature state above each image.
+    assert.equal(await page.locator('.codelens-decoration').count(), 0, 'code lenses shown although the setting is off');
+    writeFileSync(
+      join(work, 'workspace', '.vscode', 'settings.json'),
+      JSON.stringify({ 'dockerfileTrust.rules': { 'base-image-unpinned': 'off' }, 'dockerfileTrust.codeLens.enabled': true }, null, 2),
+    );
+    await page.locator('.codelens-decoration', { hasText: 'signed by releases' }).first().waitFor({ timeout: 60_000 });
+    await page.locator('.codelens-decoration', { hasText: 'not pinned' }).first().waitFor({ timeout: 30_000 });
+    await editor!.screenshot('08-code-lens');
+  });
+
+  it('the language status says whether trust sources answer, and a failed refresh is reported without a dialog', async () => {
+    const page = editor!.page;
+    const openStatus = async (text: string): Promise<void> => {
+      await page.locator('[id="status.languageStatus"]').click();
+      try {
+        await page.locator('.monaco-hover:not(.hidden)', { hasText: text }).first().waitFor({ timeout: 3_000 });
+      } catch (e) {
+        await page.keyboard.press('Escape');
+        throw e;
+      }
+    };
+    await waitForStatus(openStatus, 'trust sources reachable');
+    await editor!.screenshot('09-language-status');
+    await page.keyboard.press('Escape');
+    // The notary server goes away; a person asks for fresh trust data.
+    await notary!.stop();
+    notary = undefined;
+    await runCommand(page, 'Dockerfile Trust: Refresh trust data');
+    await waitForStatus(openStatus, 'trust sources unreachable');
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'a modal dialog was shown for a background failure');
   });
 });
+
+/** Re-opens the status hover until it shows `text` (the status follows the lookups that the refresh started). */
+async function waitForStatus(open: (text: string) => Promise<void>, text: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      await open(text);
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+  }
+}

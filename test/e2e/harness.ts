@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
@@ -14,13 +14,17 @@ export const RESULTS = join(REPO, 'test-results', 'e2e');
 
 /** Where scripts/e2e/setup.sh installs the editor (same rule as the script). */
 export function editorInstall(): { node: string; entry: string; dir: string } {
-  const root = process.env['DFT_E2E_CACHE'] ?? '/var/cache/dockerfile-trust-e2e';
-  const dir = join(root, `code-server-${CODE_SERVER_VERSION}-node-${NODE24_VERSION}`);
+  const name = `code-server-${CODE_SERVER_VERSION}-node-${NODE24_VERSION}`;
+  const roots = process.env['DFT_E2E_CACHE'] !== undefined
+    ? [process.env['DFT_E2E_CACHE']]
+    : ['/var/cache/dockerfile-trust-e2e', join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'dockerfile-trust-e2e')];
+  const dir = roots.map((r) => join(r, name)).find((d) => existsSync(join(d, '.complete')));
+  if (dir === undefined) {
+    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed in ${roots.join(' or ')}: run scripts/e2e/setup.sh first (needs apt packages chromium and libkrb5-dev)`);
+  }
   const node = join(dir, 'node', 'bin', 'node');
   const entry = join(dir, 'app', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-  if (!existsSync(join(dir, '.complete')) || !existsSync(node) || !existsSync(entry)) {
-    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed in ${dir}: run scripts/e2e/setup.sh first (needs apt packages chromium and libkrb5-dev)`);
-  }
+  if (!existsSync(node) || !existsSync(entry)) throw new Error(`${dir} is incomplete: delete it and run scripts/e2e/setup.sh again`);
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   return { node, entry, dir };
 }

@@ -37,8 +37,12 @@ const LOOKUP_WAIT_MS = 15_000;
 const MAX_TEXT = 1_000_000;
 
 export function registerCommands(connection: Connection, deps: CommandDeps): void {
-  // Facts seen through these requests, for the status item (reachability and cache age).
-  const seen = new Map<string, ImageFacts>();
+  // Images named in the workspace (through these requests), for the status item; their facts are read fresh at status time.
+  const seen = new Map<string, ParsedReference>();
+  const MAX_SEEN = 2000;
+  const remember = (r: ParsedReference): void => {
+    if (seen.size < MAX_SEEN || seen.has(r.canonical)) seen.set(r.canonical, r);
+  };
 
   async function settingsFor(uri: string): Promise<Settings> {
     if (deps.settingsFor !== undefined) return deps.settingsFor(uri);
@@ -59,7 +63,7 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
     const timer = setTimeout(() => ctl.abort(), LOOKUP_WAIT_MS);
     try {
       const unique = new Map(refs.map((r) => [r.canonical, r]));
-      await Promise.all([...unique.values()].map((r) => lookup.lookup(r, ctl.signal).then((f) => void seen.set(r.canonical, f))));
+      await Promise.all([...unique.values()].map((r) => lookup.lookup(r, ctl.signal).then(() => remember(r))));
     } finally {
       clearTimeout(timer);
     }
@@ -76,6 +80,7 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
 
   connection.onRequest(Requests.imageUses, async (params: DocumentTextParams): Promise<ImageUsesResult> => {
     const { uses, lookup } = await usesOf(params);
+    for (const u of uses) if (isExternal(u)) remember(u.ref);
     return { uses: uses.map((u) => describeUse(u, isExternal(u) ? lookup?.peek(u.ref) : undefined)) };
   });
 
@@ -108,7 +113,6 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
 
   connection.onRequest(Requests.refresh, (): void => {
     deps.lookup?.refresh();
-    seen.clear();
     deps.revalidateAll();
     void connection.sendNotification(Requests.status, status());
   });
@@ -124,7 +128,7 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
       await lookUpAll(lookup, [ref]);
       facts = lookup.peek(ref);
     }
-    if (facts !== undefined) seen.set(ref.canonical, facts);
+    remember(ref);
     return { markdown: trustMarkdown(ref, facts) };
   });
 
@@ -136,7 +140,11 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
     }
     let oldest: string | null = null;
     const unreachable: string[] = [];
-    for (const f of seen.values()) {
+    let checked = 0;
+    for (const ref of seen.values()) {
+      const f = deps.lookup.peek(ref);
+      if (f === undefined) continue;
+      checked++;
       const r = f.registry;
       if (r !== undefined && (oldest === null || r.lookedUpAt < oldest)) oldest = r.lookedUpAt;
       if (r?.state === 'error' && (r.kind === 'unreachable' || r.kind === 'timeout' || r.kind === 'tls')) unreachable.push(`${r.registry}: ${r.message}`);
@@ -146,7 +154,7 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
     if (unreachable.length > 0) {
       return { text: `trust sources unreachable (${unreachable.length})`, detail: `${[...new Set(unreachable)].slice(0, 5).join('; ')} — ${age}`, severity: 'error' };
     }
-    return { text: 'trust sources reachable', detail: `${seen.size} image(s) checked — ${age}`, severity: 'ok' };
+    return { text: 'trust sources reachable', detail: `${checked} image(s) checked — ${age}`, severity: 'ok' };
   }
 }
 
