@@ -3,11 +3,17 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startServer } from './lsp/server';
-import { compose, serviceKey, type Composed } from './compose';
+import type { Composed } from './compose';
 import type { ImageFacts } from './core/facts';
 import type { ParsedReference } from './core/imageRef';
 import type { Settings } from './protocol';
 import type { ImageLookup } from './trust/service';
+
+// The network layer (undici, TUF, Sigstore) is a separate bundle (dist/compose.js) loaded on the first
+// settings, after `initialize` has been answered: start-up only pays for what first diagnostics need.
+let composeModule: typeof import('./compose') | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const net = (): typeof import('./compose') => (composeModule ??= require('./compose') as typeof import('./compose'));
 
 declare const __VERSION__: string | undefined;
 
@@ -25,11 +31,11 @@ class SwitchableLookup implements ImageLookup {
   private current: Composed | undefined;
   private key = '';
   configure(settings: Settings): void {
-    const key = serviceKey(settings);
+    const key = net().serviceKey(settings);
     if (key === this.key && this.current !== undefined) return;
     const old = this.current;
     this.key = key;
-    this.current = compose({ settings, storageDir, env: process.env, log });
+    this.current = net().compose({ settings, storageDir, env: process.env, log });
     if (old !== undefined) void old.close();
   }
   peek(ref: ParsedReference): ImageFacts | undefined {
