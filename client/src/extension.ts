@@ -1,7 +1,7 @@
 // The VS Code extension: starts the bundled language server and adds commands, status, inventory view and code lenses.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Requests, type StatusParams } from '../../server/src/protocol';
 import { ImageCodeLenses } from './codeLens';
 import { InventoryProvider } from './inventory';
@@ -29,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     // Background failures are logged, never shown as dialogs: the output channel keeps the cause.
-    revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
     synchronize: { configurationSection: 'dockerfileTrust' },
   };
   const lc = new LanguageClient('dockerfileTrust', 'Dockerfile Trust', serverOptions, clientOptions);
@@ -107,14 +107,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const watcher = vscode.workspace.createFileSystemWatcher(DOCKERFILE_GLOB);
   context.subscriptions.push(
     watcher,
-    watcher.onDidChange(() => inventory.scheduleReload()),
-    watcher.onDidCreate(() => inventory.scheduleReload()),
-    watcher.onDidDelete(() => inventory.scheduleReload()),
-    // New diagnostics mean new facts arrived (the server re-publishes after lookups): refresh the views that show them.
+    watcher.onDidChange((u) => inventory.scheduleUpdate([u])),
+    watcher.onDidCreate((u) => inventory.scheduleUpdate([u])),
+    watcher.onDidDelete((u) => inventory.forget(u)),
+    // New diagnostics for a Dockerfile mean new text or new facts (the server re-publishes after lookups).
     vscode.languages.onDidChangeDiagnostics((e) => {
-      if (!e.uris.some((u) => vscode.languages.match(DOCUMENT_SELECTOR, { uri: u, languageId: 'dockerfile' } as vscode.TextDocument) > 0)) return;
+      const ours = e.uris.filter((u) => {
+        const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === u.toString());
+        return doc !== undefined && vscode.languages.match(DOCUMENT_SELECTOR, doc) > 0;
+      });
+      if (ours.length === 0) return;
       lenses.changed();
-      inventory.scheduleReload();
+      inventory.scheduleUpdate(ours.filter((u) => u.scheme === 'file'));
       void pollStatus();
     }),
   );

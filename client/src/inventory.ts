@@ -21,6 +21,9 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
   readonly onDidChangeTreeData = this.changed.event;
   private groups: Group[] = [];
   private notes: string[] = [];
+  /** Per-file answers, so a change to one file re-asks about that file only. */
+  private readonly files = new Map<string, { uri: vscode.Uri; uses: readonly ImageUseInfo[] }>();
+  private readonly pending = new Map<string, vscode.Uri>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private generation = 0;
 
@@ -31,37 +34,63 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     this.changed.dispose();
   }
 
-  /** Coalesces bursts (saves, diagnostics rounds) into one rescan. */
-  scheduleReload(): void {
+  /** Marks files as changed (saved, created, deleted, new diagnostics); bursts are coalesced into one update. */
+  scheduleUpdate(uris: readonly vscode.Uri[]): void {
+    for (const u of uris) this.pending.set(u.toString(), u);
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.reload(false);
+      const batch = [...this.pending.values()];
+      this.pending.clear();
+      void this.update(batch);
     }, 300);
+  }
+
+  /** A deleted file leaves the inventory at once (no read attempt, no warning). */
+  forget(uri: vscode.Uri): void {
+    this.pending.delete(uri.toString());
+    if (this.files.delete(uri.toString())) this.regroup();
   }
 
   /** Rescans the workspace. With `lookup`, a second pass waits for registry/trust answers and shows them. */
   async reload(lookup: boolean): Promise<void> {
     const gen = ++this.generation;
-    await this.scan(gen, false);
-    if (lookup) await this.scan(gen, true);
+    const found = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES + 1);
+    if (gen !== this.generation) return;
+    this.notes = found.length > MAX_FILES ? [`Only the first ${MAX_FILES} Dockerfiles are listed.`] : [];
+    const files = found.slice(0, MAX_FILES);
+    this.files.clear();
+    await this.ask(gen, files, false);
+    if (lookup) await this.ask(gen, files, true);
   }
 
-  private async scan(gen: number, lookup: boolean): Promise<void> {
-    const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES + 1);
-    const notes: string[] = [];
-    if (files.length > MAX_FILES) notes.push(`Only the first ${MAX_FILES} Dockerfiles are listed.`);
-    const byKey = new Map<string, Group>();
+  private async update(uris: readonly vscode.Uri[]): Promise<void> {
+    const gen = this.generation;
+    // Only workspace files belong to the workspace's inventory; a Dockerfile opened from elsewhere does not.
+    const known = uris.filter((u) => vscode.workspace.getWorkspaceFolder(u) !== undefined && (this.files.has(u.toString()) || this.files.size < MAX_FILES));
+    await this.ask(gen, known, false);
+  }
+
+  private async ask(gen: number, uris: readonly vscode.Uri[], lookup: boolean): Promise<void> {
     const results = await Promise.all(
-      files.slice(0, MAX_FILES).map(async (uri) => {
+      uris.map(async (uri) => {
         const text = await readText(this.ctx, uri);
         return { uri, uses: text === null ? null : await requestImageUses(this.ctx, uri, text, lookup) };
       }),
     );
-    // A newer scan started meanwhile: its answer wins.
+    // A full rescan started meanwhile: its answers win.
     if (gen !== this.generation) return;
     for (const { uri, uses } of results) {
-      for (const info of uses ?? []) {
+      if (uses === null) this.files.delete(uri.toString());
+      else this.files.set(uri.toString(), { uri, uses });
+    }
+    this.regroup();
+  }
+
+  private regroup(): void {
+    const byKey = new Map<string, Group>();
+    for (const { uri, uses } of this.files.values()) {
+      for (const info of uses) {
         if (info.kind === 'stage' || info.kind === 'scratch') continue;
         const key = info.name ?? `?${info.text}`;
         let g = byKey.get(key);
@@ -74,7 +103,6 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     }
     this.groups = [...byKey.values()].sort(compareGroups);
     for (const g of this.groups) g.uses.sort((a, b) => a.uri.toString().localeCompare(b.uri.toString()) || a.info.range.start.line - b.info.range.start.line);
-    this.notes = notes;
     this.changed.fire(undefined);
   }
 
