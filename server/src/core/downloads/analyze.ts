@@ -30,6 +30,7 @@ export interface Val {
 }
 
 const HEX40 = /^(?:0x)?[0-9A-Fa-f]{40}$/;
+const VERIFICATION_MATERIAL = /(?:\.(?:asc|sig|sign|minisig|sha(?:1|256|512)(?:sum)?|md5|sum|sigstore|bundle|pem|crt)|SHA\d*SUMS?(?:\.txt)?|[_-]checksums?\.txt)$/i;
 const HEX_DIGEST = /^[0-9A-Fa-f]{32,128}$/;
 export const SHELL_INTERPRETERS = /^(?:.*\/)?(?:sh|bash|ash|dash|zsh|ksh|mksh|fish|python[0-9.]*|perl|ruby|node|nodejs|php[0-9.]*|pwsh|powershell|tclsh|lua|Rscript)$/;
 const EXTRACTORS = /^(?:.*\/)?(?:tar|bsdtar|unzip|gunzip|gzip|xz|unxz|bunzip2|bzip2|zstd|cpio|7z|7za|jar|busybox)$/;
@@ -120,9 +121,14 @@ export function runAnalysis(model: DockerfileModel): DownloadAnalysis {
         vars: new StageVars(globals, escape),
         shell: escape === '`' || isWindowsImage(imageText) ? 'cmd' : 'posix',
       };
+      const first = out.downloads.length;
       for (const ins of stage.instructions) {
         if (ins.keyword === 'FROM') continue;
         new InstructionWalker(model, state, ins, out).run();
+      }
+      // A detached signature or checksum file that nothing uses is inert: nothing runs or installs it.
+      for (const d of out.downloads.slice(first)) {
+        if (d.status === 'unverified' && d.kind === 'file' && d.sink === 'file' && d.uses.length === 0 && d.outputs.length > 0 && d.outputs.every((o) => VERIFICATION_MATERIAL.test(o))) d.status = 'material';
       }
     } catch (err) {
       out.parseErrors.set(stage.from.startLine, [`internal: ${err instanceof Error ? err.message : String(err)}`]);
@@ -508,7 +514,13 @@ export class InstructionWalker {
     let fetched: Download | null = null;
     for (const c of cmds) {
       for (const w of c.words.slice(1)) {
-        const f = this.fileState(flat(w));
+        // Text derived from fetched text is fetched text: $(expr substr "$fetched" 1 64).
+        const ex = this.expandText(w.text, inner, w.subs.map(() => val('', 'unknown', { resolved: false })));
+        if (ex.trust === 'fetched') {
+          trust = 'fetched';
+          fetched ??= ex.fetched;
+        }
+        const f = this.fileState(ex.text);
         if (f === undefined) continue;
         if (f.origin === 'download' && f.downloads.some((d) => d.status !== 'verified')) {
           trust = 'fetched';

@@ -111,6 +111,28 @@ function run(w: InstructionWalker, text: string, rangeAt: RangeAt): void {
     if (cmp === null) continue;
     checked.set(file, resolve(cmp[1] as string));
   }
+  // gpg/gpgv run from PowerShell (& 'C:/…/gpgv.exe' --keyring k sig data): a signature check.
+  const sigChecks: { sig: string; data: string; keyFetched: boolean }[] = [];
+  for (const m of text.matchAll(/\bgpgv?(?:2)?(?:\.exe)?['"]?\s+([^;\n]*)/gi)) {
+    const words = (m[1] as string).trim().split(/\s+/);
+    const isGpgv = /gpgv/i.test(m[0]);
+    if (!isGpgv && !words.includes('--verify')) continue;
+    let keyFetched = false;
+    const pos: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const x = words[i] as string;
+      if (x === '--keyring' || x === '--homedir') {
+        const k = words[i + 1] ?? '';
+        if (w.fileState(basename(k))?.origin === 'download') keyFetched = true;
+        i++;
+        continue;
+      }
+      if (x.startsWith('-')) continue;
+      pos.push(resolve(x).text);
+    }
+    const sig = pos[0];
+    if (sig !== undefined) sigChecks.push({ sig, data: pos[1] ?? sig.replace(/\.(?:asc|sig)$/i, ''), keyFetched });
+  }
   for (const f of fetches) {
     const range = rangeAt(f.at, f.at + f.len);
     const d = w.newDownload(f.tool, f.urlRaw.replace(/^['"]|['"]$/g, ''), f.url.trust === 'unknown' || f.url.trust === 'fetched' ? null : f.url.text, range, 'file');
@@ -121,14 +143,20 @@ function run(w: InstructionWalker, text: string, rangeAt: RangeAt): void {
       continue;
     }
     if (f.file === null) {
-      if (f.tool === 'WebClient.DownloadString') {
-        d.sink = 'metadata';
-        d.status = 'metadata';
-      }
+      // Content kept in memory (a version, an expected hash): text, not a file in the image.
+      d.sink = 'metadata';
+      d.status = 'metadata';
       continue;
     }
     d.outputs.push(f.file);
     w.addFile(f.file, d);
+    for (const g of sigChecks) {
+      if (basename(g.sig) === basename(f.file)) d.status = 'material';
+      else if (basename(g.data) === basename(f.file)) {
+        if (g.keyFetched) w.weak(d, 'the signature is checked against a key that was itself downloaded');
+        else w.verify(d, `gpg signature ${g.sig}`);
+      }
+    }
     const c = checked.get(basename(f.file));
     if (c === undefined) continue;
     if (c.trust === 'fetched') w.weak(d, 'the expected hash is itself downloaded during the build');
