@@ -1,5 +1,5 @@
 // Verification of one Sigstore bundle against an artifact and an expectation (key or keyless identity), on top of @sigstore/verify.
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { dsse } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
@@ -102,6 +102,20 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
   }
   if (expect.kind === 'keyless' && material === 'publicKey') {
     return { ok: false, reason: 'bundle is signed with a public key, but a certificate identity was expected' };
+  }
+  if (vm.content.$case === 'x509CertificateChain') {
+    // The bundle spec forbids the root in the chain: a bundle must not bring its own trust anchor (conformance: bundle-with-root-cert).
+    for (const c of vm.content.x509CertificateChain.certificates) {
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(Buffer.from(c.rawBytes));
+      } catch {
+        return { ok: false, reason: 'a certificate in the bundle cannot be parsed' };
+      }
+      if (cert.checkIssued(cert) && cert.verify(cert.publicKey)) {
+        return { ok: false, reason: `the bundle's certificate chain contains a self-signed root (${cert.subject.replace(/\n/g, ', ')}); roots come only from the trusted root` };
+      }
+    }
   }
   let expectedKey: KeyObject | undefined;
   if (expect.kind === 'key') {
