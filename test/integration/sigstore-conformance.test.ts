@@ -1,7 +1,7 @@
 // Runs every Sigstore conformance verification case through `dockerfile-trust conformance verify-bundle`, offline; prints pass/fail per case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,8 +11,13 @@ import { REPO_ROOT } from '../support/paths';
 const ROOT = REPO_ROOT;
 // The shared conformance assets live beside the repository, like the corpus.
 const CASES = resolve(REPO_ROOT, '..', 'shared', 'conformance', 'sigstore', 'assets', 'bundle-verify');
-// The product's own CLI entry (`dockerfile-trust conformance verify-bundle …`), run from source.
-const ENTRY = join(ROOT, 'server/src/cli/main.ts');
+// The product's own CLI as shipped (`dockerfile-trust conformance verify-bundle …`): the bundled dist/cli.js,
+// which also starts ~10x faster than running the sources through tsx (70 processes).
+const ENTRY = join(ROOT, 'dist', 'cli.js');
+if (!existsSync(ENTRY)) {
+  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (b.status !== 0) throw new Error('could not build dist/cli.js');
+}
 const DEFAULT_IDENTITY =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -26,7 +31,7 @@ interface Run {
 function runEntry(args: readonly string[]): Promise<Run> {
   return new Promise((done, fail) => {
     // No proxy and no network variables: the entry must not need any; a stray fetch would fail loudly offline anyway.
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'conformance', ...args], {
+    const child = spawn(process.execPath, [ENTRY, 'conformance', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_PROXY: '*' },
