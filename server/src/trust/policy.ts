@@ -58,12 +58,18 @@ function withRetirement(choice: NotaryServerChoice, now: Date): NotaryServerChoi
   return { ...choice, notice: `notary.docker.io shuts down on 2026-12-08 (in ${days} day${days === 1 ? '' : 's'}); Docker Content Trust for Docker Hub ends then` };
 }
 
-function globToRegExp(glob: string): RegExp {
+/**
+ * Glob over the image name, shared by the policy file (cosign/policy.ts) and Notary's `requireSigned`:
+ * `*` stays inside one path component, `**` crosses `/`, `?` is one character; matched against `registry/repo` and the familiar name.
+ */
+export function compilePattern(pattern: string): RegExp | string {
+  if (pattern.length === 0 || pattern.length > 512) return 'pattern must be 1..512 characters';
+  if (/[@]/.test(pattern) || /:[^/]*$/.test(pattern.replace(/^[^/]*\//, ''))) return 'pattern names a repository, without tag or digest';
   let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
     if (c === '*') {
-      if (glob[i + 1] === '*') {
+      if (pattern[i + 1] === '*') {
         re += '.*';
         i++;
       } else re += '[^/]*';
@@ -73,7 +79,7 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-function familiarRepo(ref: ParsedReference): string {
+export function familiarRepo(ref: Pick<ParsedReference, 'registry' | 'repository' | 'name'>): string {
   if (ref.registry !== 'docker.io') return ref.name;
   return ref.repository.startsWith('library/') ? ref.repository.slice('library/'.length) : ref.repository;
 }
@@ -81,8 +87,8 @@ function familiarRepo(ref: ParsedReference): string {
 /** What policy says about one image: required or not, and by which signers. */
 export function signaturePolicyFor(ref: ParsedReference, policy: TrustPolicy): { required: boolean; signers?: readonly string[] } {
   for (const p of policy.requireSigned ?? []) {
-    const re = globToRegExp(p.pattern);
-    if (re.test(ref.name) || re.test(familiarRepo(ref))) {
+    const re = compilePattern(p.pattern);
+    if (typeof re !== 'string' && (re.test(ref.name) || re.test(familiarRepo(ref)))) {
       return p.signers !== undefined && p.signers.length > 0 ? { required: true, signers: p.signers } : { required: true };
     }
   }

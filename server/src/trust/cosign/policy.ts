@@ -4,7 +4,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, dirname, resolve } from 'node:path';
 import type { ParsedReference } from '../../core/imageRef';
-import type { TrustPolicy } from '../policy';
+import { compilePattern, familiarRepo, type TrustPolicy } from '../policy';
+
+export { compilePattern };
 import { spkiFingerprint, type IdentityMatcher } from './bundleVerify';
 
 export const POLICY_VERSION = 1;
@@ -53,32 +55,6 @@ export const EMPTY_POLICY: Policy = { entries: [] };
 const ENTRY_FIELDS = new Set(['pattern', 'required', 'keys', 'identities', 'notarySigners', 'comment']);
 const KEY_FIELDS = new Set(['path', 'pem', 'tlog', 'comment']);
 const IDENTITY_FIELDS = new Set(['identity', 'identityRegexp', 'issuer', 'comment']);
-
-/**
- * Glob over the image name, with the same meaning as Notary's `requireSigned` patterns (server/src/trust/policy.ts):
- * `*` stays inside one path component, `**` crosses `/`, `?` is one character; matched against `registry/repo` and the familiar name.
- */
-export function compilePattern(pattern: string): RegExp | string {
-  if (pattern.length === 0 || pattern.length > 512) return 'pattern must be 1..512 characters';
-  if (/[@]/.test(pattern) || /:[^/]*$/.test(pattern.replace(/^[^/]*\//, ''))) return 'pattern names a repository, without tag or digest';
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        re += '.*';
-        i++;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-function familiarRepo(ref: Pick<ParsedReference, 'registry' | 'repository' | 'name'>): string {
-  if (ref.registry !== 'docker.io') return ref.name;
-  return ref.repository.startsWith('library/') ? ref.repository.slice('library/'.length) : ref.repository;
-}
 
 /** First entry whose pattern matches the image (`registry/repository` or its familiar name). Order in the file is priority. */
 export function matchPolicy(policy: Policy, ref: Pick<ParsedReference, 'registry' | 'repository' | 'name'>): PolicyEntry | undefined {
