@@ -6,6 +6,7 @@ import { analyzeDownloads } from '../../../server/src/core/downloads';
 import { runAnalysis } from '../../../server/src/core/downloads/analyze';
 import { parseDocument } from '../../../server/src/core/parse';
 import { runScript } from '../../../server/src/core/shell/source';
+import { chainDockerfile as chain, heredocDockerfile as heredoc, nestedDockerfile as nested } from './pathological';
 
 function downloads(text: string) {
   return analyzeDownloads(modelOf(parseDocument(text)));
@@ -49,21 +50,6 @@ test('the analysis is cached per model', () => {
   const m = modelOf(parseDocument('FROM alpine:3.20\nRUN curl -o a https://example.com/a\n'));
   assert.equal(analyzeDownloads(m), analyzeDownloads(m));
 });
-
-function heredoc(n: number): string {
-  const l = ['FROM alpine:3.20', 'RUN <<EOF'];
-  for (let i = 0; i < n; i++) l.push(i % 100 === 0 ? `curl -fsSLo f${i} https://example.com/f${i}` : `echo "line ${i}" $X`);
-  l.push('EOF');
-  return l.join('\n') + '\n';
-}
-function chain(n: number): string {
-  const p: string[] = [];
-  for (let i = 0; i < n; i++) p.push(i % 100 === 0 ? `curl -fsSLo f${i} https://example.com/f${i}` : `echo ${i}`);
-  return `FROM alpine:3.20\nRUN ${p.join(' && ')}\n`;
-}
-function nested(n: number): string {
-  return `FROM alpine:3.20\nRUN echo ${'$(curl -fsSL https://example.com/v '.repeat(n)}x${')'.repeat(n)}\n`;
-}
 
 /** Best of three runs of the analysis alone (uncached; the model is built once, outside the timing). */
 function timeIt(text: string): { ms: number; count: number } {

@@ -105,7 +105,7 @@ export interface ShScript {
 }
 
 /** Nesting deeper than this is kept as opaque text: no real Dockerfile comes close, hostile input stays fast. */
-const MAX_DEPTH = 64;
+const MAX_DEPTH = 16;
 
 const RESERVED_END = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}']);
 
