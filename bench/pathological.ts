@@ -22,7 +22,7 @@ export const CASES: Readonly<Record<string, { readonly label: string; readonly b
   },
   nested: {
     label: 'RUN with nested $( ), depth',
-    base: 10,
+    base: 100,
     make: (n) => `FROM alpine:3.19\nRUN echo ${'$(echo '.repeat(n)}x${')'.repeat(n)}\n`,
   },
 };

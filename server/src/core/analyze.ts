@@ -90,7 +90,7 @@ export function stagePart(model: DockerfileModel, stage: Stage): DockerfileModel
 }
 
 /** Applies suppressions and severities and sorts: the findings of a set of raw reports. */
-export function finalizeReports(model: DockerfileModel, raws: readonly RawReport[], options: AnalyzeOptions = {}): Finding[] {
+export function finalizeReports(model: DockerfileModel, raws: readonly RawReport[], options: AnalyzeOptions = {}, memo?: WeakMap<Report, Finding>): Finding[] {
   const findings: Finding[] = [];
   for (const { rule, report: r, error } of raws) {
     if (r === null) {
@@ -104,15 +104,25 @@ export function finalizeReports(model: DockerfileModel, raws: readonly RawReport
       continue;
     }
     if (suppressedAt(model, r.anchorLine).has(rule.id)) continue;
-    findings.push({
+    const severity = severitySetting(options, rule) ?? r.severity ?? rule.defaultSeverity;
+    // A report reused from an unchanged stage gives back the same Finding object (the LSP layer
+    // can then reuse its diagnostic too).
+    const known = memo?.get(r);
+    if (known !== undefined && known.severity === severity) {
+      findings.push(known);
+      continue;
+    }
+    const finding: Finding = {
       ruleId: rule.id,
       code: rule.code,
-      severity: severitySetting(options, rule) ?? r.severity ?? rule.defaultSeverity,
+      severity,
       message: r.message,
       range: r.range,
       ...(r.data !== undefined ? { data: r.data } : {}),
       ...(r.fixes !== undefined ? { fixes: r.fixes } : {}),
-    });
+    };
+    memo?.set(r, finding);
+    findings.push(finding);
   }
   findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || a.code.localeCompare(b.code));
   return findings;

@@ -10,10 +10,10 @@
 import { activeRules, collectReports, finalizeReports, globalPart, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
 import { buildGlobals, buildStage, type DockerfileModel, type ImageUse, type Stage } from './model';
-import type { Rule } from './rule';
+import type { Report, Rule } from './rule';
 import { SegmentCache } from './parse';
 import { parseSegmentText, readDirectives, segmentAt, shiftInstruction, splitLines, type Directives, type Instruction, type SegmentKind } from './syntax';
-import type { Range } from './types';
+import type { Finding, Range } from './types';
 
 /** One edit as LSP sends it (structurally TextDocumentContentChangeEvent): no range = whole text. */
 export interface ContentChange {
@@ -63,6 +63,8 @@ export class IncrementalDocument {
   private readonly parses = new SegmentCache(4096);
   private stageCache: StageEntry[] = [];
   private reportCache: ReportEntry[] = [];
+  /** Weak: entries go with the reports of stages that were rebuilt. */
+  private readonly findingMemo = new WeakMap<Report, Finding>();
 
   constructor(text: string) {
     this.reset(text);
@@ -115,7 +117,7 @@ export class IncrementalDocument {
       }
     }
     this.reportCache.length = model.stages.length;
-    return { model, findings: finalizeReports(model, raws, options) };
+    return { model, findings: finalizeReports(model, raws, options, this.findingMemo) };
   }
 
   private model(options: AnalyzeOptions): DockerfileModel {

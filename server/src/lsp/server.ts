@@ -13,6 +13,7 @@ import type { AnalysisResult } from '../core/analyze';
 import { NO_FACTS, type Facts } from '../core/facts';
 import { IncrementalDocument, type ContentChange } from '../core/incremental';
 import type { ParsedReference } from '../core/imageRef';
+import type { Finding } from '../core/types';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../protocol';
 import type { ImageLookup } from '../trust/service';
 import { isDiagnosticData, toDiagnostic, SOURCE } from './convert';
@@ -144,8 +145,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     scheduleLookups(current.uri, version, result, settings);
   }
 
+  const diagnosticOf = new WeakMap<Finding, Diagnostic>();
   function publish(uri: string, version: number, result: AnalysisResult): void {
-    const diagnostics: Diagnostic[] = result.findings.map((f) => toDiagnostic(f, options.docsRoot));
+    const diagnostics: Diagnostic[] = result.findings.map((f) => {
+      // Findings of unchanged stages are the same objects from one keystroke to the next.
+      let d = diagnosticOf.get(f);
+      if (d === undefined) diagnosticOf.set(f, (d = toDiagnostic(f, options.docsRoot)));
+      return d;
+    });
     void connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
