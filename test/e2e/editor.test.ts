@@ -12,7 +12,8 @@ const ALLOWED = [
   /^extension\.vsixmanifest$/,
   /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/,
-  /^extension\/dist\/(client|server|cli)\.js$/,
+  // Every bundle (client, server, cli, lazily loaded parts such as compose.js); never source maps.
+  /^extension\/dist\/[A-Za-z0-9_-]+\.js$/,
   /^extension\/docs\/rules\/[a-z0-9-]+\.md$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/license(\.md|\.txt)?$/i,
@@ -197,7 +198,28 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
     await pane.locator('.monaco-list-row', { hasText: 'library/signed' }).filter({ hasText: /2 uses.*signed.*expires \d{4}/ }).first().waitFor({ timeout: 60_000 });
     await row('library/unsigned').filter({ hasText: /unsigned|unpinned/ }).waitFor();
     await row('app/Dockerfile:1').waitFor();
+    // For the picture: room for the tree (folders collapsed, side bar wider), pointer away from tooltips.
+    const folders = page.locator('.pane-header', { hasText: 'workspace' }).first();
+    await folders.click();
+    const bar = await page.locator('.part.sidebar').boundingBox();
+    if (bar !== null) {
+      await page.mouse.move(bar.x + bar.width + 2, bar.y + bar.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(bar.x + bar.width + 360, bar.y + bar.height / 2, { steps: 8 });
+      await page.mouse.up();
+    }
+    await page.mouse.move(1100, 450);
     await editor!.screenshot('05-inventory');
+    if (bar !== null) {
+      const wide = await page.locator('.part.sidebar').boundingBox();
+      if (wide !== null) {
+        await page.mouse.move(wide.x + wide.width + 2, wide.y + wide.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(bar.x + bar.width, wide.y + wide.height / 2, { steps: 8 });
+        await page.mouse.up();
+      }
+    }
+    await folders.click();
     await row('app/Dockerfile:1').click();
     await page.locator('.view-line', { hasText: 'RUN echo app' }).first().waitFor({ timeout: 15_000 });
     await page.locator('.breadcrumbs-control', { hasText: 'app' }).first().waitFor();
