@@ -181,6 +181,7 @@ test('download rules on the corpus: no crash, precision and recall >= 0.95 on de
   for (const i of fpOnVerified) lines.push(`  FP on verified: ${i.file}:${i.line} ${i.finding.ruleId} ${i.target} -> ${matched.get(i)?.target}`);
   for (const i of unlabeled) lines.push(`  FP unlabeled: ${i.file}:${i.line} ${i.finding.ruleId} ${i.target}`);
   for (const l of missed) lines.push(`  missed: ${l.file}:${l.line} ${l.kind}/${l.subkind ?? ''} ${l.target}`);
+  for (const [i, l] of matched) if (similarity(i.target, l.target) < 0.5) lines.push(`  weak match (${similarity(i.target, l.target).toFixed(2)}): ${i.file}:${i.line} ${i.finding.ruleId} ${i.target} ~ ${l.target}`);
   for (const i of wrongKind) lines.push(`  other kind: ${i.file}:${i.line} ${i.finding.ruleId} vs label ${matched.get(i)?.kind}/${matched.get(i)?.subkind ?? ''}`);
   console.log(lines.join('\n'));
 
