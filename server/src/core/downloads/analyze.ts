@@ -385,6 +385,8 @@ export class InstructionWalker {
 
   /** Expands `$X`, `${X…}`, `$1`; substitutions take the values in `subVals`, in order. */
   expandText(text: string, env: Env | null, subVals: Val[]): Val {
+    // Most words hold no expansion at all: skip the scan (this runs on every keystroke).
+    if (!text.includes('$') && !text.includes('`')) return val(text, 'literal');
     let trust: Trust = 'literal';
     let resolved = true;
     let hashOf: string | null = null;
