@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { analyze } from '../../server/src/core/analyze';
+import { analyze, modelOf } from '../../server/src/core/analyze';
+import { runAnalysis } from '../../server/src/core/downloads/analyze';
+import { parseDocument } from '../../server/src/core/parse';
 import type { Finding } from '../../server/src/core/types';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -193,4 +195,30 @@ test('download rules on the corpus: no crash, precision and recall >= 0.95 on de
       assert.ok(r.recall >= 0.95, `${r.kind} recall ${r.recall.toFixed(3)} < 0.95`);
     }
   }
+});
+
+test('download analysis on mutated corpus files: never throws, never fails internally', () => {
+  // Deterministic mutations (quotes, substitutions, heredoc markers, truncation) of every corpus file.
+  let seed = 42;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const junk = ['"', "'", '$(', ')', '`', '\\', '\n', '<<EOF\n', '|', '&&', ';;', 'case ', 'esac', '{', '}', '${', '#', 'curl -o ', 'http://x/', '\t', 'EOF\n', 'for ', 'do ', 'done'];
+  let runs = 0;
+  for (const file of readdirSync(path.join(corpus, 'files')).sort()) {
+    const text = readFileSync(path.join(corpus, 'files', file), 'utf8');
+    for (let k = 0; k < 2; k++) {
+      let s = text;
+      for (let j = 0; j < 5; j++) {
+        const p = rnd(s.length + 1);
+        s = s.slice(0, p) + (junk[rnd(junk.length)] as string) + s.slice(p + rnd(3));
+      }
+      if (k === 1) s = s.slice(0, rnd(s.length + 1));
+      runs++;
+      const a = runAnalysis(modelOf(parseDocument(s)));
+      for (const errs of a.parseErrors.values()) assert.ok(!errs.some((e) => e.startsWith('internal')), `${file} mutation ${k}: ${errs.join('; ')}`);
+    }
+  }
+  assert.equal(runs, 360);
 });
