@@ -53,6 +53,9 @@ function editPositions(text: string): { line: number; character: number }[] {
   return picks;
 }
 
+/** Diagnostics per publish on each benchmark file: [ours, anchor] (the payload sent on every change). */
+const diagnosticCounts = new Map<number, number[]>();
+
 interface Latency {
   readonly p50: number;
   readonly p95: number;
@@ -69,19 +72,22 @@ function summarize(samples: readonly (number | null)[]): Latency {
  * Both servers get the same single-character edits (type a character, delete it again) at the same
  * positions, one edit at a time, alternating between the servers so both see the same machine load.
  */
-async function latency(lines: number, edits: number, warmup: number, clients: readonly LspClient[]): Promise<Latency[]> {
+async function latency(lines: number, edits: number, warmup: number, clients: readonly LspClient[], kind: 'char' | 'newline' = 'char'): Promise<Latency[]> {
   const text = generateDockerfile(lines);
-  const uri = `file:///bench/${lines}/Dockerfile`;
-  for (const c of clients) await c.open(uri, text, 120000);
+  const uri = `file:///bench/${lines}/${kind}/Dockerfile`;
+  const counts: number[] = [];
+  for (const c of clients) counts.push((await c.open(uri, text, 120000)).count);
+  if (clients.length > 1 && kind === 'char') diagnosticCounts.set(lines, counts);
   const positions = editPositions(text);
   const samples: (number | null)[][] = clients.map(() => []);
   let version = 1;
   for (let k = 0; k < warmup + edits; k++) {
     const pos = positions[Math.floor(k / 2) % positions.length] as { line: number; character: number };
+    // 'newline' types Enter and deletes it again: every later line moves.
     const change =
       k % 2 === 0
-        ? { range: { start: pos, end: pos }, text: 'x' }
-        : { range: { start: pos, end: { line: pos.line, character: pos.character + 1 } }, text: '' };
+        ? { range: { start: pos, end: pos }, text: kind === 'char' ? 'x' : '\n' }
+        : { range: { start: pos, end: kind === 'char' ? { line: pos.line, character: pos.character + 1 } : { line: pos.line + 1, character: 0 } }, text: '' };
     version++;
     for (const [i, c] of clients.entries()) {
       const t = await c.change(uri, version, [change], 60000);
@@ -216,6 +222,20 @@ async function main(): Promise<void> {
     }
   }
 
+  // Line-count-changing edits (Enter, then deleting the line break) on the 5,000-line file, fresh servers.
+  let newline: { ours: Latency; anchor: Latency } | null = null;
+  {
+    const ours = await LspClient.start(OURS);
+    const anchor = await LspClient.start(ANCHOR);
+    try {
+      const [o, a] = (await latency(5000, QUICK ? 10 : 60, 4, [ours, anchor], 'newline')) as [Latency, Latency];
+      newline = { ours: o, anchor: a };
+    } finally {
+      await ours.stop();
+      await anchor.stop();
+    }
+  }
+
   // Opening large files: didOpen → first diagnostics, fresh servers.
   const openTimes: Record<string, { ours: number | null; anchor: number | null; oursCount: number }> = {};
   for (const lines of [5000, 50000]) {
@@ -242,9 +262,19 @@ async function main(): Promise<void> {
       ratio(l.anchor.p50, l.ours.p50),
       ratio(l.anchor.p99, l.ours.p99),
       `${l.ours.n}${l.ours.timeouts + l.anchor.timeouts > 0 ? ` (timeouts: ours ${l.ours.timeouts}, anchor ${l.anchor.timeouts})` : ''}`,
+      (diagnosticCounts.get(l.lines) ?? []).join(' / '),
     ]);
   }
-  table(['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits'], rows);
+  table(['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits', 'diagnostics ours / anchor'], rows);
+  if (newline !== null) {
+    say();
+    say('Edits that change the line count (type Enter, delete the line break) on the 5,000-line file, same positions:');
+    say();
+    table(
+      ['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits'],
+      [['5000 lines, Enter / Backspace', `${ms(newline.ours.p50)} / ${ms(newline.ours.p95)} / ${ms(newline.ours.p99)}`, `${ms(newline.anchor.p50)} / ${ms(newline.anchor.p95)} / ${ms(newline.anchor.p99)}`, ratio(newline.anchor.p50, newline.ours.p50), ratio(newline.anchor.p99, newline.ours.p99), String(newline.ours.n)]],
+    );
+  }
   const l40 = lat.find((l) => l.lines === 40);
   const l5k = lat.find((l) => l.lines === 5000);
   say();
@@ -283,6 +313,22 @@ async function main(): Promise<void> {
   say('## Registry lookups');
   say();
   await registryHook();
+  say();
+  say('## Targets of issue 7 in this run');
+  say();
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+  const trows: string[][] = [];
+  for (const n of [300, 5000]) {
+    const l = lat.find((x) => x.lines === n);
+    if (l === undefined) continue;
+    trows.push([`${n} lines: p50 ≥ 10× faster than the anchor`, `${(l.anchor.p50 / l.ours.p50).toFixed(1)}×`, verdict(l.anchor.p50 / l.ours.p50 >= 10)]);
+    trows.push([`${n} lines: p99 ≥ 10× faster than the anchor`, `${(l.anchor.p99 / l.ours.p99).toFixed(1)}×`, verdict(l.anchor.p99 / l.ours.p99 >= 10)]);
+  }
+  if (l40 && l5k) trows.push(['our 5,000-line p50 within 2× of our 40-line p50', `${(l5k.ours.p50 / l40.ours.p50).toFixed(2)}×`, verdict(l5k.ours.p50 / l40.ours.p50 <= 2)]);
+  trows.push(['server start below the anchor', `${ms(startOurs)} vs ${ms(startAnchor)} ms`, verdict(startOurs < startAnchor)]);
+  trows.push(['RSS after 200 edits (5,000 lines) below the anchor', `${rssOurs.toFixed(1)} vs ${rssAnchor.toFixed(1)} MB`, verdict(rssOurs < rssAnchor)]);
+  if (o5?.ours && o50?.ours) trows.push(['opening 50,000 lines grows at most linearly from 5,000', `${(o50.ours / o5.ours).toFixed(1)}× for 10×`, verdict(o50.ours / o5.ours <= 10)]);
+  table(['target', 'measured', 'verdict'], trows);
   say();
   say(`Load average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
