@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Requests, type StatusParams } from '../../server/src/protocol';
 import { ImageCodeLenses } from './codeLens';
-import { InventoryProvider } from './inventory';
+import { InventoryProvider, referenceOf } from './inventory';
 import { DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES, describe, readText, requestImageUses, requestPinEdits, toRange, type Ctx } from './requests';
 import { TRUST_SCHEME, TrustDetailsProvider, trustDetailsUri } from './trustDetails';
 
@@ -91,7 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       });
       await pollStatus();
     }),
-    vscode.commands.registerCommand('dockerfileTrust.showTrustDetails', (arg?: string) => showTrustDetails(ctx, arg)),
+    vscode.commands.registerCommand('dockerfileTrust.showTrustDetails', (arg?: unknown) => showTrustDetails(ctx, typeof arg === 'string' ? arg : referenceOf(arg))),
     vscode.commands.registerCommand('dockerfileTrust.inventory.refresh', () => withDelayedProgress('Dockerfile Trust: scanning Dockerfiles', () => inventory.reload(true))),
     vscode.commands.registerCommand('dockerfileTrust.inventory.open', async (uri: vscode.Uri, range: vscode.Range) => {
       const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: false });
@@ -228,5 +228,7 @@ async function showTrustDetails(ctx: Ctx, reference?: string): Promise<void> {
   }
   const uri = trustDetailsUri(ref);
   const doc = await withDelayedProgress('Dockerfile Trust: verifying trust data', async () => vscode.workspace.openTextDocument(uri));
-  await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  // Reuse the column of a trust document already on screen, so looking at several images does not pile up columns.
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === TRUST_SCHEME);
+  await vscode.window.showTextDocument(doc, { preview: true, viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Beside });
 }

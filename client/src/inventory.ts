@@ -14,7 +14,7 @@ interface Group {
   readonly uses: Use[];
 }
 
-type Node = { kind: 'group'; group: Group } | { kind: 'use'; use: Use } | { kind: 'note'; text: string };
+export type Node = { kind: 'group'; group: Group } | { kind: 'use'; use: Use } | { kind: 'note'; text: string };
 
 export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -140,6 +140,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     item.tooltip = `${info.text}\n${info.signatureDetail}${info.registryError !== null ? `\nregistry: ${info.registryError}` : ''}`;
     item.iconPath = new vscode.ThemeIcon(info.pinnedDigest !== null ? 'pinned' : 'circle-outline');
     item.command = { command: 'dockerfileTrust.inventory.open', title: 'Go to image use', arguments: [uri, toRange(info.range)] };
+    item.contextValue = info.canonical !== null ? 'imageUse' : 'use';
     item.id = `use:${uri.toString()}:${info.range.start.line}:${info.range.start.character}`;
     return item;
   }
@@ -177,4 +178,13 @@ function compareGroups(a: Group, b: Group): number {
   if (ea !== null && eb === null) return -1;
   if (ea === null && eb !== null) return 1;
   return a.label.localeCompare(b.label);
+}
+
+/** The reference an inventory node stands for (its context-menu commands receive the node). */
+export function referenceOf(node: unknown): string | undefined {
+  if (node === null || typeof node !== 'object') return undefined;
+  const n = node as Partial<Node>;
+  if (n.kind === 'use') return (n as Extract<Node, { kind: 'use' }>).use.info.canonical ?? undefined;
+  if (n.kind === 'group') return (n as Extract<Node, { kind: 'group' }>).group.uses.find((u) => u.info.canonical !== null)?.info.canonical ?? undefined;
+  return undefined;
 }

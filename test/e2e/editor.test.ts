@@ -236,6 +236,15 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
     await page.locator('.view-line', { hasText: signed.digest.slice(0, 30) }).first().waitFor();
     await page.locator('.view-line', { hasText: 'releases' }).filter({ hasText: '|' }).first().waitFor();
     await editor!.screenshot('06-trust-details');
+    // The same document from the inventory's context menu, for the unsigned image: it says why it is not signed.
+    const group = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Image Inventory' }) }).locator('.monaco-list-row', { hasText: 'library/unsigned' }).first();
+    await group.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: 'Show trust details for this image' }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'library_unsigned:1.0.md' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-line', { hasText: '### notary' }).filter({ hasText: 'unsigned' }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.view-line', { hasText: 'reason:' }).first().waitFor();
+    // One trust document column: the second document replaced the first one's place instead of opening a third column.
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'library_signed:1.0.md' }).count(), 0, 'the trust documents piled up');
   });
 
   it('"Pin all base images in the workspace" previews the edits and applies them after confirmation', async () => {
