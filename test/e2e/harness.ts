@@ -172,7 +172,14 @@ export async function startEditor(opts: EditorOptions): Promise<Editor> {
       // already gone
     }
   };
+  // The editor runs in its own session: if this process is interrupted, take the whole group down with it.
+  const onSignal = (sig: NodeJS.Signals): void => {
+    killGroup();
+    process.kill(process.pid, sig);
+  };
   process.once('exit', killGroup);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const url = `http://127.0.0.1:${port}`;
   let context: BrowserContext | undefined;
   try {
@@ -224,6 +231,8 @@ export async function startEditor(opts: EditorOptions): Promise<Editor> {
         }
       }
       process.removeListener('exit', killGroup);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       rmSync(root, { recursive: true, force: true });
     },
   };
