@@ -1,0 +1,61 @@
+// The server side of the editor commands: trust-details Markdown (hostile text stays inert), signature summaries, bulk-pin refusals.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ImageFacts, TrustFact } from '../../server/src/core/facts';
+import { parseReference, type ParsedReference } from '../../server/src/core/imageRef';
+import { pinDigestProblem, signatureOf, trustMarkdown } from '../../server/src/lsp/commands';
+
+const ref = parseReference('127.0.0.1:5000/library/app:1.0') as ParsedReference;
+const D1 = `sha256:${'a'.repeat(64)}`;
+const now = '2026-11-28T12:00:00Z';
+
+const signed: TrustFact = {
+  state: 'signed',
+  source: 'notary',
+  signedDigest: D1,
+  signedDigests: [D1],
+  signers: [{ name: 'releases', keyIds: ['k1'] }],
+  role: 'targets/releases',
+  expires: '2026-12-12T00:00:00Z',
+  rootExpires: '2036-11-25T00:00:00Z',
+  server: 'https://notary.example',
+  verifiedAt: now,
+};
+
+test('trust details carry role, signers, key IDs, digest and expiries', () => {
+  const md = trustMarkdown(ref, { registry: { state: 'ok', registry: '127.0.0.1:5000', digest: D1, mediaType: 'application/vnd.oci.image.manifest.v1+json', isIndex: false, platforms: [], lookedUpAt: now, fromCache: false }, trust: [signed] });
+  for (const want of ['targets/releases', '| releases | `k1` |', D1, '2026-12-12T00:00:00Z', '2036-11-25T00:00:00Z', '### notary — signed']) assert.ok(md.includes(want), `missing ${want}:\n${md}`);
+  assert.match(trustMarkdown(ref, undefined), /Nothing is known about this image yet/);
+});
+
+test('text from the network cannot add links, HTML, table cells or lines to the trust document', () => {
+  const hostile: TrustFact = {
+    ...signed,
+    signers: [{ name: 'evil](https://evil.example) <img src=x onerror=alert(1)> | cell', keyIds: ['k`1'] }],
+    details: ['line one\n# injected heading', '[click](javascript:alert(1))'],
+  };
+  const md = trustMarkdown(ref, { trust: [hostile, { state: 'unsigned', source: 'cosign', reason: 'no <b>sig</b>\r\n## fake', server: 's', verifiedAt: now }] });
+  assert.ok(!/(?<!\\)\]\(/.test(md), `an unescaped link survived:\n${md}`);
+  assert.ok(!/(?<!\\)<(img|b)/.test(md), `unescaped HTML survived:\n${md}`);
+  assert.ok(!md.split('\n').some((l) => l.startsWith('# injected') || l.startsWith('## fake')), `a newline from the network started a heading:\n${md}`);
+  assert.ok(md.includes('\\| cell'), 'a pipe in a signer name would split the table row');
+  assert.ok(!md.includes('k`1'), 'a backtick in a key ID would close the code span');
+});
+
+test('signature summary: signed names its signers; invalid outranks unsigned; nothing known is "unknown", not "unsigned"', () => {
+  const s = signatureOf({ trust: [signed] });
+  assert.deepEqual([s.state, s.signers, s.expires], ['signed', ['releases'], '2026-12-12T00:00:00Z']);
+  const unsigned: TrustFact = { state: 'unsigned', source: 'notary', reason: 'never signed', server: 's', verifiedAt: now };
+  const invalid: TrustFact = { state: 'invalid', source: 'cosign', reason: 'bad signature', attack: 'arbitrary software', server: 's', verifiedAt: now };
+  assert.equal(signatureOf({ trust: [unsigned, invalid] }).state, 'invalid');
+  assert.equal(signatureOf(undefined).state, 'unknown');
+  assert.equal(signatureOf({}).state, 'unknown');
+});
+
+test('a bulk pin explains every image it leaves alone', () => {
+  assert.match(pinDigestProblem(undefined), /nothing known/);
+  const facts = (f: ImageFacts): string => pinDigestProblem(f);
+  assert.match(facts({ trust: [{ state: 'invalid', source: 'notary', reason: 'snapshot version rolled back', attack: 'rollback', server: 's', verifiedAt: now }] }), /failed verification.*rolled back/);
+  assert.match(facts({ registry: { state: 'error', registry: 'r', kind: 'unreachable', message: 'cannot reach r', lookedUpAt: now } }), /cannot reach r/);
+  assert.match(facts({ trust: [{ state: 'unsigned', source: 'notary', reason: 'never signed', server: 's', verifiedAt: now }] }), /no signed digest \(never signed\)/);
+});
