@@ -294,6 +294,20 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
     await editor!.screenshot('08-code-lens');
   });
 
+  it('"Pin all base images in this file" says which images it left alone, and the output channel says why', async () => {
+    const page = editor!.page;
+    await page.locator('.view-line', { hasText: 'library/unsigned:1.0' }).first().waitFor();
+    await runCommand(page, 'Dockerfile Trust: Pin all base images in this file');
+    // The signed image is pinned already; the unsigned one has no signed digest, and a bulk pin never takes the unverified one.
+    await page.locator('.notification-toast', { hasText: 'could not be pinned' }).first().waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('.view-line', { hasText: 'library/unsigned:1.0@' }).count(), 0, 'the unsigned image was pinned');
+    await runCommand(page, 'Dockerfile Trust: Show output');
+    // One entry from the workspace pin before, one from this command (long entries wrap, so look for the reason alone).
+    await waitForCount(page.locator('.part.panel .view-line', { hasText: 'no signed digest' }), 2, 30_000);
+    await editor!.screenshot('10-output');
+    await runCommand(page, 'Notifications: Clear All Notifications');
+  });
+
   it('the language status says whether trust sources answer, and a failed refresh is reported without a dialog', async () => {
     const page = editor!.page;
     const openStatus = async (text: string): Promise<void> => {
