@@ -31,7 +31,7 @@ export interface ComposeOptions {
 
 /** The part of the settings that decides how services are built (a change rebuilds them). */
 export function serviceKey(s: Settings): string {
-  return JSON.stringify([s.registries, s.notaryServers, s.trustSources, s.trustPolicy, s.trustPolicyFile, s.offline, s.registryTtlSeconds, s.trustTtlSeconds]);
+  return JSON.stringify([s.registries, s.notaryServers, s.trustSources, s.trustPolicy, s.trustPolicyFile, s.offline, s.registryTtlSeconds, s.trustTtlSeconds, s.notaryPinnedCertIds, s.notaryPinnedCaFiles, s.notaryTofu]);
 }
 
 export function loadPolicy(settings: Settings, problems: string[]): Policy {
@@ -80,6 +80,17 @@ export function compose(o: ComposeOptions): Composed {
     }
   }
   const policy = loadPolicy(settings, problems);
+  const pinnedCa: Record<string, string> = {};
+  for (const [gun, file] of Object.entries(settings.notaryPinnedCaFiles)) {
+    try {
+      if (fs.statSync(file).size > MAX_CA_BYTES) throw Object.assign(new Error(), { code: 'too large' });
+      pinnedCa[gun] = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      // An unreadable pinned CA must not silently turn into trust on first use: pin to a CA nothing chains to.
+      pinnedCa[gun] = '';
+      problems.push(`pinned Notary CA for ${gun} (${file}) cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); roots for ${gun} will be refused`);
+    }
+  }
   // A Notary server configured with an explicit http:// URL (a machine-scoped choice) may be reached over plain http;
   // registries still need their own insecureHttp entry.
   const notaryHttp = Object.values(policy.notaryServers ?? {}).flatMap((u) => {
@@ -110,6 +121,7 @@ export function compose(o: ComposeOptions): Composed {
     policy,
     sources: settings.trustSources,
     notaryStore: new FileTrustStore(path.join(o.storageDir, 'notary')),
+    notaryPinning: { certs: settings.notaryPinnedCertIds, ca: pinnedCa, tofu: settings.notaryTofu },
     trustedRoot: () => (root ??= loadTrustedRoot({ cacheDir: path.join(o.storageDir, 'sigstore'), offline: settings.offline, http: transport.http })),
     env: o.env,
     ttlMs: settings.trustTtlSeconds * 1000,

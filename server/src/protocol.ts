@@ -58,6 +58,14 @@ export interface Settings {
   readonly trustPolicy: readonly TrustPolicyEntry[];
   /** A JSON file with more policy entries of the same shape (`dockerfileTrust.trust.policyFile`). */
   readonly trustPolicyFile: string | null;
+  /** Notary root pinning: GUN or `prefix*` → root certificate key IDs (`dockerfileTrust.notary.pinnedCertIds`). */
+  readonly notaryPinnedCertIds: Readonly<Record<string, readonly string[]>>;
+  /** Notary root pinning: GUN or `prefix*` → PEM CA file (`dockerfileTrust.notary.pinnedCaFiles`). */
+  readonly notaryPinnedCaFiles: Readonly<Record<string, string>>;
+  /** Trust a first-seen Notary root when nothing is pinned (`dockerfileTrust.notary.trustOnFirstUse`). */
+  readonly notaryTofu: boolean;
+  /** Offer single-platform pins too (`dockerfileTrust.pin.platformDigest`). */
+  readonly pinPlatformDigest: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -74,6 +82,10 @@ export const DEFAULT_SETTINGS: Settings = {
   trustSources: ['notary', 'cosign'],
   trustPolicy: [],
   trustPolicyFile: null,
+  notaryPinnedCertIds: {},
+  notaryPinnedCaFiles: {},
+  notaryTofu: true,
+  pinPlatformDigest: false,
 };
 
 const SEVERITIES = new Set<SeveritySetting>(['error', 'warning', 'information', 'hint', 'off']);
@@ -146,6 +158,28 @@ function policyEntry(raw: unknown): TrustPolicyEntry | null {
   return { pattern, required: r['required'] !== false, notarySigners: stringList(r['notarySigners']), keys, identities };
 }
 
+const GUN_PATTERN = /^[^\s*]+\*?$/;
+
+function pinnedCertIds(raw: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [gun, ids] of Object.entries(record(raw))) {
+    if (!GUN_PATTERN.test(gun) || !Array.isArray(ids)) continue;
+    const ok = ids.filter((i): i is string => typeof i === 'string' && /^[0-9a-f]{64}$/.test(i));
+    // Malformed IDs are dropped but the entry stays: a GUN pinned to nothing valid is refused, never left to TOFU.
+    out[gun] = ok;
+  }
+  return out;
+}
+
+function pinnedCaFiles(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [gun, file] of Object.entries(record(raw))) {
+    const p = absolutePath(file);
+    if (GUN_PATTERN.test(gun) && p !== null) out[gun] = p;
+  }
+  return out;
+}
+
 /** Policy entries from settings or a policy file; malformed entries are dropped, never widened. */
 export function normalizePolicy(raw: unknown): TrustPolicyEntry[] {
   return Array.isArray(raw) ? raw.map(policyEntry).filter((e): e is TrustPolicyEntry => e !== null) : [];
@@ -201,6 +235,10 @@ export function normalizeSettings(raw: unknown): Settings {
     trustSources: sources,
     trustPolicy: normalizePolicy(trust['policy']),
     trustPolicyFile: absolutePath(trust['policyFile']),
+    notaryPinnedCertIds: pinnedCertIds(notary['pinnedCertIds']),
+    notaryPinnedCaFiles: pinnedCaFiles(notary['pinnedCaFiles']),
+    notaryTofu: notary['trustOnFirstUse'] !== false,
+    pinPlatformDigest: record(r['pin'])['platformDigest'] === true,
   };
 }
 

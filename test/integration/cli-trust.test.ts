@@ -69,3 +69,34 @@ test('an unreachable notary server is a clear state, never "signed"', async () =
   assert.match(r.out, /cannot be checked|unavailable/i);
   assert.equal(r.code, 1);
 });
+
+test('Notary root pinning from settings: a wrong pinned cert ID refuses the root (root mismatch), the right one verifies', async () => {
+  const { compose } = await import('../../server/src/compose');
+  const { normalizeSettings } = await import('../../server/src/protocol');
+  const { parseReference } = await import('../../server/src/core/imageRef');
+  const ref = parseReference(`${reg.host}/team/api:1.4`);
+  assert.ok(ref.ok);
+  const base = { registries: { [reg.host]: { insecureHttp: true } }, notary: { servers: { [reg.host]: notary.url } }, trust: { sources: ['notary'], policy: [{ pattern: `${reg.host}/team/*` }] } };
+  const wrong = compose({ settings: normalizeSettings({ ...base, notary: { ...base.notary, pinnedCertIds: { [`${reg.host}/team/*`]: ['0'.repeat(64)] } } }), storageDir: fs.mkdtempSync(path.join(dir, 'pin-')), env: {}, log: () => undefined });
+  const bad = await wrong.lookup.lookup(ref);
+  await wrong.close();
+  const t = bad.trust?.[0];
+  assert.equal(t?.state, 'invalid', JSON.stringify(t));
+  assert.equal(t?.state === 'invalid' ? t.attack : '', 'root mismatch');
+  const open = compose({ settings: normalizeSettings(base), storageDir: fs.mkdtempSync(path.join(dir, 'tofu-')), env: {}, log: () => undefined });
+  const ok = await open.lookup.lookup(ref);
+  await open.close();
+  assert.equal(ok.trust?.[0]?.state, 'signed');
+  const details = await (async () => {
+    const c = compose({ settings: normalizeSettings(base), storageDir: fs.mkdtempSync(path.join(dir, 'det-')), env: {}, log: () => undefined });
+    const d = await c.lookup.notaryDetails(ref);
+    await c.close();
+    return d;
+  })();
+  const rootIds = details?.root?.keyIds ?? [];
+  assert.ok(rootIds.length > 0);
+  const right = compose({ settings: normalizeSettings({ ...base, notary: { ...base.notary, pinnedCertIds: { [`${reg.host}/team/*`]: rootIds } } }), storageDir: fs.mkdtempSync(path.join(dir, 'pinok-')), env: {}, log: () => undefined });
+  const good = await right.lookup.lookup(ref);
+  await right.close();
+  assert.equal(good.trust?.[0]?.state, 'signed', JSON.stringify(good.trust?.[0]));
+});

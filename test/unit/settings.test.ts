@@ -101,3 +101,18 @@ test('every dockerfileTrust.* key in package.json is scoped and described, and t
   }
   assert.deepEqual(normalizeSettings(nested), DEFAULT_SETTINGS);
 });
+
+test('Notary pinning settings: malformed IDs narrow (the GUN stays pinned), unreadable paths are dropped, TOFU defaults on', () => {
+  const good = 'a'.repeat(64);
+  const s = normalizeSettings({
+    notary: { pinnedCertIds: { 'reg.example/team/*': [good, 'NOT-HEX'], 'reg.example/other': ['short'] }, pinnedCaFiles: { 'reg.example/ca/*': '/etc/ca.pem', 'x/y': 'relative.pem' }, trustOnFirstUse: false },
+    pin: { platformDigest: true },
+  });
+  assert.deepEqual(s.notaryPinnedCertIds, { 'reg.example/team/*': [good], 'reg.example/other': [] });
+  assert.deepEqual(s.notaryPinnedCaFiles, { 'reg.example/ca/*': '/etc/ca.pem' });
+  assert.equal(s.notaryTofu, false);
+  assert.equal(s.pinPlatformDigest, true);
+  const d = normalizeSettings({});
+  assert.equal(d.notaryTofu, true);
+  assert.equal(d.pinPlatformDigest, false);
+});

@@ -189,13 +189,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction(async (params) => {
     const doc = documents.get(params.textDocument.uri);
     if (doc === undefined) return [];
+    const docSettings = await settingsFor(doc.uri);
+    const platform = docSettings.pinPlatformDigest ? docSettings.platform : undefined;
     const actions: CodeAction[] = [];
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE || !isDiagnosticData(d.data)) continue;
-      if (options.lookup !== undefined) actions.push(...pinActions(doc.uri, d, d.data.finding, options.lookup));
+      if (options.lookup !== undefined) actions.push(...pinActions(doc.uri, d, d.data.finding, options.lookup, platform));
       const cd = d.data.finding.data as { kind?: unknown; url?: unknown; insertAt?: unknown } | undefined;
       if (options.checksum !== undefined && cd?.kind === 'add-checksum' && typeof cd.url === 'string' && /^https:\/\//i.test(cd.url)) {
         actions.push({
