@@ -133,6 +133,12 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       else trust.push(await cosign.lookup(ref, digest, signal ? { signal } : {}));
     }
     // Policy signers are Notary signer names; cosign signatures are already checked against the policy's keys and identities.
+    // Failures reach the output channel with their cause (the diagnostics and hover carry the same state).
+    if (registry.state === 'error' && registry.kind !== 'offline') opts.log?.(`registry lookup of ${ref.familiar} failed (${registry.kind}): ${registry.message}`);
+    for (const t of trust) {
+      if (t.state === 'invalid') opts.log?.(`${t.source} verification of ${ref.familiar} FAILED (${t.attack}): ${t.reason}`);
+      else if (t.state === 'unavailable') opts.log?.(`${t.source} trust data for ${ref.familiar} unavailable: ${t.reason}`);
+    }
     const signers = entry ? [...entry.notarySigners] : [];
     return {
       registry,
