@@ -18,13 +18,18 @@ export function docsUrl(ruleId: string, docsRoot: string): string {
   return pathToFileURL(path.join(docsRoot, `${ruleId}.md`)).toString();
 }
 
+/**
+ * What a code action needs from a diagnostic, and nothing more: the message and range are already on the
+ * diagnostic, and every byte here is serialised on each keystroke.
+ */
 export interface DiagnosticData {
   readonly ruleId: string;
-  readonly finding: Finding;
+  readonly data?: Finding['data'];
+  readonly fixes?: Finding['fixes'];
 }
 
 export function toDiagnostic(f: Finding, docsRoot: string): Diagnostic {
-  const data: DiagnosticData = { ruleId: f.ruleId, finding: f };
+  const data: DiagnosticData = { ruleId: f.ruleId, ...(f.data !== undefined ? { data: f.data } : {}), ...(f.fixes !== undefined ? { fixes: f.fixes } : {}) };
   return {
     range: f.range,
     severity: SEVERITY[f.severity],
@@ -37,5 +42,5 @@ export function toDiagnostic(f: Finding, docsRoot: string): Diagnostic {
 }
 
 export function isDiagnosticData(x: unknown): x is DiagnosticData {
-  return x !== null && typeof x === 'object' && typeof (x as DiagnosticData).ruleId === 'string' && typeof (x as DiagnosticData).finding === 'object';
+  return x !== null && typeof x === 'object' && typeof (x as DiagnosticData).ruleId === 'string';
 }

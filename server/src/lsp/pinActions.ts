@@ -3,7 +3,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languag
 import { parseReference } from '../core/imageRef';
 import { pinEdit } from '../core/pin';
 import { pinChoices } from '../core/pinChoice';
-import type { Finding } from '../core/types';
+import type { FixData } from '../core/types';
 import type { ImageLookup } from '../trust/service';
 
 interface PinLike {
@@ -13,15 +13,15 @@ interface PinLike {
   readonly hasVariables?: unknown;
 }
 
-export function pinActions(uri: string, diagnostic: Diagnostic, finding: Finding, lookup: ImageLookup, platform?: string): CodeAction[] {
-  const data = finding.data as PinLike | undefined;
+export function pinActions(uri: string, diagnostic: Diagnostic, findingData: FixData | undefined, lookup: ImageLookup, platform?: string): CodeAction[] {
+  const data = findingData as PinLike | undefined;
   if (data === undefined || typeof data.canonical !== 'string' || typeof data.text !== 'string') return [];
   if (data.kind !== 'pin' && data.kind !== 'repin') return [];
   const ref = parseReference(data.canonical);
   if (!ref.ok) return [];
   const actions: CodeAction[] = [];
   for (const choice of pinChoices(ref, lookup.peek(ref), platform !== undefined ? { platform } : {})) {
-    const edit = pinEdit({ text: data.text, range: finding.range, hasVariables: data.hasVariables === true, kind: 'image' }, choice.digest);
+    const edit = pinEdit({ text: data.text, range: diagnostic.range, hasVariables: data.hasVariables === true, kind: 'image' }, choice.digest);
     if (!edit.ok) continue;
     actions.push({
       title: choice.title,

@@ -197,8 +197,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const actions: CodeAction[] = [];
     for (const d of params.context.diagnostics) {
       if (d.source !== SOURCE || !isDiagnosticData(d.data)) continue;
-      if (options.lookup !== undefined) actions.push(...pinActions(doc.uri, d, d.data.finding, options.lookup, platform));
-      const cd = d.data.finding.data as { kind?: unknown; url?: unknown; insertAt?: unknown } | undefined;
+      if (options.lookup !== undefined) actions.push(...pinActions(doc.uri, d, d.data.data, options.lookup, platform));
+      const cd = d.data.data as { kind?: unknown; url?: unknown; insertAt?: unknown } | undefined;
       if (options.checksum !== undefined && cd?.kind === 'add-checksum' && typeof cd.url === 'string' && /^https:\/\//i.test(cd.url)) {
         actions.push({
           title: `Add --checksum (downloads ${hostOf(cd.url)} once to compute its sha256)`,
@@ -207,7 +207,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           command: { title: 'Add --checksum', command: ADD_CHECKSUM, arguments: [{ uri: doc.uri, url: cd.url, insertAt: cd.insertAt }] },
         });
       }
-      for (const fix of d.data.finding.fixes ?? []) {
+      for (const fix of d.data.fixes ?? []) {
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,
