@@ -86,7 +86,8 @@ export function parseArgDecls(ins: Instruction): ArgDecl[] {
   return splitAssignments(ins.argsText).map((a) => ({ name: a.name, default: a.value, line: ins.startLine }));
 }
 
-function parseEnv(ins: Instruction): { name: string; value: string }[] {
+/** ENV pairs of one instruction (both `ENV K=V …` and the legacy `ENV K value`). */
+export function envPairs(ins: Instruction): { name: string; value: string }[] {
   const words = splitWords(ins.argsText);
   if (words.length === 0) return [];
   if (!(words[0] ?? '').includes('=')) {
@@ -236,7 +237,7 @@ export function buildStage(ctx: StageContext, index: number, instructions: reado
         scope.set(a.name, v);
       }
     } else if (ins.keyword === 'ENV') {
-      for (const e of parseEnv(ins)) scope.set(e.name, expand(e.value, scope.lookup, escape).value);
+      for (const e of envPairs(ins)) scope.set(e.name, expand(e.value, scope.lookup, escape).value);
     } else if (ins.keyword === 'ONBUILD' && ins.trigger !== null) {
       collect(ins.trigger, true);
     }

@@ -1,24 +1,12 @@
 // Dockerfile ARG/ENV values per stage, in instruction order, as the shell of a RUN sees them.
-import { expand, splitAssignments, splitWords, stripQuotes } from '../expand';
-import { parseArgDecls, type DockerfileModel } from '../model';
+import { expand } from '../expand';
+import { envPairs, parseArgDecls, type DockerfileModel } from '../model';
 import type { Instruction } from '../syntax';
 
 export interface DockerVar {
   readonly value: string | undefined;
   readonly source: 'env' | 'arg';
   readonly line: number;
-}
-
-/** ENV pairs of one instruction (both `ENV K=V …` and the legacy `ENV K value`). */
-export function envPairs(ins: Instruction): { name: string; value: string }[] {
-  const words = splitWords(ins.argsText);
-  if (words.length === 0) return [];
-  if (!(words[0] ?? '').includes('=')) {
-    const name = words[0] ?? '';
-    const rest = ins.argsText.trim().slice(name.length).trim();
-    return [{ name, value: stripQuotes(rest) }];
-  }
-  return splitAssignments(ins.argsText).map((a) => ({ name: a.name, value: a.value ?? '' }));
 }
 
 /** Variable scope of one stage, advanced instruction by instruction. */
