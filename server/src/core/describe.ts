@@ -92,6 +92,12 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
   const invalid = (facts.trust ?? []).filter((t) => t.state === 'invalid');
   for (const t of facts.trust ?? []) lines.push(...describeTrust(t, now));
   if (facts.registry !== undefined) lines.push(...describeRegistry(facts.registry, now));
+  if (facts.rateLimit !== undefined && (facts.rateLimit.limit !== undefined || facts.rateLimit.remaining !== undefined)) {
+    // Docker Hub sends "100;w=21600": requests per window in seconds.
+    const limit = (facts.rateLimit.limit ?? '?').split(';')[0];
+    const remaining = (facts.rateLimit.remaining ?? '?').split(';')[0];
+    lines.push(`Registry rate limit: ${remaining} of ${limit} pulls left (as of ${relativeTime(facts.rateLimit.at, now)})`);
+  }
   if (facts.policy?.required) lines.push(`Policy: a signature is required${facts.policy.signers?.length ? ` from ${facts.policy.signers.join(', ')}` : ''}.`);
   let headline: string;
   let verified = false;

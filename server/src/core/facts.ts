@@ -117,6 +117,8 @@ export type TrustFact =
 export interface ImageFacts {
   readonly registry?: RegistryFact;
   readonly trust?: readonly TrustFact[];
+  /** The registry's last rate-limit headers (Docker Hub `ratelimit-*`), as sent. */
+  readonly rateLimit?: { readonly limit?: string; readonly remaining?: string; readonly at: string };
   /** Whether policy requires a signature for this image (and from whom). */
   readonly policy?: { readonly required: boolean; readonly signers?: readonly string[] };
 }

@@ -140,8 +140,10 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       else if (t.state === 'unavailable') opts.log?.(`${t.source} trust data for ${ref.familiar} unavailable: ${t.reason}`);
     }
     const signers = entry ? [...entry.notarySigners] : [];
+    const rl = opts.registry.rateLimits().get(ref.registry);
     return {
       registry,
+      ...(rl !== undefined ? { rateLimit: { ...(rl.limit !== undefined ? { limit: rl.limit } : {}), ...(rl.remaining !== undefined ? { remaining: rl.remaining } : {}), at: rl.at } } : {}),
       ...(trust.length > 0 ? { trust } : {}),
       ...(entry !== undefined ? { policy: { required: entry.required, ...(signers.length > 0 ? { signers } : {}) } } : {}),
     };
