@@ -9,6 +9,7 @@ import { canonicalize } from '@tufjs/canonical-json';
 import type { AddressInfo } from 'node:net';
 import type { Facts, ImageFacts, TrustFact } from '../../server/src/core/facts';
 import { parseReference } from '../../server/src/core/imageRef';
+import { freePort, startRegistry as startRealRegistry, type PushedImage, type RegistryHandle } from './registry';
 
 export const PASSPHRASE = 'test-passphrase';
 
@@ -16,13 +17,7 @@ export function requireBinary(path: string): void {
   if (!existsSync(path)) throw new Error(`${path} is missing: install the Debian packages docker-registry and notary (apt-get install -y docker-registry notary)`);
 }
 
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+export { freePort };
 
 async function waitFor(url: string, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
@@ -90,27 +85,28 @@ export async function startNotaryServer(): Promise<Running> {
 }
 
 /** The real docker-registry (distribution 2.8.2) with its own config on a free port. */
+// The registry comes from test/support/registry.ts; these adapters keep the URL-based helpers the Notary and
+// editor suites use (push by registry URL, results as notary's addhash wants them).
+const registries = new Map<string, RegistryHandle>();
+
 export async function startRegistry(): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), 'dt-registry-'));
-  const port = await freePort();
-  writeFileSync(
-    join(dir, 'config.yml'),
-    `version: 0.1\nlog: { level: error }\nstorage: { filesystem: { rootdirectory: ${dir}/data }, delete: { enabled: true } }\nhttp: { addr: 127.0.0.1:${port}, secret: test-secret }\n`,
-  );
-  return startProcess('/usr/bin/docker-registry', ['serve', join(dir, 'config.yml')], dir, port, '/v2/');
+  const h = await startRealRegistry();
+  registries.set(h.url, h);
+  return {
+    url: h.url,
+    port: Number(new URL(h.url).port),
+    dir: h.dir,
+    stop: async () => {
+      registries.delete(h.url);
+      await h.stop();
+    },
+  };
 }
 
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-
-async function pushBlob(registry: string, repo: string, body: Uint8Array): Promise<string> {
-  const digest = `sha256:${sha256(body)}`;
-  const start = await fetch(`${registry}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-  if (start.status !== 202) throw new Error(`blob upload start: ${start.status}`);
-  const loc = new URL(start.headers.get('location')!, registry);
-  loc.searchParams.set('digest', digest);
-  const put = await fetch(loc, { method: 'PUT', body, headers: { 'content-type': 'application/octet-stream' } });
-  if (put.status !== 201) throw new Error(`blob upload: ${put.status} ${await put.text()}`);
-  return digest;
+function registryAt(url: string): RegistryHandle {
+  const h = registries.get(url);
+  if (h === undefined) throw new Error(`no registry was started at ${url} with startRegistry()`);
+  return h;
 }
 
 export interface Pushed {
@@ -119,44 +115,18 @@ export interface Pushed {
   readonly hex: string;
 }
 
-async function putManifest(registry: string, repo: string, tag: string, mediaType: string, body: Uint8Array): Promise<Pushed> {
-  const r = await fetch(`${registry}/v2/${repo}/manifests/${tag}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
-  if (r.status !== 201) throw new Error(`manifest push ${repo}:${tag}: ${r.status} ${await r.text()}`);
-  const hex = sha256(body);
-  if (r.headers.get('docker-content-digest') !== `sha256:${hex}`) throw new Error('registry digest differs from the pushed bytes');
-  return { digest: `sha256:${hex}`, size: body.length, hex };
+function pushed(p: PushedImage): Pushed {
+  return { digest: p.digest, size: p.manifest.length, hex: p.digest.slice('sha256:'.length) };
 }
 
-/** Pushes a tiny deterministic schema2 image; `seed` makes distinct images. */
+/** Pushes a tiny deterministic schema2 image; `seed` (and `arch`) make distinct images. */
 export async function pushImage(registry: string, repo: string, tag: string, seed = 'a', arch = 'amd64'): Promise<Pushed> {
-  const layer = new TextEncoder().encode(`layer ${seed} ${arch}`);
-  const config = new TextEncoder().encode(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${sha256(layer)}`] }, seed }));
-  const layerDigest = await pushBlob(registry, repo, layer);
-  const configDigest = await pushBlob(registry, repo, config);
-  const mt = 'application/vnd.docker.distribution.manifest.v2+json';
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: mt,
-    config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: config.length, digest: configDigest },
-    layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: layer.length, digest: layerDigest }],
-  };
-  return putManifest(registry, repo, tag, mt, new TextEncoder().encode(JSON.stringify(manifest)));
+  return pushed(await registryAt(registry).pushImage(repo, tag, { kind: 'schema2', seed: `${seed}/${arch}` }));
 }
 
-/** Pushes two platform images and an OCI index over them under `tag`. */
+/** Pushes an OCI index over platform images under `tag`. */
 export async function pushIndex(registry: string, repo: string, tag: string, seed = 'idx'): Promise<Pushed> {
-  const amd = await pushImage(registry, repo, `${tag}-amd64`, seed, 'amd64');
-  const arm = await pushImage(registry, repo, `${tag}-arm64`, seed, 'arm64');
-  const mt = 'application/vnd.oci.image.index.v1+json';
-  const index = {
-    schemaVersion: 2,
-    mediaType: mt,
-    manifests: [
-      { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', size: amd.size, digest: amd.digest, platform: { os: 'linux', architecture: 'amd64' } },
-      { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', size: arm.size, digest: arm.digest, platform: { os: 'linux', architecture: 'arm64' } },
-    ],
-  };
-  return putManifest(registry, repo, tag, mt, new TextEncoder().encode(JSON.stringify(index)));
+  return pushed(await registryAt(registry).pushImage(repo, tag, { kind: 'oci-index', seed }));
 }
 
 export interface CliResult {
