@@ -133,8 +133,19 @@ function severitySetting(options: AnalyzeOptions, rule: Rule): Severity | undefi
   return s === 'off' ? undefined : s;
 }
 
-/** Whole-model rules on the model, then stage-local rules part by part. */
-export function runRules(model: DockerfileModel, options: AnalyzeOptions = {}): Finding[] {
+/** Reports of the stage-local rules for one stage (the incremental document answers from its cache). */
+export type StageReports = (stage: Stage, local: readonly Rule[], facts: Facts) => readonly RawReport[];
+
+const freshStageReports =
+  (model: DockerfileModel): StageReports =>
+  (stage, local, facts) => {
+    const out: RawReport[] = [];
+    collectReports(stagePart(model, stage), local, facts, out);
+    return out;
+  };
+
+/** The raw reports of every active rule: whole-model rules on the model, then stage-local rules part by part. */
+export function collectAll(model: DockerfileModel, options: AnalyzeOptions, stageReports: StageReports = freshStageReports(model)): RawReport[] {
   const facts = options.facts ?? NO_FACTS;
   const rules = activeRules(options);
   const raws: RawReport[] = [];
@@ -142,9 +153,13 @@ export function runRules(model: DockerfileModel, options: AnalyzeOptions = {}): 
   const local = rules.filter((r) => r.locality === 'stage');
   if (local.length > 0) {
     collectReports(globalPart(model), local, facts, raws);
-    for (const stage of model.stages) collectReports(stagePart(model, stage), local, facts, raws);
+    for (const stage of model.stages) for (const r of stageReports(stage, local, facts)) raws.push(r);
   }
-  return finalizeReports(model, raws, options);
+  return raws;
+}
+
+export function runRules(model: DockerfileModel, options: AnalyzeOptions = {}): Finding[] {
+  return finalizeReports(model, collectAll(model, options), options);
 }
 
 /** Analyzes Dockerfile text. Pure; never throws. */

@@ -7,7 +7,7 @@
 // everything after that is the old segmentation shifted. The escape directive changes how every line is
 // read, so a changed escape re-segments the whole text (still cheap: segmenting is linear and parses are
 // cached by text). A stage's part of the model depends only on its instructions and StageContext.key.
-import { activeRules, collectReports, finalizeReports, globalPart, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
+import { collectAll, collectReports, finalizeReports, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
 import { buildGlobals, buildStage, type DockerfileModel, type ImageUse, type Stage } from './model';
 import type { Report, Rule } from './rule';
@@ -96,26 +96,20 @@ export class IncrementalDocument {
   analyze(options: AnalyzeOptions = {}): AnalysisResult {
     const model = this.model(options);
     const facts = options.facts ?? NO_FACTS;
-    const rules = activeRules(options);
-    const raws: RawReport[] = [];
-    collectReports(model, rules.filter((r) => r.locality !== 'stage'), facts, raws);
-    const local = rules.filter((r) => r.locality === 'stage');
-    if (local.length > 0) {
-      collectReports(globalPart(model), local, facts, raws);
-      // A stage object is reused only when its instructions and context are unchanged (see model()),
-      // so its reports can be too, as long as the same rules run with the same facts.
+    const rulesOpt = options.rules ?? null;
+    // A stage object is reused only when its instructions and context are unchanged (see model()),
+    // so its reports can be too, as long as the same rules run with the same facts.
+    const raws = collectAll(model, options, (stage, local, f) => {
       const rulesKey = local.map((r) => r.id).join(',');
-      for (const stage of model.stages) {
-        let entry = this.reportCache[stage.index];
-        if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== (options.rules ?? null) || entry.facts !== facts) {
-          const stageRaws: RawReport[] = [];
-          collectReports(stagePart(model, stage), local, facts, stageRaws);
-          entry = { stage, rulesKey, rules: options.rules ?? null, facts, raws: stageRaws };
-          this.reportCache[stage.index] = entry;
-        }
-        for (const r of entry.raws) raws.push(r);
+      let entry = this.reportCache[stage.index];
+      if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts) {
+        const stageRaws: RawReport[] = [];
+        collectReports(stagePart(model, stage), local, f, stageRaws);
+        entry = { stage, rulesKey, rules: rulesOpt, facts, raws: stageRaws };
+        this.reportCache[stage.index] = entry;
       }
-    }
+      return entry.raws;
+    });
     this.reportCache.length = model.stages.length;
     return { model, findings: finalizeReports(model, raws, options, this.findingMemo) };
   }
