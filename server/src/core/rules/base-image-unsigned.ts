@@ -33,7 +33,7 @@ export const baseImageUnsigned: Rule = {
           message:
             `${what} is signed by ${[...new Set(by)].join(', ')}, but policy requires a signature by ${wanted.join(' or ')}. ` +
             `A signature from someone else does not show that the publisher you trust released this image. ` +
-            `Use an image signed by ${wanted.join(' or ')}, or change the signer list in dockerfileTrust.trust.requireSigned.`,
+            `Use an image signed by ${wanted.join(' or ')}, or change notarySigners in the matching dockerfileTrust.trust.policy entry (or policy file).`,
         });
         continue;
       }
@@ -45,7 +45,7 @@ export const baseImageUnsigned: Rule = {
           message:
             `${what} is not signed: ${unsigned.reason} (${unsigned.source}, ${unsigned.server}). ` +
             `Policy requires a signature for this image, because without one nothing ties the content to its publisher. ` +
-            `Use a signed tag or digest, ask the publisher to sign it, or remove the image from dockerfileTrust.trust.requireSigned.`,
+            `Use a signed tag or digest, ask the publisher to sign it, or set required: false for it in dockerfileTrust.trust.policy (or the policy file).`,
         });
         continue;
       }
@@ -58,7 +58,7 @@ export const baseImageUnsigned: Rule = {
           message:
             `The signature policy for ${what} cannot be checked: ${unavailable.reason}. ` +
             `Policy requires a signature, and an unchecked image may not be what its publisher released. ` +
-            `Make the trust server reachable (or configure another one in dockerfileTrust.trust.servers) and check again.`,
+            `Make the trust server reachable (or configure another one in dockerfileTrust.notary.servers) and check again.`,
         });
       }
     }
