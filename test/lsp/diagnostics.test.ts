@@ -1,7 +1,7 @@
 // The bundled server over stdio: diagnostics on open, updated on incremental edits, with codes, links and fixes.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { CodeActionRequest, CodeActionKind } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, CodeActionKind, type CodeAction } from 'vscode-languageserver-protocol/node';
 import { startLsp, type LspClient } from '../support/lsp';
 
 const clients: LspClient[] = [];
@@ -77,19 +77,32 @@ test('malformed input never crashes the server, and it keeps answering', async (
   assert.equal(c.child.exitCode, null, 'server still running');
 });
 
-test('code actions: exact fixes come from diagnostic data, and the server stays stateless', async () => {
+test('code actions: a diagnostic is matched to its finding by code and range; diagnostics carry no data', async () => {
   const c = await startLsp({ settings: { network: { enabled: false } } });
   clients.push(c);
   const uri = 'file:///work/actions/Dockerfile';
   const w = c.diagnostics(uri, 1);
-  c.open(uri, 'FROM node:22\n');
+  c.open(uri, 'FROM node:22\nRUN curl -fsSL http://example.com/tool.tgz -o /tmp/t.tgz && tar -xzf /tmp/t.tgz\n');
   const p = await w;
-  const actions = await c.connection.sendRequest(CodeActionRequest.type, {
-    textDocument: { uri },
-    range: p.diagnostics[0]!.range,
-    context: { diagnostics: p.diagnostics, only: [CodeActionKind.QuickFix] },
-  });
+  // Nothing but what the editor shows is sent on each keystroke.
+  for (const d of p.diagnostics) assert.equal(d.data, undefined, `${String(d.code)} carries data`);
+  const http = p.diagnostics.find((d) => /http:\/\//.test(d.message) && d.code === 'DT203');
+  assert.ok(http, `an insecure-http diagnostic: ${p.diagnostics.map((d) => d.code).join(', ')}`);
+  const ask = (diagnostics: typeof p.diagnostics) =>
+    c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: http.range, context: { diagnostics, only: [CodeActionKind.QuickFix] } }) as Promise<CodeAction[]>;
+  const actions = await ask([http]);
+  const https = actions.find((a) => a.title.includes('https'));
+  assert.ok(https?.edit?.changes?.[uri], `an http → https fix: ${actions.map((a) => a.title).join(' | ')}`);
+  const edits = https.edit.changes[uri];
+  assert.equal(edits.length, 1);
+  const line1 = 'RUN curl -fsSL http://example.com/tool.tgz -o /tmp/t.tgz && tar -xzf /tmp/t.tgz';
+  const e = edits[0]!;
+  assert.equal(e.range.start.line, 1);
+  assert.equal(line1.slice(0, e.range.start.character) + e.newText + line1.slice(e.range.end.character), line1.replace('http://', 'https://'));
   // Without registry facts there is no digest to pin to: the server must not invent one.
-  assert.ok(Array.isArray(actions));
-  for (const a of actions ?? []) assert.doesNotMatch(JSON.stringify(a), /sha256:[0-9a-f]{64}/);
+  const pins = await ask(p.diagnostics.filter((d) => d.code === 'DT101'));
+  for (const a of pins) assert.doesNotMatch(JSON.stringify(a), /sha256:[0-9a-f]{64}/);
+  // A diagnostic whose range matches no current finding (the text moved on) gets no action.
+  const moved = { ...http, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } } };
+  assert.deepEqual(await ask([moved]), []);
 });

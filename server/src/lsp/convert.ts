@@ -1,6 +1,6 @@
 // Converts core findings to LSP diagnostics and back (the only place that knows both shapes).
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import type { Finding, Severity } from '../core/types';
+import type { Finding, Range, Severity } from '../core/types';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 
@@ -19,17 +19,11 @@ export function docsUrl(ruleId: string, docsRoot: string): string {
 }
 
 /**
- * What a code action needs from a diagnostic, and nothing more: the message and range are already on the
- * diagnostic, and every byte here is serialised on each keystroke.
+ * A diagnostic carries no `data`: every byte of it is serialised, sent and decoded on each keystroke for
+ * every finding of the file. Code actions find the finding again by code and range in the document's
+ * latest analysis (findingKey), the way a diagnostic is matched to its fixes in other servers.
  */
-export interface DiagnosticData {
-  readonly ruleId: string;
-  readonly data?: Finding['data'];
-  readonly fixes?: Finding['fixes'];
-}
-
 export function toDiagnostic(f: Finding, docsRoot: string): Diagnostic {
-  const data: DiagnosticData = { ruleId: f.ruleId, ...(f.data !== undefined ? { data: f.data } : {}), ...(f.fixes !== undefined ? { fixes: f.fixes } : {}) };
   return {
     range: f.range,
     severity: SEVERITY[f.severity],
@@ -37,10 +31,10 @@ export function toDiagnostic(f: Finding, docsRoot: string): Diagnostic {
     codeDescription: { href: docsUrl(f.ruleId, docsRoot) },
     source: SOURCE,
     message: f.message,
-    data,
   };
 }
 
-export function isDiagnosticData(x: unknown): x is DiagnosticData {
-  return x !== null && typeof x === 'object' && typeof (x as DiagnosticData).ruleId === 'string';
+/** What identifies a finding among a document's diagnostics: its code and range. */
+export function findingKey(code: unknown, range: Range): string {
+  return `${String(code)}@${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
 }

@@ -16,7 +16,7 @@ import type { ParsedReference } from '../core/imageRef';
 import type { Finding } from '../core/types';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../protocol';
 import type { ImageLookup } from '../trust/service';
-import { isDiagnosticData, toDiagnostic, SOURCE } from './convert';
+import { findingKey, toDiagnostic, SOURCE } from './convert';
 import { registerCommands } from './commands';
 import { pinActions } from './pinActions';
 import { hoverAt } from './hover';
@@ -195,10 +195,17 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const docSettings = await settingsFor(doc.uri);
     const platform = docSettings.pinPlatformDigest ? docSettings.platform : undefined;
     const actions: CodeAction[] = [];
+    const st = states.get(doc.uri);
+    const findings = st?.result?.findings ?? [];
+    // The diagnostics VS Code sends back are matched to the latest analysis by code and range; one that no
+    // longer matches (the text moved on) gets no action until its new diagnostics arrive.
+    const byKey = new Map<string, Finding>();
+    for (const f of findings) byKey.set(findingKey(f.code, f.range), f);
     for (const d of params.context.diagnostics) {
-      if (d.source !== SOURCE || !isDiagnosticData(d.data)) continue;
-      if (options.lookup !== undefined) actions.push(...pinActions(doc.uri, d, d.data.data, options.lookup, platform));
-      const cd = d.data.data as { kind?: unknown; url?: unknown; insertAt?: unknown } | undefined;
+      const f = d.source === SOURCE ? byKey.get(findingKey(d.code, d.range)) : undefined;
+      if (f === undefined) continue;
+      if (options.lookup !== undefined) actions.push(...pinActions(doc.uri, d, f.data, options.lookup, platform));
+      const cd = f.data as { kind?: unknown; url?: unknown; insertAt?: unknown } | undefined;
       if (options.checksum !== undefined && cd?.kind === 'add-checksum' && typeof cd.url === 'string' && /^https:\/\//i.test(cd.url)) {
         actions.push({
           title: `Add --checksum (downloads ${hostOf(cd.url)} once to compute its sha256)`,
@@ -207,7 +214,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           command: { title: 'Add --checksum', command: ADD_CHECKSUM, arguments: [{ uri: doc.uri, url: cd.url, insertAt: cd.insertAt }] },
         });
       }
-      for (const fix of d.data.fixes ?? []) {
+      for (const fix of f.fixes ?? []) {
         actions.push({
           title: fix.title,
           kind: CodeActionKind.QuickFix,
@@ -220,8 +227,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     // Source actions: only when asked for (fix-all on save, the source action menu), never mixed into quick fixes.
     const only = params.context.only ?? [];
     const wants = (kind: string): boolean => only.some((k) => kind === k || kind.startsWith(`${k}.`));
-    const st = states.get(doc.uri);
-    const findings = st?.result?.findings ?? [];
     const peek = options.lookup !== undefined ? (r: ParsedReference) => options.lookup!.peek(r) : undefined;
     if (wants(CodeActionKind.SourceFixAll)) {
       const edits = fixEdits(findings, peek);
