@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { findingsOf, ruleTable } from '../../support/ruleTable';
 
 ruleTable('apt-source-unsigned', [
-  { name: 'third-party repo without signed-by', dockerfile: 'FROM ubuntu:24.04\nRUN echo "deb [arch=amd64] https://download.example.com/linux/ubuntu noble stable" >> /etc/apt/sources.list\n', lines: [2], messages: ['ANY key in the global keyring'] },
+  { name: 'third-party repo without signed-by', dockerfile: 'FROM ubuntu:24.04\nRUN echo "deb [arch=amd64] https://download.example.com/linux/ubuntu noble stable" >> /etc/apt/sources.list\n', lines: [2], messages: ['any key in the global keyring'] },
   { name: 'via tee', dockerfile: 'FROM debian:12\nRUN echo "deb https://apt.example.com stable main" | tee /etc/apt/sources.list.d/x.list\n', lines: [2] },
   { name: 'repo URL from an ARG (host not literally the distro)', dockerfile: 'FROM debian:12\nARG SITE=http://deb.debian.org/debian\nRUN echo "deb ${SITE}/ sid main" >> /etc/apt/sources.list\n', lines: [3], messages: ['without signed-by'] },
   { name: 'several lines in one instruction are one finding', dockerfile: 'FROM ubuntu:24.04\nRUN echo "deb http://archive.ubuntu.com/ubuntu noble main" > /etc/apt/sources.list && echo "deb http://security.ubuntu.com/ubuntu noble-security main" >> /etc/apt/sources.list\n', lines: [2], messages: ['+1 more line'] },

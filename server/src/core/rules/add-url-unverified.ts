@@ -20,7 +20,6 @@ export const addUrlUnverified: Rule = {
         anchorLine: d.instruction.startLine,
         message:
           `${describe(d)} has no --checksum.${weakText(d)}${usesText(d)} ` +
-          `BuildKit adds whatever the server returns; a changed or tampered file goes into the image unnoticed. ` +
           `Add --checksum=sha256:<digest of the file> after ADD (the quick fix downloads the file once and fills it in).`,
         data: { kind: 'add-checksum', url: d.resolvedUrl ?? d.url, insertAt: d.addInsertAt ?? d.range, instructionLine: d.instruction.startLine },
       });

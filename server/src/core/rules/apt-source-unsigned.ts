@@ -29,7 +29,7 @@ export const aptSourceUnsigned: Rule = {
         severity: s.distro ? 'information' : 'warning',
         message: s.distro
           ? `The apt repository "${s.line}" is the distribution's own archive, added without signed-by. apt still checks it against the distro keyring, so the risk is low, but any other key in the global keyring can also sign for it. Add [signed-by=/usr/share/keyrings/<distro>-archive-keyring.gpg] to bind it to the archive key.`
-          : `The apt repository "${s.line}" is added without signed-by. apt then accepts packages signed by ANY key in the global keyring (including keys added for other repositories), so one weak key compromises every repository. Put the repository's key (checked by fingerprint) in /usr/share/keyrings/<name>.gpg and write the line as deb [signed-by=/usr/share/keyrings/<name>.gpg] ….`,
+          : `The apt repository "${s.line}" is added without signed-by, so apt accepts packages for it signed by any key in the global keyring. Put the repository's key (checked by fingerprint) in /usr/share/keyrings/<name>.gpg and write the line as deb [signed-by=/usr/share/keyrings/<name>.gpg] ….`,
         data: { kind: 'apt-source', line: s.line, instructionLine: s.instruction.startLine },
       });
     }

@@ -21,7 +21,6 @@ export const baseImageLatest: Rule = {
         anchorLine: use.line,
         message:
           `${describeSource(use)} ${shown(use)} ${what} and no digest. ` +
-          `latest changes with every release, so the next build may silently get a different (even a different major) version. ` +
           `Use an explicit version tag and pin its digest: ${ref.familiar.replace(/:latest$/, '')}:<version>@sha256:<digest>.`,
         data: pinData(use, ref),
       });

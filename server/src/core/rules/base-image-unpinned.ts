@@ -19,7 +19,6 @@ export const baseImageUnpinned: Rule = {
         anchorLine: use.line,
         message:
           `${describeSource(use)} ${shown(use)} is not pinned to a digest. ` +
-          `The tag ${ref.tag} can be moved to different content at any time, so builds are neither reproducible nor protected against a replaced image. ` +
           `Pin it as ${ref.familiar}@sha256:<digest> (the quick fix looks the digest up).`,
         data: pinData(use, ref),
       });

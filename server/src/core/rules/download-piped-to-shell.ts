@@ -20,7 +20,6 @@ export const downloadPipedToShell: Rule = {
         anchorLine: d.instruction.startLine,
         message:
           `${describe(d)} is executed directly by ${d.interpreter ?? 'a shell'} without any check.${weakText(d)} ` +
-          `Whatever the server returns at build time runs with the build's privileges, and a truncated download can run half a script. ` +
           (/^(?:WebClient|Invoke-WebRequest|Start-BitsTransfer)/.test(d.tool)
             ? `Download it to a file, pin its SHA-256 and check it before running it: Invoke-WebRequest -Uri <url> -OutFile install.ps1; if ((Get-FileHash install.ps1 -Algorithm SHA256).Hash -ne '<sha256>') { exit 1 }; & ./install.ps1.`
             : `Download it to a file, pin its SHA-256 and check it before running it: curl -fsSLo install.sh <url> && echo "<sha256>  install.sh" | sha256sum -c - && sh install.sh.`),

@@ -21,7 +21,6 @@ export const downloadUnverified: Rule = {
         anchorLine: d.instruction.startLine,
         message:
           `${what}${weakText(d)}${usesText(d)} ` +
-          `Whoever controls the server, a mirror or the network path can change what gets built, and the build would not notice. ` +
           howToVerify(d),
         data: { kind: 'download', url: d.url, resolvedUrl: d.resolvedUrl, instructionLine: d.instruction.startLine },
       });

@@ -23,7 +23,7 @@ export const gitRefUnpinned: Rule = {
       ctx.report({
         range: d.range,
         anchorLine: d.instruction.startLine,
-        message: `${d.tool} of ${d.url} uses ${ref}.${usesText(d)} Whoever can push to the repository (or move the tag) decides what gets built. ${how}`,
+        message: `${d.tool} of ${d.url} uses ${ref}.${usesText(d)} ${how}`,
         data: { kind: 'git', url: d.url, ref: d.gitRef, instructionLine: d.instruction.startLine },
       });
     }

@@ -21,7 +21,6 @@ export const keyUnverified: Rule = {
         anchorLine: d.instruction.startLine,
         message:
           `Signing key from ${describe(d)} is trusted without checking its fingerprint.${weakText(d)} ` +
-          `Every package or file later "verified" with it is only as safe as this download: whoever can change the key file can sign anything. ` +
           `Import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg), or check the key file against a pinned SHA-256, then reference it with [signed-by=…].`,
         data: { kind: 'key', url: d.url, instructionLine: d.instruction.startLine },
       });
