@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../server/src/core/rules';
-import { REPO_ROOT } from '../support/paths';
+import { CORPUS_DIR, REPO_ROOT } from '../support/paths';
+import { analyze, collectReports, activeRules, type RawReport } from '../../server/src/core/analyze';
+import { NO_FACTS } from '../../server/src/core/facts';
 
 test('rules: unique ids and codes, kebab-case ids matching their files', () => {
   const ids = new Set<string>();
@@ -39,4 +41,22 @@ test('README lists every rule with its code and default severity', () => {
   for (const r of RULES) {
     assert.ok(readme.includes(`| ${r.code} | [${r.id}](docs/rules/${r.id}.md) | ${r.defaultSeverity} |`), `README row for ${r.code} ${r.id} (${r.defaultSeverity})`);
   }
+});
+
+test('facts-phase rules are silent without facts (so analysis may skip them when there is no facts source)', () => {
+  const factsRules = RULES.filter((r) => r.phase === 'facts');
+  assert.ok(factsRules.length >= 7);
+  const dir = path.join(CORPUS_DIR, 'files');
+  const files = fs.readdirSync(dir);
+  assert.ok(files.length >= 180);
+  for (const f of files) {
+    const { model } = analyze(fs.readFileSync(path.join(dir, f), 'utf8'), { phase: 'syntax' });
+    const out: RawReport[] = [];
+    collectReports(model, factsRules, NO_FACTS, out);
+    assert.deepEqual(out.map((r) => `${r.rule.id}: ${r.report?.message ?? r.error}`), [], f);
+  }
+  // And they do run when a facts source is given, even one that knows nothing yet.
+  const some = { get: () => undefined };
+  assert.equal(activeRules({ facts: some }).length, RULES.length);
+  assert.equal(activeRules({}).length, RULES.length - factsRules.length);
 });

@@ -50,8 +50,11 @@ export interface RawReport {
 /** The rules to run under `options` (phase filter, rules switched off). */
 export function activeRules(options: AnalyzeOptions = {}): Rule[] {
   const out: Rule[] = [];
+  // A facts-phase rule reports only on facts (test/unit/rules-meta.test.ts checks that every one is
+  // silent without them), so with no facts source it is not run: typing then costs nothing per image.
+  const noFacts = options.facts === undefined || options.facts === NO_FACTS;
   for (const rule of options.rules ?? RULES) {
-    if (options.phase === 'syntax' && rule.phase !== 'syntax') continue;
+    if ((options.phase === 'syntax' || noFacts) && rule.phase !== 'syntax') continue;
     if (options.severities?.[rule.id] === 'off') continue;
     out.push(rule);
   }
@@ -124,7 +127,7 @@ export function finalizeReports(model: DockerfileModel, raws: readonly RawReport
     memo?.set(r, finding);
     findings.push(finding);
   }
-  findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || a.code.localeCompare(b.code));
+  findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return findings;
 }
 
