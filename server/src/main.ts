@@ -1,8 +1,10 @@
 // Composition root of the language server: creates the connection and the I/O-backed services.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
+import { format } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startServer } from './lsp/server';
+import { diagnosticsEncoder } from './lsp/wire';
 import type { Composed } from './compose';
 import type { ImageFacts } from './core/facts';
 import type { ParsedReference } from './core/imageRef';
@@ -23,7 +25,25 @@ function argValue(name: string): string | undefined {
 }
 
 const storageDir = argValue('--storage') ?? path.join(process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'), 'dockerfile-trust');
-const connection = createConnection(ProposedFeatures.all);
+/**
+ * Over stdio our writer assembles publishDiagnostics from the JSON of diagnostics it already sent
+ * (lsp/wire.ts). The library patches console only for the stdio it sets up itself, so it is done here:
+ * a stray console.log from any dependency would otherwise corrupt the message stream on stdout.
+ */
+function stdioConnection(): Connection {
+  // The stream form (not a MessageReader) keeps the library's own exit-on-stdin-close handling; the
+  // typings offer stream+stream or reader+writer only, while the runtime takes each side on its own.
+  const c = createConnection(ProposedFeatures.all, process.stdin as never, new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: diagnosticsEncoder }));
+  const to = (send: (m: string) => void) => (...args: unknown[]): void => send(format(...args));
+  console.log = to((m) => c.console.log(m));
+  console.info = to((m) => c.console.info(m));
+  console.debug = to((m) => c.console.log(m));
+  console.warn = to((m) => c.console.warn(m));
+  console.error = to((m) => c.console.error(m));
+  console.trace = to((m) => c.console.log(m));
+  return c;
+}
+const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
 const log = (m: string): void => connection.console.log(m);
 
 /** Delegates to services built from the current machine-level settings; rebuilt only when those change. */

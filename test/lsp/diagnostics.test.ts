@@ -86,7 +86,7 @@ test('code actions: a diagnostic is matched to its finding by code and range; di
   const p = await w;
   // Nothing but what the editor shows is sent on each keystroke.
   for (const d of p.diagnostics) assert.equal(d.data, undefined, `${String(d.code)} carries data`);
-  const http = p.diagnostics.find((d) => /http:\/\//.test(d.message) && d.code === 'DT203');
+  const http = p.diagnostics.find((d) => d.code === 'DT203' && typeof d.message === 'string' && d.message.includes('http://'));
   assert.ok(http, `an insecure-http diagnostic: ${p.diagnostics.map((d) => d.code).join(', ')}`);
   const ask = (diagnostics: typeof p.diagnostics) =>
     c.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: http.range, context: { diagnostics, only: [CodeActionKind.QuickFix] } }) as Promise<CodeAction[]>;
