@@ -1,7 +1,11 @@
 // The hand-written shell parser: structure, words, quoting, substitutions, heredocs, and hostile input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allCommands, parseShell, type ShCommand } from '../../../server/src/core/shell/parse';
+import { allCommands, parseShell, sharedParses, type ShCommand } from '../../../server/src/core/shell/parse';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze } from '../../../server/src/core/analyze';
+import { CORPUS_DIR } from '../../support/paths';
 
 function names(src: string): string[] {
   return allCommands(parseShell(src)).map((c) => c.words.map((w) => w.text).join(' '));
@@ -107,4 +111,16 @@ test('hostile input: deep nesting, long chains and long scripts finish and do no
   const subs = '$('.repeat(30000);
   parseShell(subs);
   assert.ok(performance.now() - t0 < 30000, 'hostile inputs parse in bounded time');
+});
+
+test('shared parse trees: analysing every corpus file twice changes no tree, and the second pass gives the same findings', () => {
+  const dir = path.join(CORPUS_DIR, 'files');
+  const texts = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+  const first = texts.map((t) => JSON.stringify(analyze(t).findings));
+  const trees = sharedParses();
+  assert.ok(trees.size > 500, `scripts shared: ${trees.size}`);
+  // Each shared tree still equals a fresh parse of its text after the analyses walked it.
+  for (const [text, tree] of trees) assert.deepEqual(tree, parseShell(text));
+  const second = texts.map((t) => JSON.stringify(analyze(t).findings));
+  assert.deepEqual(second, first);
 });

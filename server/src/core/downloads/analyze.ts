@@ -6,7 +6,7 @@
 // checksum can be told apart from one fetched from the download server. Files are tracked by path and
 // basename across the whole stage, so a check in a later RUN counts.
 import type { DockerfileModel } from '../model';
-import { allCommands, parseShell, type ShCommand, type ShList, type ShNode, type ShRedirect, type ShScript, type ShWord } from '../shell/parse';
+import { allCommands, parseShellShared, type ShCommand, type ShList, type ShNode, type ShRedirect, type ShScript, type ShWord } from '../shell/parse';
 import { isPosixShell, isPowerShell, isWindowsImage, parseExecForm, runScript, shellKindOf, type ScriptText, type ShellKind } from '../shell/source';
 import type { Instruction } from '../syntax';
 import type { Range } from '../types';
@@ -250,7 +250,7 @@ export class InstructionWalker {
       }
       if (isPosixShell(a0) && s.argv.includes('-c')) {
         const script = s.argv[s.argv.indexOf('-c') + 1] ?? '';
-        this.walkScript(parseShell(script), new Env(null));
+        this.walkScript(parseShellShared(script), new Env(null));
         return;
       }
       // A plain exec: one command, no shell.
@@ -267,7 +267,7 @@ export class InstructionWalker {
       analyzePowerShell(this, s.text, (start, end) => s.rangeOf(start, end));
       return;
     }
-    const parsed = parseShell(s.text);
+    const parsed = parseShellShared(s.text);
     if (parsed.errors.length > 0) this.out.parseErrors.set(this.ins.startLine, [...parsed.errors]);
     this.walkScript(parsed, new Env(null));
     // A verification command hidden in a comment line inside the continuation never runs.
@@ -759,7 +759,7 @@ export class InstructionWalker {
 
   private walkInlineScript(w: ShWord, env: Env): void {
     // Offsets of the inner script map to the word's start (exact columns are lost through quoting).
-    const inner = parseShell(w.text);
+    const inner = parseShellShared(w.text);
     const saved = this.script;
     if (saved !== null) {
       const base = saved.rangeOf(w.start, w.start);
@@ -777,7 +777,7 @@ export class InstructionWalker {
       this.script = { ...saved, positionAt: (o) => saved.positionAt(offset + o), rangeOf: (s, e) => saved.rangeOf(offset + s, offset + e) };
     }
     this.callDepth++;
-    this.walkScript(parseShell(r.body), new Env(env));
+    this.walkScript(parseShellShared(r.body), new Env(env));
     this.callDepth--;
     this.script = saved;
   }

@@ -120,6 +120,39 @@ export function parseShell(text: string): ShScript {
   }
 }
 
+/**
+ * Trees shared between analyses. A tree is never changed after parsing and its offsets are relative to
+ * the script text, so equal text gives an equal tree wherever the instruction sits: a stage rebuilt
+ * because lines moved, or re-analysed because one RUN in it changed, re-parses only the scripts that
+ * changed. Two generations bounded by total text size keep memory flat (unused entries go after one).
+ */
+const SHARED_TEXT_LIMIT = 4 * 1024 * 1024;
+let sharedNow = new Map<string, ShScript>();
+let sharedPrev = new Map<string, ShScript>();
+let sharedChars = 0;
+
+export function parseShellShared(text: string): ShScript {
+  let hit = sharedNow.get(text);
+  if (hit !== undefined) return hit;
+  hit = sharedPrev.get(text) ?? parseShell(text);
+  if (sharedChars + text.length > SHARED_TEXT_LIMIT) {
+    sharedPrev = sharedNow;
+    sharedNow = new Map();
+    sharedChars = 0;
+  }
+  // A script larger than a whole generation is not kept.
+  if (text.length <= SHARED_TEXT_LIMIT) {
+    sharedNow.set(text, hit);
+    sharedChars += text.length;
+  }
+  return hit;
+}
+
+/** The shared trees, for the test that checks nothing changes a tree after parsing. */
+export function sharedParses(): ReadonlyMap<string, ShScript> {
+  return new Map([...sharedPrev, ...sharedNow]);
+}
+
 function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\r';
 }
