@@ -9,9 +9,10 @@
 // cached by text). A stage's part of the model depends only on its instructions and StageContext.key.
 import { collectAll, collectReports, finalizeReports, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
-import { buildGlobals, buildStage, type DockerfileModel, type ImageUse, type Stage } from './model';
+import { buildGlobals, buildStage, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
 import type { Report, Rule } from './rule';
 import { SegmentCache } from './parse';
+import { moveReport } from './move';
 import { parseSegmentText, readDirectives, segmentAt, shiftInstruction, splitLines, type Directives, type Instruction, type SegmentKind } from './syntax';
 import type { Finding, Range } from './types';
 
@@ -43,8 +44,14 @@ interface ReportEntry {
 interface StageEntry {
   readonly key: string;
   readonly instructions: readonly Instruction[];
+  /** The parses at line 0 behind `instructions`: equal parses at equal relative lines = the same stage moved. */
+  readonly rels: readonly Instruction[];
   readonly stage: Stage;
   readonly images: readonly ImageUse[];
+  /** What the stage asked about stage names while it was built (valid while the answers stay the same). */
+  readonly nameChecks: readonly NameCheck[];
+  /** Set when this entry is the previous stage moved by `delta` lines: its reports can be moved too. */
+  readonly movedFrom?: { readonly stage: Stage; readonly delta: number };
 }
 
 /** Spreading a huge array into splice/push overflows the stack; past this size we concatenate instead. */
@@ -103,8 +110,14 @@ export class IncrementalDocument {
       const rulesKey = local.map((r) => r.id).join(',');
       let entry = this.reportCache[stage.index];
       if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts) {
-        const stageRaws: RawReport[] = [];
-        collectReports(stagePart(model, stage), local, f, stageRaws);
+        const moved = this.stageCache[stage.index]?.movedFrom;
+        const same = entry !== undefined && entry.rulesKey === rulesKey && entry.rules === rulesOpt && entry.facts === facts;
+        // Only lines moved (an edit above the stage): the stage-local reports are the old ones moved along.
+        const stageRaws = same && moved !== undefined && entry!.stage === moved.stage ? entry!.raws.map((r) => moveRaw(r, moved.delta)) : ((): RawReport[] => {
+          const out: RawReport[] = [];
+          collectReports(stagePart(model, stage), local, f, out);
+          return out;
+        })();
         entry = { stage, rulesKey, rules: rulesOpt, facts, raws: stageRaws };
         this.reportCache[stage.index] = entry;
       }
@@ -116,10 +129,12 @@ export class IncrementalDocument {
 
   private model(options: AnalyzeOptions): DockerfileModel {
     const instructions: Instruction[] = [];
+    const rels: Instruction[] = [];
     for (const s of this.segs) {
       if (s.rel === null) continue;
       if (s.abs === undefined) s.abs = shiftInstruction(s.rel, s.start);
       instructions.push(s.abs);
+      rels.push(s.rel);
     }
     const g = buildGlobals(this.directives, instructions, options);
     const stages: Stage[] = [];
@@ -129,10 +144,22 @@ export class IncrementalDocument {
     while (start < instructions.length) {
       let end = start + 1;
       while (end < instructions.length && (instructions[end] as Instruction).keyword !== 'FROM') end++;
-      let entry = this.stageCache[index];
-      if (entry === undefined || entry.key !== g.context.key || !sameRun(entry.instructions, instructions, start, end)) {
+      const old = this.stageCache[index];
+      let entry: StageEntry;
+      if (old !== undefined && old.key === g.context.key && sameNameAnswers(g.context, index, old.nameChecks) && sameRun(old.instructions, instructions, start, end)) {
+        entry = old;
+      } else {
         const part = buildStage(g.context, index, instructions.slice(start, end));
-        entry = { key: g.context.key, instructions: part.stage.instructions, stage: part.stage, images: part.images };
+        const delta = old !== undefined && old.key === g.context.key && sameNameAnswers(g.context, index, old.nameChecks) ? movedBy(old, instructions, rels, start, end) : null;
+        entry = {
+          key: g.context.key,
+          instructions: part.stage.instructions,
+          rels: rels.slice(start, end),
+          stage: part.stage,
+          images: part.images,
+          nameChecks: part.nameChecks,
+          ...(delta !== null ? { movedFrom: { stage: old!.stage, delta } } : {}),
+        };
         this.stageCache[index] = entry;
       }
       stages.push(entry.stage);
@@ -283,6 +310,25 @@ export class IncrementalDocument {
     for (const s of removed) if (s.kind === 'comment') this.comments.delete(s.start);
     for (const s of fresh) if (s.kind === 'comment') this.comments.set(s.start, s.text);
   }
+}
+
+/**
+ * The line distance by which a stage moved, or null when it is not the same stage moved: the same parses
+ * (segment texts) at the same distances from each other, all `delta` lines away from before.
+ */
+function movedBy(entry: StageEntry, instructions: readonly Instruction[], rels: readonly Instruction[], start: number, end: number): number | null {
+  if (entry.rels.length !== end - start) return null;
+  const delta = (instructions[start] as Instruction).startLine - (entry.instructions[0] as Instruction).startLine;
+  if (delta === 0) return null;
+  for (let k = 0; k < entry.rels.length; k++) {
+    if (entry.rels[k] !== rels[start + k]) return null;
+    if ((instructions[start + k] as Instruction).startLine - (entry.instructions[k] as Instruction).startLine !== delta) return null;
+  }
+  return delta;
+}
+
+function moveRaw(r: RawReport, delta: number): RawReport {
+  return r.report === null ? r : { ...r, report: moveReport(r.report, delta) };
 }
 
 function sameRun(a: readonly Instruction[], b: readonly Instruction[], start: number, end: number): boolean {

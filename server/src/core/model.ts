@@ -117,9 +117,11 @@ export class Scope {
 }
 
 /**
- * Everything a stage's part of the model depends on besides its own instructions: global ARGs,
- * overrides, platform, escape and the stage names. `key` changes whenever any of it does, so a
- * stage whose instructions and key are unchanged can reuse its earlier result (incremental.ts).
+ * Everything a stage's part of the model depends on besides its own instructions and index: global ARGs,
+ * overrides, platform and escape, which `key` sums up, and the stage names, which a stage only asks
+ * about (buildStage records the questions as NameChecks). A stage whose instructions and key are
+ * unchanged, and whose questions get the same answers, can reuse its earlier result (incremental.ts):
+ * renaming one stage rebuilds only the stages that refer to that name.
  */
 export interface StageContext {
   readonly escape: string;
@@ -174,7 +176,6 @@ export function buildGlobals(directives: Directives, instructions: readonly Inst
   const allStageNames = new Set<string>();
   const firstStageIndex = new Map<string, number>();
   let stageIndex = 0;
-  keyParts.push('\u0001');
   for (let i = firstFrom; i < instructions.length; i++) {
     const ins = instructions[i] as Instruction;
     if (ins.keyword !== 'FROM') continue;
@@ -183,16 +184,45 @@ export function buildGlobals(directives: Directives, instructions: readonly Inst
       const lower = n.toLowerCase();
       allStageNames.add(lower);
       if (!firstStageIndex.has(lower)) firstStageIndex.set(lower, stageIndex);
-      keyParts.push(lower);
-    } else keyParts.push('');
+    }
     stageIndex++;
   }
   const context: StageContext = { escape: directives.escape, overrides, auto, globalScope, allStageNames, firstStageIndex, key: keyParts.join('\u0002') };
   return { globalArgs, syntaxImages, context, firstFrom };
 }
 
-/** One stage's part of the model; `instructions` starts with its FROM and runs up to the next FROM. */
-export function buildStage(ctx: StageContext, index: number, instructions: readonly Instruction[]): { stage: Stage; images: ImageUse[] } {
+/** A question a stage asked about stage names while it was built, and the answer it got. */
+export interface NameCheck {
+  readonly name: string;
+  /** 'earlier': a stage of that name comes before this one (FROM); 'stage': any stage has it (COPY --from, mounts). */
+  readonly kind: 'earlier' | 'stage';
+  readonly answer: boolean;
+}
+
+function answerNameCheck(ctx: StageContext, index: number, kind: NameCheck['kind'], name: string): boolean {
+  const lower = name.toLowerCase();
+  return kind === 'earlier' ? (ctx.firstStageIndex.get(lower) ?? Infinity) < index : ctx.allStageNames.has(lower) || /^[0-9]+$/.test(name);
+}
+
+/** True when every question a stage asked about stage names has the same answer under `ctx`. */
+export function sameNameAnswers(ctx: StageContext, index: number, checks: readonly NameCheck[]): boolean {
+  for (const c of checks) if (answerNameCheck(ctx, index, c.kind, c.name) !== c.answer) return false;
+  return true;
+}
+
+/**
+ * One stage's part of the model; `instructions` starts with its FROM and runs up to the next FROM. It
+ * depends on `instructions`, `index`, `ctx.key` and the answers recorded in `nameChecks`, nothing else.
+ */
+export function buildStage(ctx: StageContext, index: number, instructions: readonly Instruction[]): { stage: Stage; images: ImageUse[]; nameChecks: NameCheck[] } {
+  const nameChecks: NameCheck[] = [];
+  const ask =
+    (kind: NameCheck['kind']) =>
+    (name: string): boolean => {
+      const answer = answerNameCheck(ctx, index, kind, name);
+      nameChecks.push({ name, kind, answer });
+      return answer;
+    };
   const ins0 = instructions[0] as Instruction;
   const escape = ctx.escape;
   const images: ImageUse[] = [];
@@ -202,10 +232,10 @@ export function buildStage(ctx: StageContext, index: number, instructions: reado
   for (const [k, v] of Object.entries(ctx.auto)) scope.set(k, v);
   const args: ArgDecl[] = [];
   if (f?.image) {
-    const earlier = (name: string): boolean => (ctx.firstStageIndex.get(name.toLowerCase()) ?? Infinity) < index;
+    const earlier = ask('earlier');
     images.push(imageUse('from', f.image, f.image.range, ins0.startLine, index, false, ctx.globalScope.lookup, escape, earlier, f.platform?.value ?? null, stageName, ins0.range));
   }
-  const isStageRef = (name: string): boolean => ctx.allStageNames.has(name.toLowerCase()) || /^[0-9]+$/.test(name);
+  const isStageRef = ask('stage');
   const collect = (ins: Instruction, onbuild: boolean): void => {
     if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
       for (const flag of ins.flags) {
@@ -242,7 +272,7 @@ export function buildStage(ctx: StageContext, index: number, instructions: reado
       collect(ins.trigger, true);
     }
   }
-  return { stage: { index, name: stageName, from: ins0, instructions, args }, images };
+  return { stage: { index, name: stageName, from: ins0, instructions, args }, images, nameChecks };
 }
 
 /** Builds the model from parsed instructions. Pure and linear in the number of instructions. */

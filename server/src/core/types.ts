@@ -22,7 +22,11 @@ export interface TextEdit {
   readonly newText: string;
 }
 
-/** Data a fix needs, carried on the finding so the LSP layer stays stateless between diagnostic and click. */
+/**
+ * Data a fix needs, kept on the finding (the LSP layer finds it again by code and range). Positions in it
+ * are Position objects ({ line, character }) or numbers in fields named `…Line`: that is how a finding is
+ * moved when only the lines above it changed (move.ts).
+ */
 export interface FixData {
   readonly kind: string;
   readonly [key: string]: unknown;
