@@ -29,6 +29,8 @@ interface Seg {
   readonly text: string;
   /** Parse at line 0 (null: dockerfile-ast found no instruction). */
   readonly rel: Instruction | null;
+  /** rel is a FROM (kept here so a pass over the segments does not have to read every parse). */
+  readonly isFrom: boolean;
   /** `rel` moved to `start`; undefined after a shift until needed again. */
   abs: Instruction | undefined;
 }
@@ -106,8 +108,13 @@ export class IncrementalDocument {
     const rulesOpt = options.rules ?? null;
     // A stage object is reused only when its instructions and context are unchanged (see model()),
     // so its reports can be too, as long as the same rules run with the same facts.
+    let keyOf: readonly Rule[] | null = null;
+    let rulesKey = '';
     const raws = collectAll(model, options, (stage, local, f) => {
-      const rulesKey = local.map((r) => r.id).join(',');
+      if (keyOf !== local) {
+        keyOf = local;
+        rulesKey = local.map((r) => r.id).join(',');
+      }
       let entry = this.reportCache[stage.index];
       if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts) {
         const moved = this.stageCache[stage.index]?.movedFrom;
@@ -130,20 +137,22 @@ export class IncrementalDocument {
   private model(options: AnalyzeOptions): DockerfileModel {
     const instructions: Instruction[] = [];
     const rels: Instruction[] = [];
+    const froms: number[] = [];
+    // One pass over the segments: every later step works from the FROM positions found here.
     for (const s of this.segs) {
       if (s.rel === null) continue;
       if (s.abs === undefined) s.abs = shiftInstruction(s.rel, s.start);
+      if (s.isFrom) froms.push(instructions.length);
       instructions.push(s.abs);
       rels.push(s.rel);
     }
-    const g = buildGlobals(this.directives, instructions, options);
+    const g = buildGlobals(this.directives, instructions, options, froms);
     const stages: Stage[] = [];
     const images: ImageUse[] = [...g.syntaxImages];
-    let start = g.firstFrom;
     let index = 0;
-    while (start < instructions.length) {
-      let end = start + 1;
-      while (end < instructions.length && (instructions[end] as Instruction).keyword !== 'FROM') end++;
+    for (; index < froms.length; index++) {
+      const start = froms[index] as number;
+      const end = froms[index + 1] ?? instructions.length;
       const old = this.stageCache[index];
       let entry: StageEntry;
       if (old !== undefined && old.key === g.context.key && sameNameAnswers(g.context, index, old.nameChecks) && sameRun(old.instructions, instructions, start, end)) {
@@ -164,8 +173,6 @@ export class IncrementalDocument {
       }
       stages.push(entry.stage);
       for (const img of entry.images) images.push(img);
-      index++;
-      start = end;
     }
     this.stageCache.length = index;
     this.linesShared = true;
@@ -211,7 +218,7 @@ export class IncrementalDocument {
         this.parses.set(key, rel);
       } else rel = hit;
     }
-    return { kind: s.kind, start: s.startLine, end: s.endLine, text: s.text, rel, abs: undefined };
+    return { kind: s.kind, start: s.startLine, end: s.endLine, text: s.text, rel, isFrom: rel !== null && rel.keyword === 'FROM', abs: undefined };
   }
 
   /** Applies one ranged change line-wise; false when it cannot be applied exactly (caller re-splits). */

@@ -144,7 +144,8 @@ export interface ModelGlobals {
 }
 
 /** The part of the model before the first FROM, plus the context the stages need. */
-export function buildGlobals(directives: Directives, instructions: readonly Instruction[], options: ModelOptions = {}): ModelGlobals {
+/** `fromIndices`: where the FROM instructions are, when the caller already knows (saves a pass over all instructions). */
+export function buildGlobals(directives: Directives, instructions: readonly Instruction[], options: ModelOptions = {}, fromIndices?: readonly number[]): ModelGlobals {
   const overrides = options.buildArgs ?? {};
   const platform = options.platform ?? 'linux/amd64';
   const auto = platformArgs(platform);
@@ -157,9 +158,9 @@ export function buildGlobals(directives: Directives, instructions: readonly Inst
   if (syntax !== undefined && syntax.value !== '') {
     syntaxImages.push(imageUse('syntax', { value: syntax.value, range: syntax.valueRange }, syntax.valueRange, syntax.line, -1, false, globalScope.lookup, directives.escape, () => false, null, null));
   }
-  let firstFrom = instructions.length;
+  let firstFrom = fromIndices !== undefined ? (fromIndices[0] ?? instructions.length) : instructions.length;
   const keyParts: string[] = [directives.escape, platform, JSON.stringify(overrides)];
-  for (let i = 0; i < instructions.length; i++) {
+  for (let i = 0; i < (fromIndices !== undefined ? firstFrom : instructions.length); i++) {
     const ins = instructions[i] as Instruction;
     if (ins.keyword === 'FROM') {
       firstFrom = i;
@@ -176,9 +177,9 @@ export function buildGlobals(directives: Directives, instructions: readonly Inst
   const allStageNames = new Set<string>();
   const firstStageIndex = new Map<string, number>();
   let stageIndex = 0;
-  for (let i = firstFrom; i < instructions.length; i++) {
+  const froms = fromIndices ?? fromPositions(instructions, firstFrom);
+  for (const i of froms) {
     const ins = instructions[i] as Instruction;
-    if (ins.keyword !== 'FROM') continue;
     const n = ins.from?.stageName?.value;
     if (n) {
       const lower = n.toLowerCase();
@@ -189,6 +190,12 @@ export function buildGlobals(directives: Directives, instructions: readonly Inst
   }
   const context: StageContext = { escape: directives.escape, overrides, auto, globalScope, allStageNames, firstStageIndex, key: keyParts.join('\u0002') };
   return { globalArgs, syntaxImages, context, firstFrom };
+}
+
+function fromPositions(instructions: readonly Instruction[], first: number): number[] {
+  const out: number[] = [];
+  for (let i = first; i < instructions.length; i++) if ((instructions[i] as Instruction).keyword === 'FROM') out.push(i);
+  return out;
 }
 
 /** A question a stage asked about stage names while it was built, and the answer it got. */
