@@ -22,5 +22,5 @@ export function howToVerify(d: Download): string {
   if (d.tool === 'Invoke-WebRequest' || d.tool.startsWith('WebClient') || d.tool === 'Start-BitsTransfer' || d.tool === 'curl.exe') {
     return `Pin its SHA-256 (ENV X_SHA256=<hex>) and fail on mismatch: if ((Get-FileHash ${file} -Algorithm SHA256).Hash -ne $env:X_SHA256) { exit 1 }.`;
   }
-  return `Pin its SHA-256 in the Dockerfile and check it before use: echo "<sha256>  ${file}" | sha256sum -c - (or verify a detached signature with gpg --verify against a key fetched by full fingerprint).`;
+  return `Pin its SHA-256 in the Dockerfile and check it before use: echo "<sha256>  ${file}" | sha256sum -c - (or verify its signature with gpg --verify).`;
 }
