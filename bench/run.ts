@@ -16,6 +16,15 @@ const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'dft-bench-'));
 // Network lookups are off: the benchmark measures the as-you-type path and must not touch the internet.
 const OURS: ServerSpec = { name: 'dockerfile-trust', command: process.execPath, args: [OUR_BUNDLE, '--stdio', '--storage', storage], configuration: { network: { enabled: false } } };
 const ANCHOR: ServerSpec = { name: 'dockerfile-language-server-nodejs', command: process.execPath, args: [ANCHOR_BIN, '--stdio'], configuration: null };
+// Floors, driven exactly like the two servers: what a server that does no analysis at all costs.
+const FLOOR_RAW: ServerSpec = { name: 'floor: no library', command: process.execPath, args: [path.join(__dirname, 'floor', 'raw.cjs'), '--stdio'], configuration: null };
+const FLOOR_LIB: ServerSpec = { name: 'floor: vscode-languageserver', command: process.execPath, args: [path.join(__dirname, 'floor', 'lib.cjs'), '--stdio'], configuration: null };
+/**
+ * Typing cadence: an edit goes to a server no sooner than this long after its previous edit (a fast typist
+ * types a key every ~100 ms). Each keystroke then meets the server idle, as in an editor, and the gap does
+ * not depend on how long the other server took.
+ */
+const CADENCE_MS = 50;
 
 const out: string[] = [];
 function say(line = ''): void {
@@ -72,15 +81,16 @@ function summarize(samples: readonly (number | null)[]): Latency {
  * Both servers get the same single-character edits (type a character, delete it again) at the same
  * positions, one edit at a time, alternating between the servers so both see the same machine load.
  */
-async function latency(lines: number, edits: number, warmup: number, clients: readonly LspClient[], kind: 'char' | 'newline' = 'char'): Promise<Latency[]> {
+async function latency(lines: number, edits: number, warmup: number, clients: readonly LspClient[], kind: 'char' | 'newline' = 'char', cadenceMs = CADENCE_MS): Promise<Latency[]> {
   const text = generateDockerfile(lines);
   const uri = `file:///bench/${lines}/${kind}/Dockerfile`;
   const counts: number[] = [];
   for (const c of clients) counts.push((await c.open(uri, text, 120000)).count);
-  if (clients.length > 1 && kind === 'char') diagnosticCounts.set(lines, counts);
+  if (clients.length > 1 && kind === 'char' && cadenceMs > 0) diagnosticCounts.set(lines, counts);
   const positions = editPositions(text);
   const samples: (number | null)[][] = clients.map(() => []);
   let version = 1;
+  const lastSent = clients.map(() => 0);
   for (let k = 0; k < warmup + edits; k++) {
     const pos = positions[Math.floor(k / 2) % positions.length] as { line: number; character: number };
     // 'newline' types Enter and deletes it again: every later line moves.
@@ -90,6 +100,9 @@ async function latency(lines: number, edits: number, warmup: number, clients: re
         : { range: { start: pos, end: kind === 'char' ? { line: pos.line, character: pos.character + 1 } : { line: pos.line + 1, character: 0 } }, text: '' };
     version++;
     for (const [i, c] of clients.entries()) {
+      const wait = (lastSent[i] as number) + cadenceMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      lastSent[i] = performance.now();
       const t = await c.change(uri, version, [change], 60000);
       if (k >= warmup) (samples[i] as (number | null)[]).push(t);
     }
@@ -196,7 +209,7 @@ async function main(): Promise<void> {
         { lines: 300, edits: 300, warmup: 30 },
         { lines: 5000, edits: 200, warmup: 10 },
       ];
-  const lat: { lines: number; ours: Latency; anchor: Latency }[] = [];
+  const lat: { lines: number; ours: Latency; anchor: Latency; floorRaw: Latency; floorLib: Latency }[] = [];
   let rssOurs = NaN;
   let rssAnchor = NaN;
   let rssOursLong = NaN;
@@ -204,18 +217,37 @@ async function main(): Promise<void> {
   for (const s of sizes) {
     const ours = await LspClient.start(OURS);
     const anchor = await LspClient.start(ANCHOR);
+    const floorRaw = await LspClient.start(FLOOR_RAW);
+    const floorLib = await LspClient.start(FLOOR_LIB);
     try {
-      const [o, a] = (await latency(s.lines, s.edits, s.warmup, [ours, anchor])) as [Latency, Latency];
-      lat.push({ lines: s.lines, ours: o, anchor: a });
+      const [o, a, fr, fl] = (await latency(s.lines, s.edits, s.warmup, [ours, anchor, floorRaw, floorLib])) as [Latency, Latency, Latency, Latency];
+      lat.push({ lines: s.lines, ours: o, anchor: a, floorRaw: fr, floorLib: fl });
       console.error(`  ${s.lines} lines: ours p50 ${ms(o.p50)} ms, anchor p50 ${ms(a.p50)} ms`);
       if (s.lines === 5000) {
         rssOurs = ours.rssMb();
         rssAnchor = anchor.rssMb();
         // Keep typing on ours only: memory must not grow per keystroke.
         longEdits = QUICK ? 200 : 1000;
-        await latency(s.lines, longEdits, 0, [ours]);
+        await latency(s.lines, longEdits, 0, [ours], 'char', 0);
         rssOursLong = ours.rssMb();
       }
+    } finally {
+      await ours.stop();
+      await anchor.stop();
+      await floorRaw.stop();
+      await floorLib.stop();
+    }
+  }
+
+  // The same edits sent back to back (the next one as soon as the previous publish arrived): the servers'
+  // caches stay warm, except that a slow turn of the other server cools them.
+  const backToBack: { lines: number; ours: Latency; anchor: Latency }[] = [];
+  for (const lines of [40, 300, 5000]) {
+    const ours = await LspClient.start(OURS);
+    const anchor = await LspClient.start(ANCHOR);
+    try {
+      const [o, a] = (await latency(lines, QUICK ? 40 : lines === 5000 ? 100 : 200, 10, [ours, anchor], 'char', 0)) as [Latency, Latency];
+      backToBack.push({ lines, ours: o, anchor: a });
     } finally {
       await ours.stop();
       await anchor.stop();
@@ -251,7 +283,7 @@ async function main(): Promise<void> {
 
   say('## As-you-type: didChange → publishDiagnostics over stdio (ms)');
   say();
-  say('Single-character edits (type one character, delete it) at 6 positions: the first FROM tag and lines at 10/30/50/70/90 % of the file.');
+  say(`Single-character edits (type one character, delete it) at 6 positions: the first FROM tag and lines at 10/30/50/70/90 % of the file, at a typing cadence: each server gets an edit no sooner than ${CADENCE_MS} ms after its previous one.`);
   say();
   const rows: string[][] = [];
   for (const l of lat) {
@@ -262,13 +294,39 @@ async function main(): Promise<void> {
       ratio(l.anchor.p50, l.ours.p50),
       ratio(l.anchor.p99, l.ours.p99),
       `${l.ours.n}${l.ours.timeouts + l.anchor.timeouts > 0 ? ` (timeouts: ours ${l.ours.timeouts}, anchor ${l.anchor.timeouts})` : ''}`,
-      (diagnosticCounts.get(l.lines) ?? []).join(' / '),
+      (diagnosticCounts.get(l.lines) ?? []).slice(0, 2).join(' / '),
     ]);
   }
   table(['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits', 'diagnostics ours / anchor'], rows);
+  say();
+  say('The floor: two servers that do no analysis, driven in the same loop (same edits, same cadence, same machine load). "No library" frames JSON-RPC by hand and writes synchronously; "vscode-languageserver" is the library both real servers are built on, with incremental text sync and an empty diagnostics list.');
+  say();
+  table(
+    ['file', 'floor, no library: p50 / p95 / p99', 'floor, vscode-languageserver: p50 / p95 / p99', 'anchor p50 / 10 (what 10× needs)', 'anchor p99 / 10'],
+    lat.map((l) => [
+      `${l.lines} lines`,
+      `${ms(l.floorRaw.p50)} / ${ms(l.floorRaw.p95)} / ${ms(l.floorRaw.p99)}`,
+      `${ms(l.floorLib.p50)} / ${ms(l.floorLib.p95)} / ${ms(l.floorLib.p99)}`,
+      ms(l.anchor.p50 / 10),
+      ms(l.anchor.p99 / 10),
+    ]),
+  );
+  say();
+  say('The same single-character edits sent back to back (each as soon as the previous publish arrived, alternating between the servers):');
+  say();
+  table(
+    ['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits'],
+    backToBack.map((l) => [`${l.lines} lines`, `${ms(l.ours.p50)} / ${ms(l.ours.p95)} / ${ms(l.ours.p99)}`, `${ms(l.anchor.p50)} / ${ms(l.anchor.p95)} / ${ms(l.anchor.p99)}`, ratio(l.anchor.p50, l.ours.p50), ratio(l.anchor.p99, l.ours.p99), String(l.ours.n)]),
+  );
+  const b40 = backToBack.find((l) => l.lines === 40);
+  const b5k = backToBack.find((l) => l.lines === 5000);
+  if (b40 && b5k) {
+    say();
+    say(`Back to back, our 5,000-line p50 / 40-line p50 = ${(b5k.ours.p50 / b40.ours.p50).toFixed(2)}.`);
+  }
   if (newline !== null) {
     say();
-    say('Edits that change the line count (type Enter, delete the line break) on the 5,000-line file, same positions:');
+    say('Edits that change the line count (type Enter, delete the line break) on the 5,000-line file, same positions and cadence:');
     say();
     table(
       ['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits'],
@@ -323,6 +381,15 @@ async function main(): Promise<void> {
     if (l === undefined) continue;
     trows.push([`${n} lines: p50 ≥ 10× faster than the anchor`, `${(l.anchor.p50 / l.ours.p50).toFixed(1)}×`, verdict(l.anchor.p50 / l.ours.p50 >= 10)]);
     trows.push([`${n} lines: p99 ≥ 10× faster than the anchor`, `${(l.anchor.p99 / l.ours.p99).toFixed(1)}×`, verdict(l.anchor.p99 / l.ours.p99 >= 10)]);
+    for (const [label, f] of [['no-library floor', l.floorRaw], ['vscode-languageserver floor', l.floorLib]] as const) {
+      const p50 = l.anchor.p50 / f.p50;
+      const p99 = l.anchor.p99 / f.p99;
+      trows.push([
+        `${n} lines: the same ratios for a server that does nothing (${label})`,
+        `p50 ${p50.toFixed(1)}×, p99 ${p99.toFixed(1)}×`,
+        p50 >= 10 && p99 >= 10 ? 'reachable' : `below this floor at ${[p50 < 10 ? 'p50' : '', p99 < 10 ? 'p99' : ''].filter((x) => x !== '').join(' and ')}`,
+      ]);
+    }
   }
   if (l40 && l5k) trows.push(['our 5,000-line p50 within 2× of our 40-line p50', `${(l5k.ours.p50 / l40.ours.p50).toFixed(2)}×`, verdict(l5k.ours.p50 / l40.ours.p50 <= 2)]);
   trows.push(['server start below the anchor', `${ms(startOurs)} vs ${ms(startAnchor)} ms`, verdict(startOurs < startAnchor)]);
