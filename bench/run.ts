@@ -110,6 +110,17 @@ async function latency(lines: number, edits: number, warmup: number, clients: re
   return samples.map(summarize);
 }
 
+/** Starts fresh servers, runs `body` with them, and stops them whatever happens. */
+async function withServers<T>(specs: readonly ServerSpec[], body: (servers: LspClient[]) => Promise<T>): Promise<T> {
+  const servers: LspClient[] = [];
+  try {
+    for (const spec of specs) servers.push(await LspClient.start(spec));
+    return await body(servers);
+  } finally {
+    for (const c of servers) await c.stop();
+  }
+}
+
 function cpuModel(): string {
   try {
     const m = /model name\s*:\s*(.+)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
@@ -215,12 +226,9 @@ async function main(): Promise<void> {
   let rssOursLong = NaN;
   let longEdits = 0;
   for (const s of sizes) {
-    const ours = await LspClient.start(OURS);
-    const anchor = await LspClient.start(ANCHOR);
-    const floorRaw = await LspClient.start(FLOOR_RAW);
-    const floorLib = await LspClient.start(FLOOR_LIB);
-    try {
-      const [o, a, fr, fl] = (await latency(s.lines, s.edits, s.warmup, [ours, anchor, floorRaw, floorLib])) as [Latency, Latency, Latency, Latency];
+    await withServers([OURS, ANCHOR, FLOOR_RAW, FLOOR_LIB], async (servers) => {
+      const [ours, anchor] = servers as [LspClient, LspClient];
+      const [o, a, fr, fl] = (await latency(s.lines, s.edits, s.warmup, servers)) as [Latency, Latency, Latency, Latency];
       lat.push({ lines: s.lines, ours: o, anchor: a, floorRaw: fr, floorLib: fl });
       console.error(`  ${s.lines} lines: ours p50 ${ms(o.p50)} ms, anchor p50 ${ms(a.p50)} ms`);
       if (s.lines === 5000) {
@@ -231,42 +239,24 @@ async function main(): Promise<void> {
         await latency(s.lines, longEdits, 0, [ours], 'char', 0);
         rssOursLong = ours.rssMb();
       }
-    } finally {
-      await ours.stop();
-      await anchor.stop();
-      await floorRaw.stop();
-      await floorLib.stop();
-    }
+    });
   }
 
   // The same edits sent back to back (the next one as soon as the previous publish arrived): the servers'
   // caches stay warm, except that a slow turn of the other server cools them.
   const backToBack: { lines: number; ours: Latency; anchor: Latency }[] = [];
   for (const lines of [40, 300, 5000]) {
-    const ours = await LspClient.start(OURS);
-    const anchor = await LspClient.start(ANCHOR);
-    try {
-      const [o, a] = (await latency(lines, QUICK ? 40 : lines === 5000 ? 100 : 200, 10, [ours, anchor], 'char', 0)) as [Latency, Latency];
+    await withServers([OURS, ANCHOR], async (servers) => {
+      const [o, a] = (await latency(lines, QUICK ? 40 : lines === 5000 ? 100 : 200, 10, servers, 'char', 0)) as [Latency, Latency];
       backToBack.push({ lines, ours: o, anchor: a });
-    } finally {
-      await ours.stop();
-      await anchor.stop();
-    }
+    });
   }
 
   // Line-count-changing edits (Enter, then deleting the line break) on the 5,000-line file, fresh servers.
-  let newline: { ours: Latency; anchor: Latency } | null = null;
-  {
-    const ours = await LspClient.start(OURS);
-    const anchor = await LspClient.start(ANCHOR);
-    try {
-      const [o, a] = (await latency(5000, QUICK ? 10 : 60, 4, [ours, anchor], 'newline')) as [Latency, Latency];
-      newline = { ours: o, anchor: a };
-    } finally {
-      await ours.stop();
-      await anchor.stop();
-    }
-  }
+  const newline = await withServers([OURS, ANCHOR], async (servers) => {
+    const [o, a] = (await latency(5000, QUICK ? 10 : 60, 4, servers, 'newline')) as [Latency, Latency];
+    return { ours: o, anchor: a };
+  });
 
   // Opening large files: didOpen → first diagnostics, fresh servers.
   const openTimes: Record<string, { ours: number | null; anchor: number | null; oursCount: number }> = {};
@@ -324,15 +314,14 @@ async function main(): Promise<void> {
     say();
     say(`Back to back, our 5,000-line p50 / 40-line p50 = ${(b5k.ours.p50 / b40.ours.p50).toFixed(2)}.`);
   }
-  if (newline !== null) {
-    say();
-    say('Edits that change the line count (type Enter, delete the line break) on the 5,000-line file, same positions and cadence:');
-    say();
-    table(
-      ['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits'],
-      [['5000 lines, Enter / Backspace', `${ms(newline.ours.p50)} / ${ms(newline.ours.p95)} / ${ms(newline.ours.p99)}`, `${ms(newline.anchor.p50)} / ${ms(newline.anchor.p95)} / ${ms(newline.anchor.p99)}`, ratio(newline.anchor.p50, newline.ours.p50), ratio(newline.anchor.p99, newline.ours.p99), String(newline.ours.n)]],
-    );
-  }
+  say();
+  say('Edits that change the line count (type Enter, delete the line break) on the 5,000-line file, same positions and cadence:');
+  say();
+  table(
+    ['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits'],
+    [['5000 lines, Enter / Backspace', `${ms(newline.ours.p50)} / ${ms(newline.ours.p95)} / ${ms(newline.ours.p99)}`, `${ms(newline.anchor.p50)} / ${ms(newline.anchor.p95)} / ${ms(newline.anchor.p99)}`, ratio(newline.anchor.p50, newline.ours.p50), ratio(newline.anchor.p99, newline.ours.p99), String(newline.ours.n)]],
+  );
+
   const l40 = lat.find((l) => l.lines === 40);
   const l5k = lat.find((l) => l.lines === 5000);
   say();

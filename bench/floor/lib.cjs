@@ -7,8 +7,7 @@ const { TextDocument } = require('vscode-languageserver-textdocument');
 const connection = createConnection();
 const documents = new TextDocuments(TextDocument);
 connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } }));
-const publish = (e) => void connection.sendDiagnostics({ uri: e.document.uri, version: e.document.version, diagnostics: [] });
-documents.onDidOpen(publish);
-documents.onDidChangeContent(publish);
+// onDidChangeContent also fires on open.
+documents.onDidChangeContent((e) => void connection.sendDiagnostics({ uri: e.document.uri, version: e.document.version, diagnostics: [] }));
 documents.listen(connection);
 connection.listen();

@@ -118,13 +118,14 @@ export class IncrementalDocument {
       let entry = this.reportCache[stage.index];
       if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts) {
         const moved = this.stageCache[stage.index]?.movedFrom;
-        const same = entry !== undefined && entry.rulesKey === rulesKey && entry.rules === rulesOpt && entry.facts === facts;
-        // Only lines moved (an edit above the stage): the stage-local reports are the old ones moved along.
-        const stageRaws = same && moved !== undefined && entry!.stage === moved.stage ? entry!.raws.map((r) => moveRaw(r, moved.delta)) : ((): RawReport[] => {
-          const out: RawReport[] = [];
-          collectReports(stagePart(model, stage), local, f, out);
-          return out;
-        })();
+        let stageRaws: RawReport[];
+        if (moved !== undefined && entry !== undefined && entry.stage === moved.stage && entry.rulesKey === rulesKey && entry.rules === rulesOpt && entry.facts === facts) {
+          // Only lines moved (an edit above the stage): the stage-local reports are the old ones moved along.
+          stageRaws = entry.raws.map((r) => moveRaw(r, moved.delta));
+        } else {
+          stageRaws = [];
+          collectReports(stagePart(model, stage), local, f, stageRaws);
+        }
         entry = { stage, rulesKey, rules: rulesOpt, facts, raws: stageRaws };
         this.reportCache[stage.index] = entry;
       }
@@ -154,12 +155,13 @@ export class IncrementalDocument {
       const start = froms[index] as number;
       const end = froms[index + 1] ?? instructions.length;
       const old = this.stageCache[index];
+      const sameContext = old !== undefined && old.key === g.context.key && sameNameAnswers(g.context, index, old.nameChecks);
       let entry: StageEntry;
-      if (old !== undefined && old.key === g.context.key && sameNameAnswers(g.context, index, old.nameChecks) && sameRun(old.instructions, instructions, start, end)) {
-        entry = old;
+      if (sameContext && sameRun(old!.instructions, instructions, start, end)) {
+        entry = old!;
       } else {
         const part = buildStage(g.context, index, instructions.slice(start, end));
-        const delta = old !== undefined && old.key === g.context.key && sameNameAnswers(g.context, index, old.nameChecks) ? movedBy(old, instructions, rels, start, end) : null;
+        const delta = sameContext ? movedBy(old!, instructions, rels, start, end) : null;
         entry = {
           key: g.context.key,
           instructions: part.stage.instructions,

@@ -1,14 +1,6 @@
 // Moving a report by whole lines: what the incremental analysis does with a stage that only moved.
 import type { Report } from './rule';
-import type { Fix, Position, Range } from './types';
-
-function movePos(p: Position, d: number): Position {
-  return { line: p.line + d, character: p.character };
-}
-
-function moveRange(r: Range, d: number): Range {
-  return { start: movePos(r.start, d), end: movePos(r.end, d) };
-}
+import { shiftRange, type Fix, type Position } from './types';
 
 function isPosition(x: object): x is Position {
   const keys = Object.keys(x);
@@ -22,21 +14,21 @@ function isPosition(x: object): x is Position {
 export function moveData(x: unknown, d: number): unknown {
   if (x === null || typeof x !== 'object') return x;
   if (Array.isArray(x)) return x.map((v) => moveData(v, d));
-  if (isPosition(x)) return movePos(x, d);
+  if (isPosition(x)) return { line: x.line + d, character: x.character };
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(x)) out[k] = typeof v === 'number' && k.endsWith('Line') ? v + d : moveData(v, d);
   return out;
 }
 
 function moveFix(f: Fix, d: number): Fix {
-  return { ...f, edits: f.edits.map((e) => ({ ...e, range: moveRange(e.range, d) })) };
+  return { ...f, edits: f.edits.map((e) => ({ ...e, range: shiftRange(e.range, d) })) };
 }
 
 /** The report a rule gives for the same instructions `d` lines further down. */
 export function moveReport(r: Report, d: number): Report {
   return {
     ...r,
-    range: moveRange(r.range, d),
+    range: shiftRange(r.range, d),
     anchorLine: r.anchorLine + d,
     ...(r.data !== undefined ? { data: moveData(r.data, d) as Report['data'] } : {}),
     ...(r.fixes !== undefined ? { fixes: r.fixes.map((f) => moveFix(f, d)) } : {}),

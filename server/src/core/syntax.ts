@@ -5,7 +5,7 @@
 // blank lines inside them, heredocs, the escape directive), so a segment parses the same alone as in
 // the file, and an unchanged segment can reuse its earlier parse (see incremental.ts).
 import { DockerfileParser, type Instruction as AstInstruction, ModifiableInstruction, Onbuild, From } from 'dockerfile-ast';
-import type { Range } from './types';
+import { shiftRange, type Range } from './types';
 
 export interface Directive {
   readonly name: 'syntax' | 'escape' | 'check';
@@ -226,12 +226,6 @@ export function instructionEnd(lines: readonly string[], escape: string, start: 
 
 type AstRange = { start: { line: number; character: number }; end: { line: number; character: number } };
 
-function shiftRange(r: AstRange, delta: number): Range {
-  return {
-    start: { line: r.start.line + delta, character: r.start.character },
-    end: { line: r.end.line + delta, character: r.end.character },
-  };
-}
 
 function convert(ast: AstInstruction, delta: number): Instruction {
   const range = shiftRange(ast.getRange(), delta);
@@ -314,31 +308,27 @@ export function parseSegmentText(text: string, escape: string): Instruction | nu
   }
 }
 
-function shiftR(r: Range, d: number): Range {
-  return { start: { line: r.start.line + d, character: r.start.character }, end: { line: r.end.line + d, character: r.end.character } };
-}
-
 /** Moves an instruction parsed at line 0 to `delta` lines further down. */
 export function shiftInstruction(ins: Instruction, delta: number): Instruction {
   if (delta === 0) return ins;
-  const w = (x: Word): Word => ({ value: x.value, range: shiftR(x.range, delta) });
+  const w = (x: Word): Word => ({ value: x.value, range: shiftRange(x.range, delta) });
   const f = (x: Flag): Flag => ({
     ...x,
-    range: shiftR(x.range, delta),
-    nameRange: shiftR(x.nameRange, delta),
-    valueRange: x.valueRange === null ? null : shiftR(x.valueRange, delta),
-    options: x.options.map((o) => ({ ...o, range: shiftR(o.range, delta), valueRange: o.valueRange === null ? null : shiftR(o.valueRange, delta) })),
+    range: shiftRange(x.range, delta),
+    nameRange: shiftRange(x.nameRange, delta),
+    valueRange: x.valueRange === null ? null : shiftRange(x.valueRange, delta),
+    options: x.options.map((o) => ({ ...o, range: shiftRange(o.range, delta), valueRange: o.valueRange === null ? null : shiftRange(o.valueRange, delta) })),
   });
   const flags = ins.flags.map(f);
   return {
     ...ins,
-    range: shiftR(ins.range, delta),
-    keywordRange: shiftR(ins.keywordRange, delta),
+    range: shiftRange(ins.range, delta),
+    keywordRange: shiftRange(ins.keywordRange, delta),
     startLine: ins.startLine + delta,
     endLine: ins.endLine + delta,
     flags,
     args: ins.args.map(w),
-    heredocs: ins.heredocs.map((h) => ({ name: h.name, contentRange: h.contentRange === null ? null : shiftR(h.contentRange, delta) })),
+    heredocs: ins.heredocs.map((h) => ({ name: h.name, contentRange: h.contentRange === null ? null : shiftRange(h.contentRange, delta) })),
     trigger: ins.trigger === null ? null : shiftInstruction(ins.trigger, delta),
     from:
       ins.from === null

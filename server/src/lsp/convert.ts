@@ -1,6 +1,6 @@
 // Converts core findings to LSP diagnostics and back (the only place that knows both shapes).
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import type { Finding, Range, Severity } from '../core/types';
+import { rangeKey, type Finding, type Range, type Severity } from '../core/types';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 
@@ -36,5 +36,5 @@ export function toDiagnostic(f: Finding, docsRoot: string): Diagnostic {
 
 /** What identifies a finding among a document's diagnostics: its code and range. */
 export function findingKey(code: unknown, range: Range): string {
-  return `${String(code)}@${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+  return `${String(code)}@${rangeKey(range)}`;
 }

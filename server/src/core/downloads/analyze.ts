@@ -9,7 +9,7 @@ import type { DockerfileModel } from '../model';
 import { allCommands, parseShellShared, type ShCommand, type ShList, type ShNode, type ShRedirect, type ShScript, type ShWord } from '../shell/parse';
 import { isPosixShell, isPowerShell, isWindowsImage, parseExecForm, runScript, shellKindOf, type ScriptText, type ShellKind } from '../shell/source';
 import type { Instruction } from '../syntax';
-import type { Range } from '../types';
+import { rangeKey, type Range } from '../types';
 import { analyzePowerShell } from './powershell';
 import type { AptSource, Download, DownloadAnalysis, InsecureUse, KeyProblem, Sink } from './types';
 import { globalVars, StageVars } from './vars';
@@ -151,10 +151,6 @@ export class Collector {
     this.seen.add(key);
     return true;
   }
-}
-
-function rangeKey(r: Range): string {
-  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 }
 
 export class InstructionWalker {
