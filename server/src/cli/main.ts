@@ -196,6 +196,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   try {
     for (const file of inputs) {
+      try {
+        results.push(await checkFile(file));
+      } catch (err) {
+        // One file's failure is reported for that file; the others keep their findings.
+        ioError = true;
+        const message = `internal error while checking this file: ${err instanceof Error ? err.message : String(err)}`;
+        io.stderr(`dockerfile-trust: ${file.path}: ${message}\n`);
+        results.push({ path: file.path, findings: [], error: message });
+      }
+    }
+  } finally {
+    await composed?.close();
+  }
+
+  async function checkFile(file: InputFile): Promise<FileResult> {
+    {
       const opts = { buildArgs: settings.buildArgs, platform: settings.platform, severities: settings.rules };
       let { findings, model } = analyze(file.text, opts);
       let images: FileResult['images'];
@@ -232,10 +248,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
           ({ findings } = analyze(fixed, { ...opts, ...(composed !== undefined ? { facts: { get: (r: ParsedReference) => composed!.lookup.peek(r) } } : {}) }));
         }
       }
-      results.push({ path: file.path, findings, ...(images !== undefined ? { images } : {}) });
+      return { path: file.path, findings, ...(images !== undefined ? { images } : {}) };
     }
-  } finally {
-    await composed?.close();
   }
 
   const info = { version: VERSION, rules: RULES, threshold, rootUri: pathToFileURL(io.cwd + path.sep).toString() };

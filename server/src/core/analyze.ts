@@ -167,7 +167,33 @@ export function runRules(model: DockerfileModel, options: AnalyzeOptions = {}): 
 
 /** Analyzes Dockerfile text. Pure; never throws. */
 export function analyze(text: string, options: AnalyzeOptions = {}, cache?: SegmentCache): AnalysisResult {
-  const parsed = parseDocument(text, cache);
-  const model = modelOf(parsed, options);
-  return { model, findings: runRules(model, options) };
+  try {
+    const parsed = parseDocument(text, cache);
+    const model = modelOf(parsed, options);
+    return { model, findings: runRules(model, options) };
+  } catch (err) {
+    return failedAnalysis(text, err);
+  }
+}
+
+/**
+ * The result when the engine itself fails on an input (a bug, or a limit we did not foresee): an empty
+ * model and one finding that says so, instead of an exception that would take other files' findings with it.
+ */
+export function failedAnalysis(text: string, err: unknown): AnalysisResult {
+  const lines = text.split(/\r?\n/);
+  const model: DockerfileModel = { lines, directives: { escape: '\\', list: [], lineCount: 0 }, instructions: [], comments: new Map(), globalArgs: [], stages: [], images: [] };
+  const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return {
+    model,
+    findings: [
+      {
+        ruleId: 'internal-error',
+        code: 'DT000',
+        severity: 'error',
+        message: `Dockerfile Trust could not analyse this file (${why.slice(0, 300)}); nothing in it was checked. Please report it with the file.`,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      },
+    ],
+  };
 }

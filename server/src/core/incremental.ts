@@ -7,7 +7,7 @@
 // everything after that is the old segmentation shifted. The escape directive changes how every line is
 // read, so a changed escape re-segments the whole text (still cheap: segmenting is linear and parses are
 // cached by text). A stage's part of the model depends only on its instructions and StageContext.key.
-import { collectAll, collectReports, finalizeReports, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
+import { collectAll, collectReports, failedAnalysis, finalizeReports, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
 import { buildGlobals, buildStage, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
 import type { Report, Rule } from './rule';
@@ -103,6 +103,24 @@ export class IncrementalDocument {
 
   /** Analyzes the current text: equal to analyze(text, options) with no cache. Never throws. */
   analyze(options: AnalyzeOptions = {}): AnalysisResult {
+    try {
+      return this.analyzeInner(options);
+    } catch (err) {
+      // Start from scratch next time: half-updated caches must not outlive a failure.
+      const text = this.lines.join('\n');
+      this.stageCache = [];
+      this.reportCache = [];
+      try {
+        this.reset(text);
+      } catch {
+        this.lines = [];
+        this.segs = [];
+      }
+      return failedAnalysis(text, err);
+    }
+  }
+
+  private analyzeInner(options: AnalyzeOptions): AnalysisResult {
     const model = this.model(options);
     const facts = options.facts ?? NO_FACTS;
     const rulesOpt = options.rules ?? null;

@@ -1,5 +1,5 @@
 // The Dockerfile model: directives, stages, ARG/ENV scopes and every image reference, built from parsed instructions.
-import { expand, splitAssignments, splitWords, stripQuotes, type Lookup } from './expand';
+import { expand, splitAssignments, splitWords, stripQuotes, type Expansion, type Lookup } from './expand';
 import { parseReference, type ReferenceResult } from './imageRef';
 import type { Directive, Directives, Instruction, Word } from './syntax';
 import type { Range } from './types';
@@ -37,6 +37,8 @@ export interface ImageUse {
   readonly resolved: string | null;
   readonly hasVariables: boolean;
   readonly unresolvedVariables: readonly string[];
+  /** Unresolved because a value would be longer than MAX_EXPANSION (a variable doubling itself), not because it is unset. */
+  readonly tooLongVariables?: readonly string[];
   /** Parsed reference, for kind = image. */
   readonly ref: ReferenceResult | null;
   /** `--platform` value as written, for FROM. */
@@ -102,9 +104,19 @@ export function envPairs(ins: Instruction): { name: string; value: string }[] {
 /** Variable values in scope; exported as a type only (for StageContext). */
 export class Scope {
   private readonly values = new Map<string, string | undefined>();
+  /** Variables set to a value too long to keep (MAX_EXPANSION): unknown, and said why. */
+  private readonly overLong = new Set<string>();
   constructor(private readonly parent: Scope | null) {}
   set(name: string, value: string | undefined): void {
     this.values.set(name, value);
+    this.overLong.delete(name);
+  }
+  /** Sets a variable from an expansion: a value that grew past the cap is unknown, not cut short. */
+  setExpanded(name: string, e: Expansion): void {
+    if (e.tooLong.length > 0) {
+      this.values.set(name, undefined);
+      this.overLong.add(name);
+    } else this.set(name, e.value);
   }
   has(name: string): boolean {
     return this.values.has(name);
@@ -113,7 +125,12 @@ export class Scope {
     if (this.values.has(name)) return this.values.get(name);
     return this.parent?.get(name);
   }
+  isTooLong = (name: string): boolean => (this.values.has(name) ? this.overLong.has(name) : (this.parent?.isTooLong(name) ?? false));
   lookup: Lookup = (name) => this.get(name);
+  /** Expands `text` in this scope. */
+  expand(text: string, escape: string): Expansion {
+    return expand(text, this.lookup, escape, this.isTooLong);
+  }
 }
 
 /**
@@ -156,7 +173,7 @@ export function buildGlobals(directives: Directives, instructions: readonly Inst
   const syntaxImages: ImageUse[] = [];
   const syntax = directives.list.find((d: Directive) => d.name === 'syntax');
   if (syntax !== undefined && syntax.value !== '') {
-    syntaxImages.push(imageUse('syntax', { value: syntax.value, range: syntax.valueRange }, syntax.valueRange, syntax.line, -1, false, globalScope.lookup, directives.escape, () => false, null, null));
+    syntaxImages.push(imageUse('syntax', { value: syntax.value, range: syntax.valueRange }, syntax.valueRange, syntax.line, -1, false, globalScope, directives.escape, () => false, null, null));
   }
   let firstFrom = fromIndices !== undefined ? (fromIndices[0] ?? instructions.length) : instructions.length;
   const keyParts: string[] = [directives.escape, platform, JSON.stringify(overrides)];
@@ -169,9 +186,11 @@ export function buildGlobals(directives: Directives, instructions: readonly Inst
     if (ins.keyword !== 'ARG') continue;
     for (const a of parseArgDecls(ins)) {
       globalArgs.push(a);
-      const v = overrides[a.name] ?? (a.default === null ? undefined : expand(a.default, globalScope.lookup, directives.escape).value);
-      globalScope.set(a.name, v);
-      keyParts.push(a.name, v === undefined ? '\u0000' : `=${v}`);
+      const override = overrides[a.name];
+      if (override !== undefined || a.default === null) globalScope.set(a.name, override);
+      else globalScope.setExpanded(a.name, globalScope.expand(a.default, directives.escape));
+      const v = globalScope.get(a.name);
+      keyParts.push(a.name, v === undefined ? (globalScope.isTooLong(a.name) ? '\u0001' : '\u0000') : `=${v}`);
     }
   }
   const allStageNames = new Set<string>();
@@ -240,14 +259,14 @@ export function buildStage(ctx: StageContext, index: number, instructions: reado
   const args: ArgDecl[] = [];
   if (f?.image) {
     const earlier = ask('earlier');
-    images.push(imageUse('from', f.image, f.image.range, ins0.startLine, index, false, ctx.globalScope.lookup, escape, earlier, f.platform?.value ?? null, stageName, ins0.range));
+    images.push(imageUse('from', f.image, f.image.range, ins0.startLine, index, false, ctx.globalScope, escape, earlier, f.platform?.value ?? null, stageName, ins0.range));
   }
   const isStageRef = ask('stage');
   const collect = (ins: Instruction, onbuild: boolean): void => {
     if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
       for (const flag of ins.flags) {
         if (flag.name.toLowerCase() === 'from' && flag.value !== null && flag.valueRange !== null) {
-          images.push(imageUse('copy-from', { value: flag.value, range: flag.valueRange }, flag.valueRange, ins.startLine, index, onbuild, scope.lookup, escape, isStageRef, null, null, ins.range));
+          images.push(imageUse('copy-from', { value: flag.value, range: flag.valueRange }, flag.valueRange, ins.startLine, index, onbuild, scope, escape, isStageRef, null, null, ins.range));
         }
       }
     } else if (ins.keyword === 'RUN') {
@@ -255,7 +274,7 @@ export function buildStage(ctx: StageContext, index: number, instructions: reado
         if (flag.name.toLowerCase() !== 'mount') continue;
         for (const opt of flag.options) {
           if (opt.name.toLowerCase() === 'from' && opt.value !== null && opt.valueRange !== null) {
-            images.push(imageUse('mount-from', { value: opt.value, range: opt.valueRange }, opt.valueRange, ins.startLine, index, onbuild, scope.lookup, escape, isStageRef, null, null, ins.range));
+            images.push(imageUse('mount-from', { value: opt.value, range: opt.valueRange }, opt.valueRange, ins.startLine, index, onbuild, scope, escape, isStageRef, null, null, ins.range));
           }
         }
       }
@@ -267,14 +286,13 @@ export function buildStage(ctx: StageContext, index: number, instructions: reado
     if (ins.keyword === 'ARG') {
       for (const a of parseArgDecls(ins)) {
         args.push(a);
-        let v: string | undefined;
-        if (ctx.overrides[a.name] !== undefined) v = ctx.overrides[a.name];
-        else if (a.default !== null) v = expand(a.default, scope.lookup, escape).value;
-        else v = ctx.globalScope.has(a.name) ? ctx.globalScope.get(a.name) : undefined;
-        scope.set(a.name, v);
+        if (ctx.overrides[a.name] !== undefined) scope.set(a.name, ctx.overrides[a.name]);
+        else if (a.default !== null) scope.setExpanded(a.name, scope.expand(a.default, escape));
+        else if (ctx.globalScope.isTooLong(a.name)) scope.setExpanded(a.name, { value: '', unresolved: [a.name], tooLong: [a.name], hasVariables: true });
+        else scope.set(a.name, ctx.globalScope.has(a.name) ? ctx.globalScope.get(a.name) : undefined);
       }
     } else if (ins.keyword === 'ENV') {
-      for (const e of envPairs(ins)) scope.set(e.name, expand(e.value, scope.lookup, escape).value);
+      for (const e of envPairs(ins)) scope.setExpanded(e.name, scope.expand(e.value, escape));
     } else if (ins.keyword === 'ONBUILD' && ins.trigger !== null) {
       collect(ins.trigger, true);
     }
@@ -312,7 +330,7 @@ function imageUse(
   line: number,
   stageIndex: number,
   onbuild: boolean,
-  lookup: Lookup,
+  scope: Scope,
   escape: string,
   isStage: (name: string) => boolean,
   platform: string | null,
@@ -320,10 +338,10 @@ function imageUse(
   instructionRange: Range = range,
 ): ImageUse {
   const text = word.value;
-  const ex = expand(stripQuotes(text), lookup, escape);
+  const ex = scope.expand(stripQuotes(text), escape);
   const base = { source, text, range, line, instructionRange, stageIndex, onbuild, platform, stageName, hasVariables: ex.hasVariables };
   if (ex.unresolved.length > 0) {
-    return { ...base, kind: 'unresolved', resolved: null, unresolvedVariables: [...new Set(ex.unresolved)], ref: null };
+    return { ...base, kind: 'unresolved', resolved: null, unresolvedVariables: [...new Set(ex.unresolved)], ...(ex.tooLong.length > 0 ? { tooLongVariables: [...new Set(ex.tooLong)] } : {}), ref: null };
   }
   const resolved = ex.value;
   if (source !== 'syntax') {

@@ -28,7 +28,11 @@ export function hoverAt(model: DockerfileModel, position: Position, lookup: Imag
       lines.push('**scratch** is the empty image: nothing to pin.');
       break;
     case 'unresolved':
-      lines.push(`**${md(use.text)}** cannot be resolved: ${use.unresolvedVariables.map((v) => `\`$${v}\``).join(', ')} ${use.unresolvedVariables.length === 1 ? 'has' : 'have'} no value.`);
+      if (use.tooLongVariables !== undefined && use.tooLongVariables.length > 0) {
+        lines.push(`**${md(use.text)}** cannot be resolved: its value would be too long (a variable built from itself), so it is treated as unknown.`);
+      } else {
+        lines.push(`**${md(use.text)}** cannot be resolved: ${use.unresolvedVariables.map((v) => `\`$${v}\``).join(', ')} ${use.unresolvedVariables.length === 1 ? 'has' : 'have'} no value.`);
+      }
       break;
     case 'context':
     case 'image': {

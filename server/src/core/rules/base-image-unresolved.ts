@@ -1,4 +1,5 @@
 // base-image-unresolved: an image reference whose variables have no value, so it cannot be checked.
+import { MAX_EXPANSION } from '../expand';
 import type { Rule } from '../rule';
 import { describeSource } from './imageRules';
 
@@ -14,6 +15,18 @@ export const baseImageUnresolved: Rule = {
   check(ctx) {
     for (const use of ctx.model.images) {
       if (use.kind !== 'unresolved') continue;
+      if (use.tooLongVariables !== undefined && use.tooLongVariables.length > 0) {
+        const names = use.tooLongVariables.filter((v) => v !== '').map((v) => `$${v}`).join(', ');
+        ctx.report({
+          range: use.range,
+          anchorLine: use.line,
+          message:
+            `${describeSource(use)} ${use.text} cannot be resolved: the value of ${names || 'the reference'} would be longer than ${MAX_EXPANSION.toLocaleString('en-US')} characters ` +
+            `(a variable built from itself, e.g. ARG A2=$A1$A1), so it is treated as unknown and the image is not checked. ` +
+            `Give the image reference a direct value, e.g. ARG BASE=image:tag@sha256:….`,
+        });
+        continue;
+      }
       const vars = use.unresolvedVariables.map((v) => `$${v}`).join(', ');
       ctx.report({
         range: use.range,
