@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from './protocol';
-import { checksumOfUrl, createTransport, dockerCredentials, createRegistryService, type ChecksumResult, type RegistryService } from './registry';
+import { apiHost, checksumOfUrl, createTransport, dockerCredentials, createRegistryService, type ChecksumResult, type RegistryService } from './registry';
 import { EMPTY_POLICY, loadPolicyFile, parsePolicy, type Policy } from './trust/cosign/policy';
 import { loadTrustedRoot, type TrustRootResult } from './trust/cosign/trustRoot';
 import { createTrustServices, type TrustServices } from './trust/imageLookup';
@@ -74,7 +74,8 @@ export function compose(o: ComposeOptions): Composed {
     if (r.caFile === null) continue;
     try {
       if (fs.statSync(r.caFile).size > MAX_CA_BYTES) throw Object.assign(new Error(), { code: 'too large' });
-      extraCaCerts[host] = fs.readFileSync(r.caFile, 'utf8');
+      // Keys are canonical registry names; the transport sees the API host it connects to (docker.io → registry-1.docker.io).
+      extraCaCerts[apiHost(host)] = fs.readFileSync(r.caFile, 'utf8');
     } catch (e) {
       problems.push(`CA file for ${host} (${r.caFile}) cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); TLS to ${host} uses the system roots only`);
     }
@@ -101,7 +102,7 @@ export function compose(o: ComposeOptions): Composed {
       return [];
     }
   });
-  const transport = createTransport({ insecureHosts: [...insecure, ...notaryHttp], extraCaCerts });
+  const transport = createTransport({ insecureHosts: [...insecure.map(apiHost), ...notaryHttp], extraCaCerts });
   const credentials = dockerCredentials({ env: o.env, log: o.log });
   const registry = createRegistryService({
     http: transport.http,

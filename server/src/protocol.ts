@@ -1,4 +1,5 @@
-// Settings and protocol types shared by the extension client and the server (no dependencies).
+// Settings and protocol types shared by the extension client and the server (no dependencies but the pure reference grammar).
+import { canonicalPattern, canonicalRegistry } from './core/imageRef';
 
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
@@ -106,10 +107,10 @@ function ttl(raw: unknown, fallback: number): number {
   return typeof raw === 'number' && Number.isFinite(raw) ? Math.min(TTL_MAX, Math.max(TTL_MIN, Math.round(raw))) : fallback;
 }
 
-/** Lower-cases and checks a host key; null when it is not a plain host[:port]. */
+/** Checks a host key and returns its canonical form (canonicalRegistry: lower-case, no :443, Docker Hub = docker.io); null when it is not a plain host[:port]. */
 export function normalizeHost(raw: string): HostKey | null {
   const h = raw.trim().toLowerCase();
-  return HOST.test(h) ? h : null;
+  return HOST.test(h) ? canonicalRegistry(h) : null;
 }
 
 /** Only absolute paths: a relative path would resolve against whatever folder the server runs in. */
@@ -162,7 +163,9 @@ const GUN_PATTERN = /^[^\s*]+\*?$/;
 
 function pinnedCertIds(raw: unknown): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [gun, ids] of Object.entries(record(raw))) {
+  for (const [written, ids] of Object.entries(record(raw))) {
+    // GUNs are canonical names (the host as every reference spelling reaches it).
+    const gun = canonicalPattern(written);
     if (!GUN_PATTERN.test(gun) || !Array.isArray(ids)) continue;
     const ok = ids.filter((i): i is string => typeof i === 'string' && /^[0-9a-f]{64}$/.test(i));
     // Malformed IDs are dropped but the entry stays: a GUN pinned to nothing valid is refused, never left to TOFU.
@@ -173,7 +176,8 @@ function pinnedCertIds(raw: unknown): Record<string, string[]> {
 
 function pinnedCaFiles(raw: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [gun, file] of Object.entries(record(raw))) {
+  for (const [written, file] of Object.entries(record(raw))) {
+    const gun = canonicalPattern(written);
     const p = absolutePath(file);
     if (GUN_PATTERN.test(gun) && p !== null) out[gun] = p;
   }

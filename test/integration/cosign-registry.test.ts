@@ -11,8 +11,10 @@ import { createTransport, type Transport } from '../../server/src/registry/trans
 import { loadPolicyFile, type Policy } from '../../server/src/trust/cosign/policy';
 import { CosignTrustSource } from '../../server/src/trust/cosign/source';
 import { embeddedTrustedRoot } from '../../server/src/trust/cosign/trustRoot';
+import { verifyBundle, type IdentityMatcher } from '../../server/src/trust/cosign/bundleVerify';
 import { attachBundle, generateKey, signBundleReferrer, signLegacy, type TestKey } from '../support/cosign';
 import { REPO_ROOT } from '../support/paths';
+import { signedChoice } from '../support/notary';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { rawRequest, startRegistry, type PushedImage, type RegistryHandle } from '../support/registry';
@@ -86,8 +88,8 @@ describe('cosign against docker-registry 2.8.2', () => {
     await signBundleReferrer(reg, 'app/referrer', img.digest, img.mediaType, img.manifest.length, trusted);
     seen.length = 0;
     const fact = expectState(await source(await signedPolicy()).lookup(ref('app/referrer'), img.digest), 'signed');
-    assert.equal(fact.signedDigest, img.digest);
-    assert.deepEqual(fact.signers.map((s) => s.keyIds), [[trusted.fingerprint]]);
+    assert.equal(signedChoice(fact)?.digest, img.digest);
+    assert.deepEqual(fact.signed.flatMap((d) => d.signers.map((s) => s.keyIds)), [[trusted.fingerprint]]);
     assert.equal(fact.cosign?.discovery, 'referrers-tag');
     assert.equal(fact.cosign?.keyFingerprint, trusted.fingerprint);
     // The registry really lacks the API: the source asked it, got 404, then read the tag.
@@ -102,8 +104,8 @@ describe('cosign against docker-registry 2.8.2', () => {
     await signLegacy(reg, 'app/legacy', img.digest, trusted);
     const fact = expectState(await source(await signedPolicy()).lookup(ref('app/legacy'), img.digest), 'signed');
     assert.equal(fact.cosign?.discovery, 'legacy-sig-tag');
-    assert.equal(fact.role, 'cosign key');
-    assert.match(fact.signers[0]?.name ?? '', new RegExp(`key ${trusted.fingerprint}`));
+    assert.deepEqual(signedChoice(fact)?.roles, ['cosign key']);
+    assert.match(signedChoice(fact)?.signers[0] ?? '', new RegExp(`key ${trusted.fingerprint}`));
     assert.ok(fact.details?.some((d) => /no transparency-log entry/.test(d)));
   });
 
@@ -189,38 +191,47 @@ describe('cosign against docker-registry 2.8.2', () => {
     assert.match(u.reason, /cannot reach|refused/);
   });
 
-  test('keyless: a real Fulcio/Rekor-signed DSSE bundle as a referrer verifies by identity + issuer, exact or regexp; others are refused', async () => {
-    // A genuine public-good Sigstore bundle (conformance happy-path-intoto-in-dsse-v3): its in-toto subject is sha256(a.txt),
-    // so it is attached to that digest. Signatures are checked for a digest; the registry need not hold that manifest.
+  test('keyless: a genuine Fulcio/Rekor-signed SLSA provenance bundle checks identity + issuer exactly, but is never an image signature (issue 12 #7)', async () => {
+    // A genuine public-good Sigstore bundle (conformance happy-path-intoto-in-dsse-v3): a SLSA provenance v1 statement
+    // whose subject is sha256(a.txt). It is an attestation: `cosign verify` refuses it as an image signature.
     const cases = join(REPO_ROOT, '..', 'shared', 'conformance', 'sigstore', 'assets', 'bundle-verify');
     const bundle = readFileSync(join(cases, 'happy-path-intoto-in-dsse-v3', 'bundle.sigstore.json'));
+    const json = JSON.parse(bundle.toString()) as unknown;
     const digest = `sha256:${createHash('sha256').update(readFileSync(join(cases, 'a.txt'))).digest('hex')}`;
-    await attachBundle(reg, 'app/keyless', digest, 'application/vnd.oci.image.index.v1+json', 1234, bundle);
     const ID = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
     const GH = 'https://token.actions.githubusercontent.com';
-    const pol = (identities: unknown[]): Promise<Policy> => writePolicy({ version: 1, images: [{ pattern: `${reg.host}/app/keyless`, required: true, identities }] });
+    const root = (await embeddedTrustedRoot());
+    assert.ok(root.ok);
+    const artifact = { digest: { algorithm: 'sha256' as const, hex: digest.slice(7) } };
+    const check = (identity: IdentityMatcher, issuer = GH) => verifyBundle(json, artifact, { kind: 'keyless', identity, issuer }, root.root);
 
-    const exact = expectState(await source(await pol([{ identity: ID, issuer: GH }])).lookup(ref('app/keyless'), digest), 'signed');
-    assert.equal(exact.role, 'cosign keyless');
-    assert.equal(exact.cosign?.identity, ID);
-    assert.equal(exact.cosign?.issuer, GH);
-    assert.ok(exact.cosign?.tlogIntegratedTime && exact.cosign.certValidFrom && exact.cosign.certValidTo);
-    assert.ok(exact.cosign.certValidFrom <= exact.cosign.tlogIntegratedTime && exact.cosign.tlogIntegratedTime <= exact.cosign.certValidTo, 'signed while the certificate was valid');
-    assert.equal(exact.cosign.discovery, 'referrers-tag');
+    // The Sigstore layer: identity and issuer matched exactly or by an anchored pattern, the subject bound.
+    const exact = check({ exact: ID });
+    assert.ok(exact.ok, exact.ok ? '' : exact.reason);
+    assert.equal(exact.identity, ID);
+    assert.equal(exact.issuer, GH);
+    assert.equal(exact.predicateType, 'https://slsa.dev/provenance/v1');
+    assert.ok(exact.tlogIntegratedTime && exact.certNotBefore && exact.certNotAfter && exact.certNotBefore <= exact.tlogIntegratedTime && exact.tlogIntegratedTime <= exact.certNotAfter, 'signed while the certificate was valid');
+    assert.ok(check({ regexp: 'https://github\\.com/sigstore-conformance/.*' }).ok);
+    for (const [bad, why] of [
+      [check({ exact: `${ID}x` }), /certificate identity/],
+      [check({ regexp: 'https://github\\.com/sigstore-conformance' }), /certificate identity/],
+      [check({ exact: ID }, 'https://accounts.google.com'), /issuer/],
+      [verifyBundle(json, { digest: { algorithm: 'sha256', hex: 'b'.repeat(64) } }, { kind: 'keyless', identity: { exact: ID }, issuer: GH }, root.root), /does not name the artifact/],
+    ] as const) {
+      assert.equal(bad.ok, false);
+      if (!bad.ok) assert.match(bad.reason, why);
+    }
 
-    expectState(await source(await pol([{ identityRegexp: 'https://github\\.com/sigstore-conformance/.*', issuer: GH }])).lookup(ref('app/keyless'), digest), 'signed');
-    const wrongId = expectState(await source(await pol([{ identity: `${ID}x`, issuer: GH }])).lookup(ref('app/keyless'), digest), 'invalid');
-    assert.match(wrongId.reason, /certificate identity/);
-    assert.match(wrongId.attack, /untrusted signer/);
-    const partial = expectState(await source(await pol([{ identityRegexp: 'https://github\\.com/sigstore-conformance', issuer: GH }])).lookup(ref('app/keyless'), digest), 'invalid');
-    assert.match(partial.reason, /certificate identity/, 'a regexp matching only a prefix does not count');
-    const wrongIssuer = expectState(await source(await pol([{ identity: ID, issuer: 'https://accounts.google.com' }])).lookup(ref('app/keyless'), digest), 'invalid');
-    assert.match(wrongIssuer.reason, /issuer/);
-    // The same genuine bundle attached to another image is not a signature for it.
-    const other = await reg.pushImage('app/keyless', 'v1');
-    await attachBundle(reg, 'app/keyless', other.digest, other.mediaType, other.manifest.length, bundle);
-    const moved = expectState(await source(await pol([{ identity: ID, issuer: GH }])).lookup(ref('app/keyless'), other.digest), 'invalid');
-    assert.match(moved.reason, /does not name the artifact/);
-    assert.match(moved.attack, /substitution/);
+    // As a referrer of the image, announced honestly, and announced as a signature by a lying registry: never "signed".
+    const pol = await writePolicy({ version: 1, images: [{ pattern: `${reg.host}/app/keyless`, required: true, identities: [{ identity: ID, issuer: GH }] }] });
+    await attachBundle(reg, 'app/keyless', digest, 'application/vnd.oci.image.index.v1+json', 1234, bundle, { predicateType: 'https://slsa.dev/provenance/v1', announceInIndex: true });
+    seen.length = 0;
+    const honest = expectState(await source(pol).lookup(ref('app/keyless'), digest), 'unsigned');
+    assert.match(honest.reason, /1 attestation\(s\) .* an attestation is not an image signature/);
+    assert.ok(!seen.some((x) => x.url.includes('/blobs/')), 'an announced attestation is not even downloaded as a signature');
+    await attachBundle(reg, 'app/keyless', digest, 'application/vnd.oci.image.index.v1+json', 1234, bundle, { predicateType: 'https://sigstore.dev/cosign/sign/v1', announceInIndex: true });
+    const lying = expectState(await source(pol).lookup(ref('app/keyless'), digest), 'unsigned');
+    assert.match(lying.reason, /2 attestation\(s\)/);
   });
 });

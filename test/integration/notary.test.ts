@@ -24,6 +24,7 @@ import {
   startRegistry,
   StaticTrustServer,
   type Running,
+  signedChoice,
 } from '../support/notary';
 
 let notary: Running;
@@ -96,7 +97,7 @@ function cli(server = notary.url): NotaryCli {
 function describeFact(f: TrustFact): string {
   switch (f.state) {
     case 'signed':
-      return `signed ${f.signedDigest.slice(7, 19)} by ${f.signers.map((s) => s.name).join('+')}`;
+      return `signed ${signedChoice(f)?.digest.slice(7, 19)} by ${signedChoice(f)?.signers.join('+')}`;
     case 'invalid':
       return `invalid (${f.attack})`;
     default:
@@ -110,7 +111,7 @@ async function agree(name: string, fact: TrustFact, oracleCli: NotaryCli, gun: s
   const m = /^\S+\s+sha256:([0-9a-f]{64})\s+\d+/m.exec(o.stdout);
   const oracleDigest = o.code === 0 && m ? `sha256:${m[1]}` : null;
   const oracleText = oracleDigest ? `ok ${oracleDigest.slice(7, 19)}` : `refused: ${(o.stderr + o.stdout).replace(/\s+/g, ' ').replace(/^\s*\*?\s*fatal:\s*/, '').trim()}`;
-  const ok = fact.state === 'signed' ? oracleDigest === fact.signedDigest : oracleDigest === null;
+  const ok = fact.state === 'signed' ? oracleDigest === signedChoice(fact)?.digest : oracleDigest === null;
   table.push({ name, ours: describeFact(fact), oracle: oracleText, agree: ok });
   assert.ok(ok, `${name}: ours=${JSON.stringify(fact)} oracle=${oracleText}`);
 }
@@ -157,12 +158,13 @@ test('top-level targets signed by the repository key', async () => {
   const d = await source(newStore()).details(ref('v1'));
   assert.equal(d.fact.state, 'signed');
   if (d.fact.state === 'signed') {
-    assert.equal(d.fact.signedDigest, img.digest);
-    assert.equal(d.fact.role, 'targets');
-    assert.deepEqual(d.fact.signers.map((s) => s.name), ['Repo Admin']);
+    assert.equal(signedChoice(d.fact)?.digest, img.digest);
+    assert.equal(signedChoice(d.fact)?.roles[0], 'targets');
+    assert.deepEqual(signedChoice(d.fact)?.signers, ['Repo Admin']);
     assert.ok(d.fact.rootExpires && new Date(d.fact.rootExpires).getUTCFullYear() >= new Date().getUTCFullYear() + 9, 'root cert lives ~10 years');
     // Timestamp: 14 days, the earliest in the chain.
-    assert.ok(d.fact.expires && new Date(d.fact.expires).getTime() - Date.now() < 15 * 86_400_000);
+    const expires = signedChoice(d.fact)?.expires ?? null;
+    assert.ok(expires !== null && new Date(expires).getTime() - Date.now() < 15 * 86_400_000);
   }
   assert.equal(await registryDigest(repo, 'v1'), img.digest);
   await agree('top-level targets', d.fact, cli(), gun, 'v1');
@@ -180,9 +182,12 @@ test('targets/releases delegation with its own (openssl) key wins over targets',
   const d = await source(newStore()).details(ref('v1'));
   assert.equal(d.fact.state, 'signed', JSON.stringify(d.fact));
   if (d.fact.state === 'signed') {
-    assert.equal(d.fact.signedDigest, released.digest);
-    assert.equal(d.fact.role, 'targets/releases');
-    const rel = d.fact.signers.find((s) => s.name === 'releases');
+    assert.equal(signedChoice(d.fact)?.digest, released.digest);
+    assert.equal(signedChoice(d.fact)?.roles[0], 'targets/releases');
+    const rel = d.fact.signed.flatMap((x) => x.signers).find((s) => s.name === 'releases');
+    // Per digest, exactly its signers: the repository key's digest is not attributed to releases, nor the other way.
+    assert.deepEqual(d.fact.signed.find((x) => x.digest === other.digest)?.signers.map((s) => s.name), ['Repo Admin']);
+    assert.deepEqual(d.fact.signed.find((x) => x.digest === released.digest)?.signers.map((s) => s.name), ['releases']);
     assert.ok(rel, 'releases is a signer');
     // docker trust inspect prints the canonical ID (over the bare public key), not the certificate's TUF ID.
     const certKeyId = keyId({ keytype: 'ecdsa-x509', public: Buffer.from(k.certPem).toString('base64') });
@@ -190,7 +195,7 @@ test('targets/releases delegation with its own (openssl) key wins over targets',
     assert.deepEqual(relRole.keyIds, [certKeyId]);
     const listed = await signer.must('delegation', 'list', gun);
     assert.ok(listed.includes(rel.keyIds[0]!), `canonical key ID ${rel.keyIds[0]} appears in \`notary delegation list\`:\n${listed}`);
-    assert.deepEqual(new Set(d.fact.signedDigests), new Set([released.digest, other.digest]));
+    assert.deepEqual(new Set(d.fact.signed.map((x) => x.digest)), new Set([released.digest, other.digest]));
   }
   // notary lookup walks targets first; ask it about the releases role the way docker did.
   const oracle = cli();
@@ -213,7 +218,7 @@ test('multi-platform index signed: the index digest is what verifies', async () 
   await addReleases(signer, gun);
   await signTag(signer, gun, 'multi', idx, 'targets/releases');
   const f = await source(newStore()).lookup(ref('multi'));
-  assert.equal(f.state === 'signed' && f.signedDigest, idx.digest);
+  assert.equal(f.state === 'signed' && signedChoice(f)?.digest, idx.digest);
   await agree('multi-platform index', f, cli(), gun, 'multi');
 });
 
@@ -270,7 +275,7 @@ test('tag moved after signing: the signed digest stays, the registry differs', a
   assert.notEqual(moved.digest, signed.digest);
   assert.equal(await registryDigest(repo, 'v1'), moved.digest);
   const f = await source(newStore()).lookup(ref('v1'));
-  assert.equal(f.state === 'signed' && f.signedDigest, signed.digest, 'we vouch for the signed digest, never the registry one');
+  assert.equal(f.state === 'signed' && signedChoice(f)?.digest, signed.digest, 'we vouch for the signed digest, never the registry one');
   await agree('tag moved (registry ≠ signed)', f, cli(), gun, 'v1');
 });
 
@@ -314,7 +319,7 @@ test('root rotation by the notary CLI (root key, then targets key) is followed t
   await signer.must('key', 'rotate', gun, 'targets');
   await signer.must('publish', gun);
   const d = await source(store).details(ref('v1'));
-  assert.equal(d.fact.state === 'signed' && d.fact.signedDigest, img.digest, JSON.stringify(d.fact));
+  assert.equal(d.fact.state === 'signed' && signedChoice(d.fact)?.digest, img.digest, JSON.stringify(d.fact));
   assert.ok(d.root!.version >= v0 + 2, `root moved from ${v0} to ${d.root!.version}`);
   assert.deepEqual(d.root!.rotatedThrough, Array.from({ length: d.root!.version - v0 }, (_, i) => v0 + 1 + i));
   assert.notDeepEqual(d.root!.keyIds, first.root!.keyIds, 'the root key changed');
@@ -339,7 +344,7 @@ test('rollback: older real files served after newer ones were seen', async () =>
   const store = newStore();
   const oracle = cli();
   const now = await source(store).lookup(ref('v1'));
-  assert.equal(now.state === 'signed' && now.signedDigest, v2.digest);
+  assert.equal(now.state === 'signed' && signedChoice(now)?.digest, v2.digest);
   assert.equal((await oracle.lookup(gun, 'v1')).ok, true);
   statics.set(gun, old);
   const f = await source(store, statics.url).lookup(ref('v1'));
@@ -406,7 +411,7 @@ test('corrupted signature, wrong hash, wrong length on real files; threshold > 1
   // Sanity: the untouched real files served statically verify for both.
   statics.replace(gun, real);
   const base = await source(newStore(), statics.url).lookup(ref('v1'));
-  assert.equal(base.state === 'signed' && base.signedDigest, img.digest);
+  assert.equal(base.state === 'signed' && signedChoice(base)?.digest, img.digest);
   await agree('real files, served statically', base, cli(), gun, 'v1', ['-s', statics.url]);
 
   const ts = JSON.parse(real['timestamp']!.toString());
@@ -453,6 +458,6 @@ test('corrupted signature, wrong hash, wrong length on real files; threshold > 1
   // The same hand-made repository with both signatures: both clients accept it (the builder speaks notary's dialect).
   statics.replace(gun, hand.build({ targets: { v1: { digest: img.digest, length: img.size } }, thresholds: { targets: 2 }, extraKeys: { targets: [second] }, signers: { targets: [hand.keys.targets, second] } }));
   const thrOk = await source(newStore(), statics.url).lookup(ref('v1'));
-  assert.equal(thrOk.state === 'signed' && thrOk.signedDigest, img.digest);
+  assert.equal(thrOk.state === 'signed' && signedChoice(thrOk)?.digest, img.digest);
   await agree('threshold 2, two signatures', thrOk, cli(), gun, 'v1', ['-s', statics.url]);
 });

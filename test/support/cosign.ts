@@ -118,8 +118,21 @@ export async function signBundleReferrer(reg: RegistryHandle, repo: string, dige
   return attachBundle(reg, repo, digest, subjectMediaType, subjectSize, bundle);
 }
 
-/** Attaches given Sigstore bundle bytes to `digest` as a referrer, and lists it in the referrers tag index. */
-export async function attachBundle(reg: RegistryHandle, repo: string, digest: string, subjectMediaType: string, subjectSize: number, bundle: Buffer): Promise<{ manifestDigest: string }> {
+/**
+ * Attaches given Sigstore bundle bytes to `digest` as a referrer, and lists it in the referrers tag index.
+ * `predicateType` is what the referrer announces (cosign's annotation; default the image-signature predicate);
+ * `announceInIndex` copies the annotations into the index entry, as the referrers API does.
+ */
+export async function attachBundle(
+  reg: RegistryHandle,
+  repo: string,
+  digest: string,
+  subjectMediaType: string,
+  subjectSize: number,
+  bundle: Buffer,
+  opts: { predicateType?: string; announceInIndex?: boolean } = {},
+): Promise<{ manifestDigest: string }> {
+  const annotations = { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': opts.predicateType ?? 'https://sigstore.dev/cosign/sign/v1' };
   const bundleDigest = await reg.pushBlob(repo, bundle);
   const empty = Buffer.from('{}');
   const emptyDigest = await reg.pushBlob(repo, empty);
@@ -131,14 +144,14 @@ export async function attachBundle(reg: RegistryHandle, repo: string, digest: st
       config: { mediaType: EMPTY_TYPE, digest: emptyDigest, size: empty.length },
       layers: [{ mediaType: BUNDLE_TYPE, digest: bundleDigest, size: bundle.length }],
       subject: { mediaType: subjectMediaType, digest, size: subjectSize },
-      annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' },
+      annotations,
     }),
   );
   const manifestDigest = await reg.pushManifest(repo, sha256(manifest), MT.ociManifest, manifest);
   const tag = `sha256-${hexOf(digest)}`;
   const existing = await getManifest(reg, repo, tag, MT.ociIndex);
   const manifests: unknown[] = existing ? ((JSON.parse(existing.toString()) as { manifests: unknown[] }).manifests ?? []) : [];
-  manifests.push({ mediaType: MT.ociManifest, digest: manifestDigest, size: manifest.length, artifactType: BUNDLE_TYPE });
+  manifests.push({ mediaType: MT.ociManifest, digest: manifestDigest, size: manifest.length, artifactType: BUNDLE_TYPE, ...(opts.announceInIndex ? { annotations } : {}) });
   await reg.pushManifest(repo, tag, MT.ociIndex, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT.ociIndex, manifests })));
   return { manifestDigest };
 }

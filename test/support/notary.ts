@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalize } from '@tufjs/canonical-json';
 import type { AddressInfo } from 'node:net';
-import type { Facts, ImageFacts, TrustFact } from '../../server/src/core/facts';
+import type { Facts, ImageFacts, TrustFact, TrustSubject } from '../../server/src/core/facts';
 import { parseReference } from '../../server/src/core/imageRef';
 import { freePort, startRegistry as startRealRegistry, type PushedImage, type RegistryHandle } from './registry';
 
@@ -498,32 +498,56 @@ export class StaticTrustServer {
 
 const FACT_AT = '2026-11-28T12:00:00.000Z';
 
-export function signedFact(digest: string, extra: Partial<Extract<TrustFact, { state: 'signed' }>> = {}): TrustFact {
+function roleOf(name: string): string {
+  return name === 'Repo Admin' ? 'targets' : name.startsWith('targets') || name.startsWith('cosign') ? name : `targets/${name}`;
+}
+
+export interface SignedFactOptions {
+  readonly source?: 'notary' | 'cosign';
+  /** Signers of `digest` (default releases). */
+  readonly signers?: readonly { readonly name: string; readonly keyIds: readonly string[] }[];
+  /** Further digests signed for the subject, by the same signers. */
+  readonly signedDigests?: readonly string[];
+  /** Further digests with their own signers. */
+  readonly others?: readonly { readonly digest: string; readonly signers: readonly string[] }[];
+  /** The source's own choice for the tag (Notary: docker's rule); default `digest` for Notary, null for cosign. */
+  readonly tagDigest?: string | null;
+  readonly subject?: TrustSubject;
+}
+
+/** A signed fact: `digest` signed by exactly `signers` (Notary answers for a tag; cosign for exactly `digest`). */
+export function signedFact(digest: string, o: SignedFactOptions = {}): TrustFact {
+  const source = o.source ?? 'notary';
+  const signers = (o.signers ?? [{ name: source === 'cosign' ? 'key sha256:abcd' : 'releases', keyIds: ['ab'.repeat(32)] }]).map((x) => ({ ...x, role: source === 'cosign' ? 'cosign key' : roleOf(x.name) }));
+  const signed = [
+    { digest, signers, expires: '2027-01-01T00:00:00.000Z' },
+    ...(o.signedDigests ?? []).filter((d) => d !== digest).map((d) => ({ digest: d, signers, expires: '2027-01-01T00:00:00.000Z' })),
+    ...(o.others ?? []).map((x) => ({ digest: x.digest, signers: x.signers.map((n) => ({ name: n, keyIds: [], role: roleOf(n) })), expires: '2027-01-01T00:00:00.000Z' })),
+  ];
   return {
     state: 'signed',
-    source: 'notary',
-    signedDigest: digest,
-    signedDigests: [digest],
-    signers: [{ name: 'releases', keyIds: ['ab'.repeat(32)] }],
-    role: 'targets/releases',
-    expires: '2027-01-01T00:00:00.000Z',
-    rootExpires: '2036-01-01T00:00:00.000Z',
+    source,
+    subject: o.subject ?? (source === 'cosign' ? { tag: null, digest } : { tag: 'latest', digest: null }),
+    signed,
+    tagDigest: o.tagDigest !== undefined ? o.tagDigest : source === 'cosign' ? null : digest,
+    rootExpires: source === 'cosign' ? null : '2036-01-01T00:00:00.000Z',
     server: 'https://notary.example',
     verifiedAt: FACT_AT,
-    ...extra,
   };
 }
 
-export function unsignedFact(reason = 'tag 1 is not among the signed targets'): TrustFact {
-  return { state: 'unsigned', source: 'notary', reason, server: 'https://notary.example', verifiedAt: FACT_AT };
+const TAG_SUBJECT: TrustSubject = { tag: 'latest', digest: null };
+
+export function unsignedFact(reason = 'tag 1 is not among the signed targets', subject: TrustSubject = TAG_SUBJECT): TrustFact {
+  return { state: 'unsigned', source: 'notary', subject, reason, server: 'https://notary.example', verifiedAt: FACT_AT };
 }
 
 export function invalidFact(attack: string, reason: string): TrustFact {
-  return { state: 'invalid', source: 'notary', reason, attack, server: 'https://notary.example', verifiedAt: FACT_AT };
+  return { state: 'invalid', source: 'notary', subject: TAG_SUBJECT, reason, attack, server: 'https://notary.example', verifiedAt: FACT_AT };
 }
 
 export function unavailableFact(reason: string): TrustFact {
-  return { state: 'unavailable', source: 'notary', reason, server: 'https://notary.docker.io', verifiedAt: FACT_AT };
+  return { state: 'unavailable', source: 'notary', subject: TAG_SUBJECT, reason, server: 'https://notary.docker.io', verifiedAt: FACT_AT };
 }
 
 /** Facts for references written as in a Dockerfile, keyed by their normalized form. */
@@ -535,4 +559,16 @@ export function imageFacts(byRef: Readonly<Record<string, ImageFacts>>): Facts {
     map.set(r.canonical, f);
   }
   return { get: (ref) => map.get(ref.canonical) };
+}
+
+/**
+ * What a signed fact says about the digest its source picks: for a tag, docker's choice (tagDigest); for a
+ * digest-only reference or a cosign answer, the one digest. Exactly that digest's signers and expiry.
+ */
+export function signedChoice(f: TrustFact): { digest: string; signers: string[]; roles: string[]; expires: string | null } | null {
+  if (f.state !== 'signed') return null;
+  const digest = f.tagDigest ?? (f.signed.length === 1 ? f.signed[0]!.digest : null);
+  const d = f.signed.find((x) => x.digest === digest);
+  if (d === undefined) return null;
+  return { digest: d.digest, signers: d.signers.map((s) => s.name).sort(), roles: d.signers.map((s) => s.role).sort(), expires: d.expires };
 }

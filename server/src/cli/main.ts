@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { analyze } from '../core/analyze';
 import { RULES } from '../core/rules';
 import { SEVERITY_ORDER, type Severity } from '../core/types';
-import { normalizeSettings } from '../protocol';
+import { normalizeHost, normalizeSettings } from '../protocol';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { compose, type Composed } from '../compose';
@@ -159,7 +159,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     ...(v.platform !== undefined ? { platform: v.platform } : {}),
   });
   for (const [h, u] of Object.entries(notaryServers)) {
-    if (settings.notaryServers[h.toLowerCase()] === undefined) return usageError(io, `--notary-server ${h}=${u}: needs a registry host and an http(s) URL`);
+    const key = normalizeHost(h);
+    if (key === null || settings.notaryServers[key] === undefined) return usageError(io, `--notary-server ${h}=${u}: needs a registry host and an http(s) URL`);
   }
   const network = v.network === true || v.offline === true || policyFile !== undefined;
   if (v.platform !== undefined && settings.platform !== v.platform) return usageError(io, `--platform must look like linux/amd64 (got "${v.platform as string}")`);

@@ -1,6 +1,7 @@
 // Plain-text descriptions of what is known about an image (registry digest, signatures), shared by hover and CLI.
-import type { ImageFacts, RegistryFact, TrustFact } from './facts';
+import type { ImageFacts, RegistryFact, Signer, TrustFact } from './facts';
 import type { ParsedReference } from './imageRef';
+import { trustVerdict, type SourceVerdict, type TrustVerdict } from './verdict';
 
 /** "in 2 years", "3 days ago", "in 5 hours". */
 export function relativeTime(iso: string, now: Date): string {
@@ -59,17 +60,34 @@ export function describeRegistry(r: RegistryFact, now: Date): string[] {
   return out;
 }
 
-export function describeTrust(t: TrustFact, now: Date): string[] {
-  const src = t.source === 'notary' ? 'Docker Content Trust (Notary v1)' : 'Sigstore (cosign)';
+const SOURCE_NAMES: Readonly<Record<TrustFact['source'], string>> = { notary: 'Docker Content Trust (Notary v1)', cosign: 'Sigstore (cosign)' };
+
+function signerText(signers: readonly Signer[]): string {
+  return signers.map((x) => `${x.name}${x.keyIds.length > 0 ? ` (key ${x.keyIds.map((k) => k.replace(/^sha256:/, '').slice(0, 12)).join(', ')})` : ''}`).join('; ');
+}
+
+/** What one source says, about exactly the judged digest first, then the rest of what it knows. */
+export function describeTrustSource(sv: SourceVerdict, digest: string | null, now: Date): string[] {
+  const t = sv.fact;
+  const src = SOURCE_NAMES[t.source];
+  const out: string[] = [];
   switch (t.state) {
     case 'signed': {
-      const out: string[] = [];
-      const signers = t.signers.map((s) => `${s.name}${s.keyIds.length > 0 ? ` (key ${s.keyIds.map((k) => k.slice(0, 12)).join(', ')})` : ''}`).join('; ');
-      out.push(`Signed by ${signers || t.role} — ${src}, digest ${t.signedDigest}`);
+      if (sv.state === 'signed') {
+        out.push(`Signed by ${signerText(sv.signers)} — ${src}, digest ${digest}${sv.viaIndex !== undefined ? ` (a platform of the signed index ${sv.viaIndex})` : ''}`);
+        if (!sv.acceptable) out.push(`These signers are not among the ones the policy accepts`);
+      } else if (digest !== null) {
+        out.push(`Not signed (${src}): no trusted signer lists ${digest}${t.subject.tag !== null ? ` for ${t.subject.tag}` : ''}`);
+      } else out.push(`${src}: signed digests are known${t.subject.tag !== null ? ` for ${t.subject.tag}` : ''}, but not which digest the tag points to now`);
+      for (const d of t.signed) {
+        if (d.digest === digest || (sv.viaIndex !== undefined && d.digest === sv.viaIndex)) continue;
+        out.push(`${t.subject.tag !== null ? `${t.subject.tag} → ` : ''}${d.digest} is signed by ${d.signers.map((x) => x.name).join(', ')}${d.digest === t.tagDigest ? " (docker's choice for the tag)" : ''}`);
+      }
       if (t.cosign?.identity) out.push(`Identity ${t.cosign.identity}${t.cosign.issuer ? ` (issuer ${t.cosign.issuer})` : ''}`);
       if (t.cosign?.tlogIntegratedTime) out.push(`Logged in the transparency log at ${t.cosign.tlogIntegratedTime}`);
       if (t.cosign?.certValidFrom && t.cosign.certValidTo) out.push(`Certificate valid ${t.cosign.certValidFrom} – ${t.cosign.certValidTo}`);
-      if (t.expires) out.push(`Trust data ${expiryText(t.expires, now)}`);
+      const expires = sv.state === 'signed' ? sv.expires : null;
+      if (expires) out.push(`Trust data ${expiryText(expires, now)}`);
       if (t.rootExpires) out.push(`Root key ${expiryText(t.rootExpires, now)}`);
       out.push(`Server ${t.server}; verified ${relativeTime(t.verifiedAt, now)}`);
       for (const d of t.details ?? []) out.push(d);
@@ -84,14 +102,55 @@ export function describeTrust(t: TrustFact, now: Date): string[] {
   }
 }
 
-/** Everything known about one reference, as plain text. Never claims "verified" without a verified signature. */
+/** The headline of a verdict, in a few words: never "signed" unless the judged digest verified. */
+export function verdictHeadline(v: TrustVerdict, facts: ImageFacts, now: Date): string {
+  if (v.sources.some((s) => s.state === 'invalid')) return 'signature verification FAILED';
+  const signed = v.sources.filter((s) => s.state === 'signed');
+  const acceptable = signed.filter((s) => s.acceptable);
+  const names = (list: readonly SourceVerdict[]): string => [...new Set(list.flatMap((s) => s.signers.map((x) => x.name)))].join(', ');
+  const choice = v.sources.find((s) => s.sourceChoice !== undefined)?.sourceChoice;
+  const choiceText = choice !== undefined ? `${choice.signers.map((x) => x.name).join(', ')} signs ${short(choice.digest)}` : '';
+  if (v.basis === 'tag' && v.sources.length > 0) {
+    if (v.tagAnswer === undefined) {
+      return signed.length > 0 || choice !== undefined ? `cannot confirm which digest the tag points to (${facts.registry?.state === 'error' ? `registry lookup failed: ${facts.registry.kind}` : 'not looked up'})` : verdictNotSigned(v, facts);
+    }
+    if (!v.tagAnswer.fresh && (acceptable.length > 0 || choice !== undefined)) {
+      return `signed digest known, but the tag's current digest was checked ${relativeTime(v.tagAnswer.at, now)}${facts.registry?.state === 'ok' && facts.registry.fromCache ? ' (cached)' : ''}`;
+    }
+  }
+  if (acceptable.length > 0) return `signed by ${names(acceptable)}${choice !== undefined && v.basis === 'pinned' ? ` (for the tag, ${choiceText})` : ''}`;
+  if (signed.length > 0) {
+    const wanted = v.policy?.signers?.join(' or ') ?? '';
+    return `${v.basis === 'pinned' ? 'pinned digest' : 'current digest'} is signed only by ${names(signed)}${wanted !== '' ? `; policy requires ${wanted}` : ''}${choice !== undefined ? ` (${choiceText})` : ''}`;
+  }
+  return verdictNotSigned(v, facts);
+}
+
+function verdictNotSigned(v: TrustVerdict, facts: ImageFacts): string {
+  // Only a source that answered for this tag or digest can say the digest is not among its signed ones.
+  const elsewhere = v.sources.find((s) => s.state === 'not-signed' && s.signedForSubject.length > 0);
+  if (elsewhere !== undefined && v.digest !== null) {
+    const best = elsewhere.sourceChoice ?? elsewhere.signedForSubject[0]!;
+    const who = `${best.signers.map((x) => x.name).join(', ')} signs ${short(best.digest)}`;
+    return v.basis === 'pinned' ? `pinned digest is not a signed digest (${who})` : `the tag now points to unsigned content ${short(v.digest)} (${who})`;
+  }
+  if (v.sources.some((s) => s.state === 'not-signed')) return 'not signed';
+  if (v.sources.some((s) => s.state === 'unavailable' || s.state === 'not-this-digest')) return 'signatures could not be checked';
+  if (facts.registry?.state === 'ok') return 'registry digest (not signature-verified)';
+  if (facts.registry?.state === 'error') return `registry lookup failed: ${facts.registry.kind}`;
+  return 'no trust data';
+}
+
+/** Everything known about one reference, as plain text. Never claims "verified" without a verified signature over the digest that would be used. */
 export function describeImage(ref: ParsedReference, facts: ImageFacts | undefined, now: Date): Description {
   if (facts === undefined) return { headline: `${ref.familiar}: not looked up yet`, lines: [], verified: false };
+  const v = trustVerdict(ref, facts, now);
   const lines: string[] = [];
-  const signed = (facts.trust ?? []).filter((t): t is Extract<TrustFact, { state: 'signed' }> => t.state === 'signed');
-  const invalid = (facts.trust ?? []).filter((t) => t.state === 'invalid');
-  for (const t of facts.trust ?? []) lines.push(...describeTrust(t, now));
+  for (const sv of v.sources) lines.push(...describeTrustSource(sv, v.digest, now));
   if (facts.registry !== undefined) lines.push(...describeRegistry(facts.registry, now));
+  if (v.basis === 'tag' && v.tagAnswer !== undefined && !v.tagAnswer.fresh && v.sources.length > 0) {
+    lines.push(`The tag's digest was last checked ${relativeTime(v.tagAnswer.at, now)}: too old to vouch for what the tag points to now (refresh to check again)`);
+  }
   if (facts.rateLimit !== undefined && (facts.rateLimit.limit !== undefined || facts.rateLimit.remaining !== undefined)) {
     // Docker Hub sends "100;w=21600": requests per window in seconds.
     const limit = (facts.rateLimit.limit ?? '?').split(';')[0];
@@ -99,16 +158,5 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
     lines.push(`Registry rate limit: ${remaining} of ${limit} pulls left (as of ${relativeTime(facts.rateLimit.at, now)})`);
   }
   if (facts.policy?.required) lines.push(`Policy: a signature is required${facts.policy.signers?.length ? ` from ${facts.policy.signers.join(', ')}` : ''}.`);
-  let headline: string;
-  let verified = false;
-  if (invalid.length > 0) headline = 'signature verification FAILED';
-  else if (signed.length > 0) {
-    const pinned = ref.digest;
-    const ok = pinned === null || signed.some((s) => s.signedDigests.includes(pinned) || s.signedDigest === pinned);
-    verified = ok;
-    headline = ok ? `signed by ${signed.flatMap((s) => s.signers.map((x) => x.name)).join(', ') || signed[0]!.role}` : 'pinned digest is not a signed digest';
-  } else if (facts.registry?.state === 'ok') headline = 'registry digest (not signature-verified)';
-  else if (facts.registry?.state === 'error') headline = `registry lookup failed: ${facts.registry.kind}`;
-  else headline = 'no trust data';
-  return { headline, lines, verified };
+  return { headline: verdictHeadline(v, facts, now), lines, verified: v.verified };
 }

@@ -47,10 +47,33 @@ export type RegistryFact =
       readonly lookedUpAt: string;
     };
 
+export type TrustSource = 'notary' | 'cosign';
+
+/** Someone whose verified signature covers a digest. */
 export interface Signer {
-  /** As `docker trust inspect` names them: delegation name without `targets/`, or "Repo Admin"; or a cosign identity. */
+  /** As people know them: a Notary role as `docker trust inspect` names it ("releases", "Repo Admin"); a cosign identity or key. */
   readonly name: string;
   readonly keyIds: readonly string[];
+  /** Notary role (`targets/releases`, `targets`), or `cosign key` / `cosign keyless`. */
+  readonly role: string;
+}
+
+/** One digest a trust source verified signatures over, and exactly who signed it. */
+export interface SignedDigest {
+  readonly digest: string;
+  /** Exactly the signers whose verified signatures list this digest (for the subject's tag, when it has one). Never empty. */
+  readonly signers: readonly Signer[];
+  /** Earliest expiry along the chain behind these signatures (ISO); null when the source has none. */
+  readonly expires: string | null;
+}
+
+/**
+ * The question a trust source answered. Notary answers for a tag (or, for a digest-only reference, for a
+ * digest); cosign answers for exactly one digest. A fact about one digest says nothing about another.
+ */
+export interface TrustSubject {
+  readonly tag: string | null;
+  readonly digest: string | null;
 }
 
 /** How a cosign signature was found and what it proved. */
@@ -67,66 +90,78 @@ export interface CosignDetails {
   readonly certValidTo?: string;
 }
 
-/** What a trust source (Notary v1, cosign, …) says about a reference. */
+interface FactBase {
+  readonly source: TrustSource;
+  readonly subject: TrustSubject;
+  readonly server: string;
+  readonly verifiedAt: string;
+}
+
+/**
+ * What a trust source (Notary v1, cosign, …) says about a reference. Statements about a particular digest
+ * are made only through `signed` (per digest, with exactly its signers); core/verdict.ts is the one place
+ * that turns facts into a verdict about the digest a build would use.
+ */
 export type TrustFact =
-  | {
+  | (FactBase & {
       readonly state: 'signed';
-      readonly source: 'notary' | 'cosign';
-      /** The digest the signers vouch for (for a tag), or the digest whose signature verified (for a pin). */
-      readonly signedDigest: string;
-      /** All digests signed for this tag (a pin must be one of them). */
-      readonly signedDigests: readonly string[];
-      readonly signers: readonly Signer[];
-      /** The role/identity that matched (e.g. `targets/releases`). */
-      readonly role: string;
-      /** Earliest expiry along the chain (ISO). */
-      readonly expires: string | null;
+      /** Every digest verified as signed for the subject (for a tag: signed for that tag), each with exactly its signers. Never empty. */
+      readonly signed: readonly SignedDigest[];
+      /** For a tag: the digest the source's own resolution picks (Notary: docker's rule, targets/releases before targets); null otherwise. */
+      readonly tagDigest: string | null;
       readonly rootExpires: string | null;
-      readonly server: string;
-      readonly verifiedAt: string;
       readonly details?: readonly string[];
       /** Sigstore specifics for the hover (source 'cosign' only). */
       readonly cosign?: CosignDetails;
-    }
-  | {
+    })
+  | (FactBase & {
       readonly state: 'unsigned';
-      readonly source: 'notary' | 'cosign';
-      /** Why: no trust data for the repository, or the tag is not among the signed targets. */
+      /** Why: no trust data for the repository, or the tag (digest) is not among the signed targets. */
       readonly reason: string;
-      readonly server: string;
-      readonly verifiedAt: string;
-    }
-  | {
+    })
+  | (FactBase & {
       readonly state: 'invalid';
-      readonly source: 'notary' | 'cosign';
       /** The check that failed, e.g. "rollback: snapshot version 3 is below the stored 5". */
       readonly reason: string;
       /** The attack the check stopped (TUF vocabulary: rollback, freeze, mix-and-match, …). */
       readonly attack: string;
-      readonly server: string;
-      readonly verifiedAt: string;
-    }
-  | {
+    })
+  | (FactBase & {
       readonly state: 'unavailable';
-      readonly source: 'notary' | 'cosign';
       readonly reason: string;
-      readonly server: string;
-      readonly verifiedAt: string;
-    };
+    });
+
+/** What policy says about an image: whether a signature is required, by whom, and how loud a violation is. */
+export interface PolicyFact {
+  readonly required: boolean;
+  /** Accepted Notary signers (`releases`, `Repo Admin`, or role names); absent = any signer the source trusts. */
+  readonly signers?: readonly string[];
+  /** Severity of a violation (default error). */
+  readonly severity?: 'error' | 'warning' | 'information';
+  /** Where the entry came from (pattern and file), for messages. */
+  readonly pattern?: string;
+}
 
 export interface ImageFacts {
   readonly registry?: RegistryFact;
+  /**
+   * For a tag: until when the registry's tag → digest answer may be acted on (ISO). A verdict about an
+   * unpinned tag rests on this answer; past it (or from the cache) the verdict is never "verified".
+   */
+  readonly tagFreshUntil?: string;
   readonly trust?: readonly TrustFact[];
   /** The registry's last rate-limit headers (Docker Hub `ratelimit-*`), as sent. */
   readonly rateLimit?: { readonly limit?: string; readonly remaining?: string; readonly at: string };
   /** Whether policy requires a signature for this image (and from whom). */
-  readonly policy?: { readonly required: boolean; readonly signers?: readonly string[] };
+  readonly policy?: PolicyFact;
 }
 
 /** Facts known so far, by normalized reference. */
 export interface Facts {
   /** Undefined = not known yet (rules that need it stay quiet). */
   get(ref: ParsedReference): ImageFacts | undefined;
+  /** The time the verdicts are made at (freshness of tag answers); absent = only cached-or-not decides. */
+  readonly now?: Date;
 }
 
 export const NO_FACTS: Facts = { get: () => undefined };

@@ -3,7 +3,7 @@
 export type DigestAlgorithm = 'sha256' | 'sha384' | 'sha512';
 
 export interface ImageName {
-  /** Registry host as written after normalization: `docker.io`, `localhost:5000`, `[::1]:5000`, `ghcr.io`. */
+  /** Registry host in its canonical form (canonicalRegistry): `docker.io`, `localhost:5000`, `[::1]:5000`, `ghcr.io`. */
   readonly registry: string;
   /** Repository path inside the registry, with `library/` added for single-component Docker Hub names. */
   readonly repository: string;
@@ -45,6 +45,28 @@ const IPV6_HOST = /^\[[0-9a-fA-F:.%a-zA-Z]+\]$/;
 const PORT = /^[0-9]+$/;
 
 export const DOCKER_HUB = 'docker.io';
+/** Other names of Docker Hub: docker rewrites the first; the second is its API host. One registry, one identity. */
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/**
+ * The one identity of a registry host, used for policy matching, Notary server choice, trust stores,
+ * TOFU pins, credentials and cache keys: host names are case-insensitive (lower-cased), `:443` is the
+ * default port of https (dropped), IPv6 and IPv4 literals are written the way URLs write them, and
+ * Docker Hub's aliases are `docker.io`. Without this, `LOCALHOST:5000/x` or `ghcr.io:443/x` would be
+ * another image to every lookup table while being the same bytes to the builder.
+ */
+export function canonicalRegistry(host: string): string {
+  let h = host.toLowerCase();
+  try {
+    // The WHATWG URL parser is what the transport connects with: its host is what we would contact.
+    const u = new URL(`https://${h}/`);
+    if (u.username === '' && u.password === '' && u.pathname === '/' && u.host !== '') h = u.host;
+  } catch {
+    // Not a URL host (a zone-scoped IPv6 literal, say): lower-cased it stays.
+  }
+  if (h.endsWith(':443')) h = h.slice(0, -4);
+  return DOCKER_HUB_ALIASES.has(h) ? DOCKER_HUB : h;
+}
 
 /** Checks a digest string (`algo:hex`) strictly: known algorithm, exact length, lowercase hex. */
 export function checkDigest(digest: string): string | null {
@@ -93,6 +115,22 @@ function validHost(host: string): boolean {
   return port === null || PORT.test(port);
 }
 
+/**
+ * A pattern's registry part in the same canonical form as references (canonicalRegistry), so that
+ * `GHCR.IO/**`, `ghcr.io:443/**` and `ghcr.io/**` are one rule, and `index.docker.io/…` is `docker.io/…`.
+ * A registry part with wildcards is only lower-cased (and loses a literal `:443`).
+ */
+export function canonicalPattern(pattern: string): string {
+  const slash = pattern.indexOf('/');
+  if (slash <= 0) return pattern;
+  const first = pattern.slice(0, slash);
+  const rest = pattern.slice(slash);
+  const hostLike = first === 'localhost' || first.includes('.') || first.includes(':') || first !== first.toLowerCase();
+  if (!hostLike) return pattern;
+  if (/[*?]/.test(first)) return first.toLowerCase().replace(/:443$/, '') + rest;
+  return canonicalRegistry(first) + rest;
+}
+
 /** Parses and normalizes an image reference. Never throws. */
 export function parseReference(input: string): ReferenceResult {
   const raw = input;
@@ -127,7 +165,7 @@ export function parseReference(input: string): ReferenceResult {
     path = rest.slice(firstSlash + 1);
     if (!validHost(registry)) return { ok: false, raw, reason: `invalid registry host "${registry}"` };
   }
-  if (registry === 'index.docker.io') registry = DOCKER_HUB;
+  registry = canonicalRegistry(registry);
   if (path.length === 0) return { ok: false, raw, reason: 'missing repository name' };
   const components = path.split('/');
   for (const c of components) {

@@ -1,7 +1,8 @@
 // Which digest a pin should use, from what is known: the signers' digest first, the registry's only as a labelled fallback.
-import type { ImageFacts, TrustFact } from './facts';
+import type { ImageFacts } from './facts';
 import type { ParsedReference } from './imageRef';
 import { short } from './describe';
+import { signedPinTargets, signerNames, trustVerdict } from './verdict';
 
 export interface PinChoice {
   readonly digest: string;
@@ -13,8 +14,6 @@ export interface PinChoice {
   readonly preferred: boolean;
 }
 
-type Signed = Extract<TrustFact, { state: 'signed' }>;
-
 /**
  * The pins that may be offered for a reference. Never invents a digest; a failed or invalid trust answer
  * removes the registry fallback's "preferred" mark, and an invalid one removes the signed pins entirely.
@@ -23,14 +22,9 @@ export function pinChoices(ref: ParsedReference, facts: ImageFacts | undefined, 
   if (facts === undefined) return [];
   const out: PinChoice[] = [];
   const trust = facts.trust ?? [];
-  const invalid = trust.some((t) => t.state === 'invalid');
-  const signed = trust.filter((t): t is Signed => t.state === 'signed');
-  if (!invalid) {
-    for (const s of signed) {
-      const who = s.signers.map((x) => x.name).join(', ') || s.role;
-      if (out.some((o) => o.digest === s.signedDigest)) continue;
-      out.push({ digest: s.signedDigest, basis: 'signed', title: `Pin to signed digest ${short(s.signedDigest)} (signed by ${who}, ${s.source === 'notary' ? 'Notary' : 'cosign'})`, preferred: true });
-    }
+  // Signed digests whose signers the policy accepts, each named with exactly its own signers; none when trust data failed.
+  for (const t of signedPinTargets(trustVerdict(ref, facts))) {
+    out.push({ digest: t.digest, basis: 'signed', title: `Pin to signed digest ${short(t.digest)} (signed by ${signerNames(t.signers)}, ${t.source === 'notary' ? 'Notary' : 'cosign'})`, preferred: out.length === 0 });
   }
   const reg = facts.registry;
   if (reg?.state === 'ok' && !out.some((o) => o.digest === reg.digest)) {

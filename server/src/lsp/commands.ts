@@ -2,6 +2,8 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { analyze } from '../core/analyze';
 import type { ImageFacts, TrustFact } from '../core/facts';
+import { verdictHeadline } from '../core/describe';
+import { trustVerdict } from '../core/verdict';
 import { parseReference, type ParsedReference } from '../core/imageRef';
 import type { ImageUse } from '../core/model';
 import { pinEdit } from '../core/pin';
@@ -177,23 +179,28 @@ export function pinDigestProblem(facts: ImageFacts | undefined): string {
   return 'no digest known for this tag';
 }
 
-export function signatureOf(facts: ImageFacts | undefined): { state: SignatureState; detail: string; signers: string[]; expires: string | null } {
-  const trust = facts?.trust ?? [];
-  const signed = trust.find((t): t is Extract<TrustFact, { state: 'signed' }> => t.state === 'signed');
-  if (signed !== undefined) {
-    const signers = signed.signers.map((s) => s.name);
-    return { state: 'signed', detail: `signed (${signed.source}) by ${signers.join(', ') || signed.role}`, signers, expires: signed.expires };
+/** The inventory's and code lens's summary: the same verdict as the rules and the hover, for the digest the build would use. */
+export function signatureOf(ref: ParsedReference, facts: ImageFacts | undefined, now: Date = new Date()): { state: SignatureState; detail: string; signers: string[]; expires: string | null } {
+  if (facts === undefined) return { state: 'unknown', detail: 'not looked up yet', signers: [], expires: null };
+  const v = trustVerdict(ref, facts, now);
+  const headline = verdictHeadline(v, facts, now);
+  if (v.verified) {
+    const ok = v.sources.filter((s) => s.state === 'signed' && s.acceptable);
+    const signers = [...new Set(ok.flatMap((s) => s.signers.map((x) => x.name)))];
+    const expires = ok.map((s) => s.expires).filter((e): e is string => e !== null).sort()[0] ?? null;
+    return { state: 'signed', detail: `${headline} (${[...new Set(ok.map((s) => s.source))].join(', ')})`, signers, expires };
   }
-  for (const want of ['invalid', 'unsigned', 'unavailable'] as const) {
-    const t = trust.find((x) => x.state === want);
-    if (t !== undefined && t.state !== 'signed') return { state: want, detail: `${want} (${t.source}): ${t.reason}`, signers: [], expires: null };
-  }
-  return { state: 'unknown', detail: facts === undefined ? 'not looked up yet' : 'no trust source answered', signers: [], expires: null };
+  const invalid = v.sources.find((s) => s.fact.state === 'invalid');
+  if (invalid !== undefined && invalid.fact.state === 'invalid') return { state: 'invalid', detail: `invalid (${invalid.source}): ${invalid.fact.reason}`, signers: [], expires: null };
+  if (v.sources.length === 0) return { state: 'unknown', detail: 'no trust source answered', signers: [], expires: null };
+  // Signed data exists but not for this digest, not by an accepted signer, or the tag answer is stale: not "signed".
+  const unsure = v.sources.every((s) => s.state === 'unavailable' || s.state === 'not-this-digest') || (v.basis === 'tag' && v.tagAnswer?.fresh !== true && v.signedAtAll);
+  return { state: unsure ? 'unavailable' : 'unsigned', detail: headline, signers: [], expires: null };
 }
 
 export function describeUse(u: ImageUse, facts: ImageFacts | undefined): ImageUseInfo {
   const ref = isExternal(u) ? u.ref : null;
-  const sig = ref === null ? { state: 'not-applicable' as const, detail: u.kind, signers: [], expires: null } : signatureOf(facts);
+  const sig = ref === null ? { state: 'not-applicable' as const, detail: u.kind, signers: [], expires: null } : signatureOf(ref, facts);
   const reg = facts?.registry;
   return {
     text: u.text,
@@ -248,16 +255,19 @@ export function trustMarkdown(ref: ParsedReference, facts: ImageFacts | undefine
     out.push('', '## Policy', '', `- signature required: ${facts.policy.required ? 'yes' : 'no'}`);
     if (facts.policy.signers !== undefined && facts.policy.signers.length > 0) out.push(`- accepted signers: ${facts.policy.signers.map(mdEscape).join(', ')}`);
   }
+  const v = trustVerdict(ref, facts, new Date());
+  out.push('', '## Verdict', '', `- digest judged: ${v.digest !== null ? `\`${v.digest}\`` : 'unknown'} (${v.basis === 'pinned' ? 'the pin' : 'what the registry says the tag points to'})`, `- ${mdEscape(verdictHeadline(v, facts, new Date()))}${v.verified ? ' (verified)' : ' (not verified)'}`);
   out.push('', '## Signatures', '');
   const trust = facts.trust ?? [];
   if (trust.length === 0) out.push('- no trust source answered');
   for (const t of trust) {
     out.push(`### ${t.source} — ${t.state}`, '', `- server: ${mdEscape(t.server)}`, `- verified at: ${t.verifiedAt}`);
     if (t.state === 'signed') {
-      out.push(`- role: ${mdEscape(t.role)}`, `- signed digest: \`${t.signedDigest}\``);
-      if (t.signedDigests.length > 1) out.push(`- all signed digests for this tag: ${t.signedDigests.map((d) => `\`${d}\``).join(', ')}`);
-      out.push(`- expires (earliest in chain): ${t.expires ?? 'unknown'}`, `- root expires: ${t.rootExpires ?? 'unknown'}`, '', '| signer | key IDs |', '|---|---|');
-      for (const s of t.signers) out.push(`| ${mdEscape(s.name)} | ${s.keyIds.map((k) => `\`${k.replace(/`/g, '')}\``).join(' ')} |`);
+      if (t.tagDigest !== null) out.push(`- docker's choice for ${mdEscape(t.subject.tag ?? '')}: \`${t.tagDigest}\``);
+      out.push(`- root expires: ${t.rootExpires ?? 'unknown'}`, '', '| signed digest | signer | role | key IDs | expires |', '|---|---|---|---|---|');
+      for (const d of t.signed) {
+        for (const s of d.signers) out.push(`| \`${d.digest}\` | ${mdEscape(s.name)} | ${mdEscape(s.role)} | ${s.keyIds.map((k) => `\`${k.replace(/`/g, '')}\``).join(' ')} | ${d.expires ?? 'unknown'} |`);
+      }
       if (t.details !== undefined && t.details.length > 0) out.push('', '#### Chain', '', ...t.details.map((d) => `- ${mdEscape(d)}`));
     } else if (t.state === 'invalid') out.push(`- failed check: ${mdEscape(t.reason)}`, `- attack stopped: ${mdEscape(t.attack)}`);
     else out.push(`- reason: ${mdEscape(t.reason)}`);

@@ -1,6 +1,6 @@
 // OCI distribution client: resolve a reference to its digest (HEAD, GET fallback with hashing), list index platforms.
 import { createHash } from 'node:crypto';
-import { checkDigest, type ParsedReference } from '../core/imageRef';
+import { canonicalRegistry, checkDigest, DOCKER_HUB, type ParsedReference } from '../core/imageRef';
 import type { LookupErrorKind, PlatformDigest, RegistryFact } from '../core/facts';
 import { createAuthenticatedClient, type RateLimitInfo, TokenCache } from './auth';
 import type { CredentialSource } from './credentials';
@@ -41,14 +41,15 @@ export interface DistributionOptions {
 
 /** The API host for a registry: Docker Hub is served by registry-1.docker.io. */
 export function apiHost(registry: string): string {
-  return registry === 'docker.io' || registry === 'index.docker.io' ? 'registry-1.docker.io' : registry;
+  const r = canonicalRegistry(registry);
+  return r === DOCKER_HUB ? 'registry-1.docker.io' : r;
 }
 
-/** Base URL of the registry API (scheme by the insecure list). */
+/** Base URL of the registry API (scheme by the insecure list, compared in canonical form). */
 export function registryBase(registry: string, insecureHosts: readonly string[] = []): string {
-  const host = apiHost(registry);
-  const insecure = insecureHosts.some((h) => h.toLowerCase() === host.toLowerCase());
-  return `${insecure ? 'http' : 'https'}://${host}`;
+  const canonical = canonicalRegistry(registry);
+  const insecure = insecureHosts.some((h) => canonicalRegistry(h) === canonical);
+  return `${insecure ? 'http' : 'https'}://${apiHost(canonical)}`;
 }
 
 function httpKindToLookup(kind: HttpFailureKind): LookupErrorKind {

@@ -2,7 +2,7 @@
 import type { Facts, ImageFacts, RegistryFact } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import { TokenCache, type RateLimitInfo } from './auth';
-import { FactCache } from './cache';
+import { FactCache, type CacheEntry } from './cache';
 import { NO_CREDENTIALS, type CredentialSource } from './credentials';
 import { apiHost, DistributionClient } from './distribution';
 import type { HttpClient } from './http';
@@ -42,8 +42,12 @@ export interface RegistryStats {
 }
 
 export interface RegistryService {
-  /** What the registry says about `ref`: from the cache while fresh, else looked up. Never throws. */
-  resolve(ref: ParsedReference, opts?: { readonly signal?: AbortSignal }): Promise<RegistryFact>;
+  /**
+   * What the registry says about `ref`: from the cache while fresh, else looked up. `maxAgeMs` tightens
+   * "fresh" for this call (0 = ask the registry now, e.g. a tag a trust verdict will rest on; offline mode
+   * still answers from the cache, marked fromCache). Never throws.
+   */
+  resolve(ref: ParsedReference, opts?: { readonly signal?: AbortSignal; readonly maxAgeMs?: number }): Promise<RegistryFact>;
   /** Resolves several references (bounded concurrency) and returns the Facts view. */
   resolveAll(refs: readonly ParsedReference[], opts?: { readonly signal?: AbortSignal }): Promise<Facts>;
   /** The cached fact for `ref`, fresh or stale, without any I/O. */
@@ -155,11 +159,12 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     });
   }
 
-  async function resolve(ref: ParsedReference, opts: { readonly signal?: AbortSignal } = {}): Promise<RegistryFact> {
+  async function resolve(ref: ParsedReference, opts: { readonly signal?: AbortSignal; readonly maxAgeMs?: number } = {}): Promise<RegistryFact> {
     await loaded;
     const key = cacheKey(ref);
     const entry = cache.get(key);
-    if (entry !== undefined && (offline || entry.expiresAt > now())) {
+    const young = (e: CacheEntry): boolean => opts.maxAgeMs === undefined || now() - Date.parse(e.fact.lookedUpAt) <= opts.maxAgeMs;
+    if (entry !== undefined && (offline || (entry.expiresAt > now() && young(entry)))) {
       stats.cacheHits++;
       return fromCache(entry.fact);
     }

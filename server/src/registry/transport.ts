@@ -172,11 +172,18 @@ export function createTransport(options: TransportOptions = {}): Transport {
           if (url.protocol === 'https:' && next.protocol !== 'https:') {
             return fail('redirect-refused', `refusing the redirect from ${target} to plain ${safeUrl(next)} (https → http)`);
           }
+          // 303 (and 301/302 after a POST) turn the request into a GET without its body, as browsers and curl do.
+          const dropsBody = res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST');
           if (next.origin !== url.origin) {
+            // A body is only sent with POSTs, and ours carry credentials (the refresh-token grant): a 307/308 would
+            // replay it to the other origin. It cannot be taken out of the request like a header, so the redirect is refused.
+            if (body !== undefined && !dropsBody) {
+              return fail('redirect-refused', `refusing the redirect from ${target} to ${safeUrl(next)}: the request carries credentials in its body, and they are never sent to another origin`);
+            }
             // Credentials belong to the origin they were given for.
             for (const h of Object.keys(headers)) if (CREDENTIAL_HEADERS.has(h)) delete headers[h];
           }
-          if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
+          if (dropsBody) {
             method = method === 'HEAD' ? 'HEAD' : 'GET';
             body = undefined;
             delete headers['content-type'];

@@ -1,5 +1,5 @@
 // ImageLookup: one place that asks the registry and every applicable trust source about an image, with a shared cache.
-import type { ImageFacts, RegistryFact, TrustFact } from '../core/facts';
+import type { ImageFacts, RegistryFact, TrustFact, TrustSubject } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import { createAuthenticatedClient, registryBase, Semaphore, TokenCache, type CredentialSource, type HttpClient, type RegistryService } from '../registry';
 import type { TrustRootResult } from './cosign/trustRoot';
@@ -115,21 +115,26 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
     };
   }
 
-  function unavailable(source: 'notary' | 'cosign', reason: string, server: string): TrustFact {
-    return { state: 'unavailable', source, reason, server, verifiedAt: now().toISOString() };
+  function unavailable(source: 'notary' | 'cosign', subject: TrustSubject, reason: string, server: string): TrustFact {
+    return { state: 'unavailable', source, subject, reason, server, verifiedAt: now().toISOString() };
   }
 
   async function compute(ref: ParsedReference, signal?: AbortSignal): Promise<ImageFacts> {
-    const registry: RegistryFact = await opts.registry.resolve(ref, signal ? { signal } : {});
     const { notary, cosign: useCosign, entry } = sourcesFor(ref);
+    const trusted = notary || useCosign;
+    // A trust verdict about a tag rests on where the tag points now: ask the registry (a HEAD, which Docker
+    // Hub does not count as a pull) instead of trusting a cached answer that may predate a moved tag.
+    const registry: RegistryFact = await opts.registry.resolve(ref, { ...(signal ? { signal } : {}), ...(trusted && ref.effectiveTag !== null ? { maxAgeMs: 0 } : {}) });
     const trust: TrustFact[] = [];
+    const tagSubject: TrustSubject = { tag: ref.effectiveTag, digest: ref.tag === null ? ref.digest : null };
     if (notary) {
-      trust.push(opts.offline ? unavailable('notary', 'offline: trust data is not fetched in offline mode', ref.registry) : await notaryFor(ref).lookup(ref, { ...(signal ? { signal } : {}), now: now() }));
+      trust.push(opts.offline ? unavailable('notary', tagSubject, 'offline: trust data is not fetched in offline mode', ref.registry) : await notaryFor(ref).lookup(ref, { ...(signal ? { signal } : {}), now: now() }));
     }
     if (useCosign) {
       const digest = ref.digest ?? (registry.state === 'ok' ? registry.digest : null);
-      if (opts.offline) trust.push(unavailable('cosign', 'offline: signatures are not fetched in offline mode', ref.registry));
-      else if (digest === null) trust.push(unavailable('cosign', `no digest to check signatures for: ${registry.state === 'error' ? registry.message : 'unknown'}`, ref.registry));
+      const subject: TrustSubject = { tag: null, digest };
+      if (opts.offline) trust.push(unavailable('cosign', subject, 'offline: signatures are not fetched in offline mode', ref.registry));
+      else if (digest === null) trust.push(unavailable('cosign', subject, `no digest to check signatures for: ${registry.state === 'error' ? registry.message : 'unknown'}`, ref.registry));
       else trust.push(await cosign.lookup(ref, digest, signal ? { signal } : {}));
     }
     // Policy signers are Notary signer names; cosign signatures are already checked against the policy's keys and identities.
@@ -141,11 +146,15 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
     }
     const signers = entry ? [...entry.notarySigners] : [];
     const rl = opts.registry.rateLimits().get(ref.registry);
+    // The tag answer may be acted on for as long as this combined answer is reused (the trust TTL), no longer.
+    const tagFreshUntil =
+      ref.digest === null && registry.state === 'ok' && !registry.fromCache ? new Date(Date.parse(registry.lookedUpAt) + opts.ttlMs).toISOString() : undefined;
     return {
       registry,
+      ...(tagFreshUntil !== undefined ? { tagFreshUntil } : {}),
       ...(rl !== undefined ? { rateLimit: { ...(rl.limit !== undefined ? { limit: rl.limit } : {}), ...(rl.remaining !== undefined ? { remaining: rl.remaining } : {}), at: rl.at } } : {}),
       ...(trust.length > 0 ? { trust } : {}),
-      ...(entry !== undefined ? { policy: { required: entry.required, ...(signers.length > 0 ? { signers } : {}) } } : {}),
+      ...(entry !== undefined ? { policy: { required: entry.required, severity: entry.severity, pattern: entry.pattern, ...(signers.length > 0 ? { signers } : {}) } } : {}),
     };
   }
 

@@ -1,5 +1,5 @@
 // Trust policy: which notary server serves which registry, and which images must be signed (and by whom).
-import type { ParsedReference } from '../core/imageRef';
+import { canonicalPattern, type ParsedReference } from '../core/imageRef';
 
 export const DOCKER_HUB_NOTARY = 'https://notary.docker.io';
 /** docs.docker.com/engine/security/trust: notary.docker.io shuts down on this day. */
@@ -62,9 +62,10 @@ function withRetirement(choice: NotaryServerChoice, now: Date): NotaryServerChoi
  * Glob over the image name, shared by the policy file (cosign/policy.ts) and Notary's `requireSigned`:
  * `*` stays inside one path component, `**` crosses `/`, `?` is one character; matched against `registry/repo` and the familiar name.
  */
-export function compilePattern(pattern: string): RegExp | string {
-  if (pattern.length === 0 || pattern.length > 512) return 'pattern must be 1..512 characters';
-  if (/[@]/.test(pattern) || /:[^/]*$/.test(pattern.replace(/^[^/]*\//, ''))) return 'pattern names a repository, without tag or digest';
+export function compilePattern(written: string): RegExp | string {
+  if (written.length === 0 || written.length > 512) return 'pattern must be 1..512 characters';
+  if (/[@]/.test(written) || /:[^/]*$/.test(written.replace(/^[^/]*\//, ''))) return 'pattern names a repository, without tag or digest';
+  const pattern = canonicalPattern(written);
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
@@ -84,11 +85,22 @@ export function familiarRepo(ref: Pick<ParsedReference, 'registry' | 'repository
   return ref.repository.startsWith('library/') ? ref.repository.slice('library/'.length) : ref.repository;
 }
 
+/**
+ * The names a policy pattern is matched against, all derived from the canonical reference: the full
+ * name (`docker.io/library/alpine`), the familiar name (`alpine`) and, on Docker Hub, the repository
+ * path (`library/alpine`). Every spelling of an image reaches the same entry.
+ */
+export function policyNames(ref: Pick<ParsedReference, 'registry' | 'repository' | 'name'>): string[] {
+  const names = [ref.name, familiarRepo(ref)];
+  if (ref.registry === 'docker.io') names.push(ref.repository);
+  return names;
+}
+
 /** What policy says about one image: required or not, and by which signers. */
 export function signaturePolicyFor(ref: ParsedReference, policy: TrustPolicy): { required: boolean; signers?: readonly string[] } {
   for (const p of policy.requireSigned ?? []) {
     const re = compilePattern(p.pattern);
-    if (typeof re !== 'string' && (re.test(ref.name) || re.test(familiarRepo(ref)))) {
+    if (typeof re !== 'string' && policyNames(ref).some((n) => re.test(n))) {
       return p.signers !== undefined && p.signers.length > 0 ? { required: true, signers: p.signers } : { required: true };
     }
   }

@@ -1,40 +1,65 @@
-// base-image-pin-unsigned: a pinned digest that is not among the digests signed for its tag.
+// base-image-pin-unsigned: a pinned digest that its tag's signers do not vouch for (or only signers the policy does not accept).
 import type { Rule } from '../rule';
+import type { Severity } from '../types';
 import { pinEdit } from '../pin';
-import { describeSource, externalImages, pinData, shown } from './imageRules';
+import { acceptedBy, signerNames } from '../verdict';
+import { describeSource, pinData, shown } from './imageRules';
+import { bestSigned, judgedImages, policySeverity, whoSigns } from './trustVerdicts';
 
 export const baseImagePinUnsigned: Rule = {
   id: 'base-image-pin-unsigned',
   code: 'DT403',
   category: 'trust',
   defaultSeverity: 'warning',
-  description: 'Pinned digest is not among the digests signed for its tag',
+  description: 'Pinned digest is not one its signers vouch for (or is signed only by signers the policy does not accept)',
   fix: 'unsafe',
   phase: 'facts',
   check(ctx) {
-    for (const { use, ref } of externalImages(ctx.model.images)) {
-      if (ref.digest === null || ref.tag === null) continue;
-      const facts = ctx.facts.get(ref);
-      for (const t of facts?.trust ?? []) {
-        if (t.state !== 'signed') continue;
-        if (t.signedDigests.includes(ref.digest)) continue;
-        // A platform manifest of the signed index is covered: the index names its children by digest.
-        const reg = facts?.registry;
-        if (reg?.state === 'ok' && t.signedDigests.includes(reg.digest) && reg.platforms.some((p) => p.digest === ref.digest)) continue;
-        const signers = t.signers.map((s) => s.name).join(', ') || t.role;
-        const edit = pinEdit(use, t.signedDigest);
-        ctx.report({
-          range: use.range,
-          anchorLine: use.line,
-          message:
-            `${describeSource(use)} ${shown(use)} is pinned to ${ref.digest}, which is not signed for ${ref.tag}: ` +
-            `the signed digest is ${t.signedDigest} (signed by ${signers}, ${t.source}). ` +
-            `A pin nobody signed may be content the publisher never released. ` +
-            (edit.ok ? `Pin to the signed digest after reviewing the change.` : `Pin to the signed digest where it is set: ${edit.reason}.`),
-          data: { ...pinData(use, ref), kind: 'pin-signed', digest: t.signedDigest, signers: t.signers.map((s) => s.name), source: t.source },
-          ...(edit.ok ? { fixes: [{ title: `Pin to signed digest ${t.signedDigest.slice(0, 19)}… (signed by ${signers})`, edits: [edit.edit], safe: false }] } : {}),
-        });
+    for (const { use, ref, verdict: v } of judgedImages(ctx)) {
+      if (v.basis !== 'pinned' || v.sources.some((s) => s.state === 'invalid')) continue;
+      // Only where a source has signatures for this reference: "no signatures at all" is base-image-unsigned's.
+      if (!v.sources.some((s) => s.signedForSubject.length > 0)) continue;
+      const policy = v.policy;
+      const required = policy?.required === true;
+      const wanted = policy?.signers ?? [];
+      const target = bestSigned(v.sources, (d) => acceptedBy(wanted, d.signers));
+      const edit = target !== undefined && target.d.digest !== ref.digest ? pinEdit(use, target.d.digest) : null;
+      const fixes = edit !== null && edit.ok && target !== undefined ? [{ title: `Pin to signed digest ${target.d.digest.slice(0, 19)}… (signed by ${signerNames(target.d.signers)})`, edits: [edit.edit], safe: false }] : undefined;
+      const data = target !== undefined ? { ...pinData(use, ref), kind: 'pin-signed', digest: target.d.digest, signers: target.d.signers.map((s) => s.name), source: target.sv.source } : undefined;
+      const what = `${describeSource(use)} ${shown(use)}`;
+      const forTag = ref.tag !== null ? ` for ${ref.tag}` : '';
+      const remedy = target === undefined ? '' : edit !== null && !edit.ok ? ` Pin to the signed digest where it is set: ${edit.reason}.` : ' Pin to the signed digest after reviewing the change.';
+      const report = (message: string, severity: Severity | undefined): void =>
+        ctx.report({ range: use.range, anchorLine: use.line, message, ...(severity !== undefined ? { severity } : {}), ...(data !== undefined ? { data } : {}), ...(fixes !== undefined ? { fixes } : {}) });
+
+      if (v.verified) {
+        // Signed, and acceptable; but docker's resolution of the tag picks another signed digest: say so quietly.
+        const choice = v.sources.find((s) => s.state === 'signed' && s.sourceChoice !== undefined);
+        if (choice?.sourceChoice !== undefined) {
+          report(
+            `${what}: your pin ${ref.digest} is signed by ${signerNames(choice.signers)}, but ${whoSigns(choice.sourceChoice, ref.tag)} (what docker's trust resolution picks for the tag). ` +
+              `Both are signed; make sure the pin is the release you mean.`,
+            'information',
+          );
+        }
+        continue;
       }
+      const signedBy = v.sources.filter((s) => s.state === 'signed');
+      if (signedBy.length > 0) {
+        // Signed, but only by signers the policy does not accept.
+        report(
+          `${what} is pinned to ${ref.digest}, which is signed${forTag} only by ${signerNames(signedBy.flatMap((s) => s.signers))}; policy requires ${wanted.join(' or ')}` +
+            `${target !== undefined ? ` (${whoSigns(target.d, ref.tag)})` : ''}. A signature from someone else does not show that the publisher you trust released this image.${remedy}`,
+          required ? policySeverity(policy) : undefined,
+        );
+        continue;
+      }
+      const elsewhere = target ?? bestSigned(v.sources);
+      report(
+        `${what} is pinned to ${ref.digest}, which is not signed${forTag}` +
+          `${elsewhere !== undefined ? `: ${whoSigns(elsewhere.d, ref.tag)}` : ''}. A pin nobody signed may be content the publisher never released.${remedy}`,
+        required ? policySeverity(policy) : undefined,
+      );
     }
   },
 };

@@ -1,65 +1,85 @@
-// base-image-unsigned: policy requires a signature (or certain signers) for an image, and the trust data has none.
+// base-image-unsigned: policy requires a signature, and the digest the build would use has none that satisfies it.
+import { relativeTime } from '../describe';
+import { pinEdit } from '../pin';
 import type { Rule } from '../rule';
-import { describeSource, externalImages, shown } from './imageRules';
+import { acceptedBy, signerNames } from '../verdict';
+import { describeSource, pinData, shown } from './imageRules';
+import { bestSigned, judgedImages, policySeverity, uncertainSeverity, whoSigns } from './trustVerdicts';
 
 export const baseImageUnsigned: Rule = {
   id: 'base-image-unsigned',
   code: 'DT401',
   category: 'trust',
   defaultSeverity: 'error',
-  description: 'Policy requires a signed image, and no valid signature (from the required signers) exists',
-  fix: 'none',
+  description: 'Policy requires a signed image, and the digest the build would use has no valid signature (from the required signers)',
+  fix: 'unsafe',
   phase: 'facts',
   check(ctx) {
-    for (const { use, ref } of externalImages(ctx.model.images)) {
-      const facts = ctx.facts.get(ref);
-      const policy = facts?.policy;
-      const trust = facts?.trust;
-      if (policy === undefined || !policy.required || trust === undefined || trust.length === 0) continue;
+    for (const { use, ref, facts, verdict: v } of judgedImages(ctx)) {
+      const policy = v.policy;
+      if (policy === undefined || !policy.required || v.verified) continue;
       // A failed verification is base-image-trust-invalid's (louder) finding.
-      if (trust.some((t) => t.state === 'invalid')) continue;
-      const signed = trust.filter((t) => t.state === 'signed');
+      if (v.sources.some((s) => s.state === 'invalid')) continue;
+      // A pin that diverges from what the signers vouch for is base-image-pin-unsigned's finding.
+      if (v.basis === 'pinned' && v.sources.some((s) => s.signedForSubject.length > 0)) continue;
       const what = `${describeSource(use)} ${shown(use)}`;
       const wanted = policy.signers ?? [];
+      const accept = (d: { signers: readonly { name: string; role: string }[] }): boolean => acceptedBy(wanted, d.signers as never);
+      const target = bestSigned(v.sources, (d) => accept(d));
+      const edit = target !== undefined && v.basis === 'tag' ? pinEdit(use, target.d.digest) : null;
+      const fix =
+        edit !== null && edit.ok && target !== undefined
+          ? { fixes: [{ title: `Pin to signed digest ${target.d.digest.slice(0, 19)}… (signed by ${signerNames(target.d.signers)})`, edits: [edit.edit], safe: false }], data: { ...pinData(use, ref), kind: 'pin-signed', digest: target.d.digest } }
+          : {};
+      const report = (message: string, severity = policySeverity(policy)): void => ctx.report({ range: use.range, anchorLine: use.line, message, severity, ...fix });
+
+      const signed = v.sources.filter((s) => s.state === 'signed');
+      // 1. The digest is signed, but the tag answer it rests on cannot be acted on (stale, cached, or failed).
+      if (v.basis === 'tag' && (v.tagAnswer === undefined || !v.tagAnswer.fresh) && (signed.some((s) => s.acceptable) || target !== undefined)) {
+        const why =
+          v.tagAnswer === undefined
+            ? `the registry could not say which digest ${ref.effectiveTag} points to now (${facts.registry?.state === 'error' ? facts.registry.message : 'not looked up'})`
+            : `the registry's answer for ${ref.effectiveTag} is from ${relativeTime(v.tagAnswer.at, ctx.facts.now ?? new Date(v.tagAnswer.at))}${facts.registry?.state === 'ok' && facts.registry.fromCache ? ' (cached)' : ''}, too old to vouch for what the tag points to now`;
+        report(
+          `Cannot confirm that ${what} builds from signed content: ${why}. ${target !== undefined ? `${whoSigns(target.d, ref.effectiveTag)}. ` : ''}` +
+            `The build pulls the tag, so it gets whatever the tag points to at that moment. Pin the signed digest, or check again when the registry answers.`,
+          uncertainSeverity(policy),
+        );
+        continue;
+      }
+      // 2. Signed, but by someone the policy does not accept.
       if (signed.length > 0) {
-        // cosign signatures only verify with the keys/identities the policy names, so they already satisfy it;
-        // the signer list names Notary signers.
-        if (wanted.length === 0 || signed.some((t) => t.source === 'cosign')) continue;
-        const by = signed.flatMap((t) => (t.state === 'signed' ? t.signers.map((s) => s.name) : []));
-        if (by.some((n) => wanted.includes(n))) continue;
-        ctx.report({
-          range: use.range,
-          anchorLine: use.line,
-          message:
-            `${what} is signed by ${[...new Set(by)].join(', ')}, but policy requires a signature by ${wanted.join(' or ')}. ` +
-            `A signature from someone else does not show that the publisher you trust released this image. ` +
-            `Use an image signed by ${wanted.join(' or ')}, or change notarySigners in the matching dockerfileTrust.trust.policy entry (or policy file).`,
-        });
+        report(
+          `${what} is signed by ${signerNames(signed.flatMap((s) => s.signers))}, but policy requires a signature by ${wanted.join(' or ')}` +
+            `${target !== undefined ? ` (${whoSigns(target.d, ref.effectiveTag)})` : ''}. Use an image signed by ${wanted.join(' or ')}, or change notarySigners in the matching policy entry.`,
+        );
         continue;
       }
-      const unsigned = trust.find((t) => t.state === 'unsigned');
-      if (unsigned !== undefined && unsigned.state === 'unsigned') {
-        ctx.report({
-          range: use.range,
-          anchorLine: use.line,
-          message:
-            `${what} is not signed: ${unsigned.reason} (${unsigned.source}, ${unsigned.server}). ` +
-            `Policy requires a signature for this image, because without one nothing ties the content to its publisher. ` +
-            `Use a signed tag or digest, ask the publisher to sign it, or set required: false for it in dockerfileTrust.trust.policy (or the policy file).`,
-        });
+      // 3. The tag points to content nobody signed, while the signers vouch for another digest (the tag moved).
+      // Only a source that answered for this tag (or digest) can say the current digest is not among its signed ones.
+      const elsewhere = bestSigned(v.sources.filter((s) => s.state === 'not-signed'));
+      if (v.basis === 'tag' && v.digest !== null && elsewhere !== undefined) {
+        report(
+          `${what} now points to ${v.digest} on the registry, which no trusted signer vouches for (${whoSigns(elsewhere.d, ref.effectiveTag)}). ` +
+            `The tag was moved or pushed without signing, and the build pulls the tag: it would get unsigned content. ` +
+            `Pin the signed digest${edit !== null && !edit.ok ? ` where it is set (${edit.reason})` : ''}, or ask the publisher to sign the new content.`,
+        );
         continue;
       }
-      const unavailable = trust.find((t) => t.state === 'unavailable');
-      if (unavailable !== undefined && unavailable.state === 'unavailable') {
-        ctx.report({
-          range: use.range,
-          anchorLine: use.line,
-          severity: 'warning',
-          message:
-            `The signature policy for ${what} cannot be checked: ${unavailable.reason}. ` +
-            `Policy requires a signature, and an unchecked image may not be what its publisher released. ` +
-            `Make the trust server reachable (or configure another one in dockerfileTrust.notary.servers) and check again.`,
-        });
+      const unsigned = v.sources.find((s) => s.state === 'not-signed');
+      if (unsigned !== undefined) {
+        const reason = unsigned.fact.state === 'unsigned' ? unsigned.fact.reason : `no signature for ${v.digest ?? 'this digest'}`;
+        report(`${what} is not signed: ${reason} (${unsigned.fact.source}, ${unsigned.fact.server}). Use a signed tag or digest, ask the publisher to sign it, or set required: false for it in the policy.`);
+        continue;
+      }
+      // 4. Nothing could be checked for this digest: say so, never "fine".
+      const unavailable = v.sources.find((s) => s.state === 'unavailable' || s.state === 'not-this-digest');
+      if (unavailable !== undefined) {
+        const reason =
+          unavailable.fact.state === 'unavailable'
+            ? unavailable.fact.reason
+            : `signatures were checked for ${unavailable.fact.subject.digest ?? 'another digest'}, not for ${v.digest ?? 'the digest the build would use (unknown)'}`;
+        report(`The signature policy for ${what} cannot be checked: ${reason}. Make the trust source reachable (or configure another one) and check again.`, uncertainSeverity(policy));
       }
     }
   },

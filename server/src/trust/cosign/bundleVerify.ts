@@ -29,7 +29,19 @@ export interface BundleVerified {
   readonly certNotAfter?: string;
   /** For DSSE in-toto bundles: the statement's subject digests (`sha256:<hex>`). */
   readonly subjectDigests: readonly string[];
+  /** What was signed: a DSSE envelope (in-toto statement) or a bare message (`cosign sign-blob`). */
+  readonly content: 'dsse' | 'message';
+  /** For DSSE: the in-toto statement's predicateType (an image signature is `COSIGN_SIGN_PREDICATE`). */
+  readonly predicateType?: string;
+  /** For DSSE: the in-toto statement's `_type`. */
+  readonly statementType?: string;
 }
+
+/** in-toto statement types (v1 and the older v0.1). */
+export const IN_TOTO_STATEMENT_TYPES: ReadonlySet<string> = new Set(['https://in-toto.io/Statement/v1', 'https://in-toto.io/Statement/v0.1']);
+
+/** The predicate type of cosign v3's image signature (`cosign verify` accepts no other). */
+export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 
 export type BundleResult = BundleVerified | { readonly ok: false; readonly reason: string };
 
@@ -130,6 +142,8 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
 
   // Content binding first: the library checks the signature but not that it is about *this* artifact.
   const subjectDigests: string[] = [];
+  let predicateType: string | undefined;
+  let statementType: string | undefined;
   if (bundle.content.$case === 'messageSignature') {
     const ms = bundle.content.messageSignature;
     const want = ms.messageDigest?.digest;
@@ -155,6 +169,9 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
     }
     const subjects = readSubjects(statement);
     subjectDigests.push(...subjects);
+    const st = (statement ?? {}) as { predicateType?: unknown; _type?: unknown };
+    if (typeof st.predicateType === 'string') predicateType = st.predicateType.slice(0, 512);
+    if (typeof st._type === 'string') statementType = st._type.slice(0, 512);
     const artifactDigest = 'bytes' in artifact ? createHash('sha256').update(artifact.bytes).digest('hex') : artifact.digest.hex;
     if (!subjects.includes(`sha256:${artifactDigest}`)) {
       return { ok: false, reason: 'the in-toto statement does not name the artifact among its subjects' };
@@ -235,6 +252,9 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
     ...(certNotBefore ? { certNotBefore } : {}),
     ...(certNotAfter ? { certNotAfter } : {}),
     subjectDigests,
+    content: bundle.content.$case === 'dsseEnvelope' ? 'dsse' : 'message',
+    ...(predicateType !== undefined ? { predicateType } : {}),
+    ...(statementType !== undefined ? { statementType } : {}),
   };
 }
 

@@ -1,6 +1,21 @@
-// Finds cosign signatures for one digest in its repository: v3 bundles as OCI referrers (API, then referrers tag) and legacy `.sig` tags.
-import { createHash } from 'node:crypto';
-import type { HttpClient, HttpResult } from '../../registry/http';
+// Finds cosign image-signature candidates for one digest: v3 bundles as OCI referrers (API, then referrers tag)
+// and legacy `.sig` tags. Attestations (provenance, SBOM, scans) are told apart before any bundle is downloaded.
+import {
+  descriptors,
+  fetchByDigest,
+  fetchFromRegistry,
+  fetchReferrerManifest,
+  isObject,
+  listReferrers,
+  MANIFEST_ACCEPT,
+  MAX_MANIFEST_BYTES,
+  parseJson,
+  SHA256_DIGEST,
+  type Descriptor,
+  type RegistryTarget,
+} from '../../registry/referrers';
+
+export type { RegistryTarget };
 
 export const BUNDLE_ARTIFACT_TYPES = new Set([
   'application/vnd.dev.sigstore.bundle.v0.3+json',
@@ -11,34 +26,29 @@ export const ANN_SIGNATURE = 'dev.cosignproject.cosign/signature';
 export const ANN_CERTIFICATE = 'dev.sigstore.cosign/certificate';
 export const ANN_CHAIN = 'dev.sigstore.cosign/chain';
 export const ANN_BUNDLE = 'dev.sigstore.cosign/bundle';
+/** Set by cosign on bundle referrers: what the bundle's in-toto statement is, readable before downloading it. */
+export const ANN_PREDICATE_TYPE = 'dev.sigstore.bundle.predicateType';
+/** cosign v3's image-signature predicate: every other predicate type is an attestation. */
+export const SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-  OCI_INDEX,
-].join(', ');
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const MAX_BUNDLE_BYTES = 2 * 1024 * 1024;
 const MAX_PAYLOAD_BYTES = 256 * 1024;
-const MAX_ERROR_BYTES = 16 * 1024;
-/** Repositories can carry many attestations; a hostile one could list thousands. We look at the first few only. */
-const MAX_REFERRERS = 32;
+/** Signature bundles downloaded per image; attestations named as such are not downloaded at all. */
+export const MAX_CANDIDATES = 32;
+/** Referrer manifests read per image (announcing what they carry): bounds the work a crowded listing can cause. */
+const MAX_MANIFESTS = 128;
 const MAX_SIG_LAYERS = 16;
-
-export interface RegistryTarget {
-  readonly http: HttpClient;
-  /** e.g. `https://ghcr.io` or `http://127.0.0.1:5000`. */
-  readonly baseUrl: string;
-  readonly repository: string;
-  readonly timeoutMs: number;
-  readonly signal?: AbortSignal;
-}
+/** A legacy signature's certificate, chain and Rekor bundle are a few KiB each. */
+const MAX_CERT_ANNOTATION = 16 * 1024;
+const MAX_CHAIN_ANNOTATION = 64 * 1024;
+const MAX_REKOR_ANNOTATION = 64 * 1024;
 
 export interface FoundBundle {
   readonly json: unknown;
   /** Digest of the referrer manifest that carried it. */
   readonly manifestDigest: string;
+  /** The predicate type the referrer announced (annotation), if any; the bundle's own statement is checked anyway. */
+  readonly announcedPredicate?: string;
 }
 
 export interface LegacySignature {
@@ -59,205 +69,154 @@ export type Discovery =
       readonly legacy: readonly LegacySignature[];
       /** Which places answered with something (or were asked and were empty). */
       readonly paths: readonly DiscoveryPath[];
+      /** Referrers that announce another predicate type (attestations): not signatures, not downloaded here. */
+      readonly attestations: number;
+      /** Bundles that sign the digest as a blob (`cosign sign-blob`), not as an image. */
+      readonly blobSignatures: number;
+      /** Signature candidates beyond MAX_CANDIDATES that were not checked. */
+      readonly unchecked: number;
       /** Things skipped on the way (malformed referrers, oversized blobs): shown, never fatal. */
       readonly notes: readonly string[];
     }
   | { readonly ok: false; readonly reason: string; readonly kind: 'unreachable' | 'unauthorized' | 'rate-limited' | 'invalid' | 'timeout' };
 
-type Fetched = { ok: true; body: Uint8Array; contentType: string } | { ok: false; status?: number; reason: string; kind: 'not-found' | 'unreachable' | 'unauthorized' | 'rate-limited' | 'invalid' | 'timeout' };
-
-async function get(t: RegistryTarget, path: string, accept: string, maxBytes: number): Promise<Fetched> {
-  const url = `${t.baseUrl.replace(/\/+$/, '')}/v2/${t.repository}/${path}`;
-  const res: HttpResult = await t.http({
-    url,
-    headers: { accept },
-    maxBytes,
-    maxErrorBytes: MAX_ERROR_BYTES,
-    timeoutMs: t.timeoutMs,
-    ...(t.signal ? { signal: t.signal } : {}),
-  });
-  if (!res.ok) {
-    const kind = res.kind === 'timeout' || res.kind === 'aborted' ? 'timeout' : res.kind === 'too-large' || res.kind === 'invalid' ? 'invalid' : 'unreachable';
-    return { ok: false, kind, reason: res.message };
-  }
-  if (res.status === 200) return { ok: true, body: res.body, contentType: (res.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '' };
-  if (res.status === 404) return { ok: false, status: 404, kind: 'not-found', reason: `${path}: not found` };
-  if (res.status === 401 || res.status === 403) return { ok: false, status: res.status, kind: 'unauthorized', reason: `${path}: access denied (HTTP ${res.status})` };
-  if (res.status === 429) return { ok: false, status: 429, kind: 'rate-limited', reason: 'the registry is rate-limiting requests (HTTP 429)' };
-  // A server error says nothing about signatures: reporting "unsigned" on it would be a guess.
-  if (res.status >= 500) return { ok: false, status: res.status, kind: 'unreachable', reason: `${path}: registry error HTTP ${res.status}` };
-  return { ok: false, status: res.status, kind: 'invalid', reason: `${path}: unexpected HTTP ${res.status}` };
+/**
+ * What a Sigstore bundle carries, read from its JSON before any verification (to sort, never to trust):
+ * an image signature is a DSSE envelope whose in-toto statement has the cosign signature predicate;
+ * a DSSE envelope with another predicate is an attestation; a message signature is a blob signature.
+ */
+export function bundleKind(json: unknown): { kind: 'signature' } | { kind: 'attestation'; predicateType: string } | { kind: 'blob-signature' } | { kind: 'unknown' } {
+  if (!isObject(json)) return { kind: 'unknown' };
+  if (isObject(json['messageSignature'])) return { kind: 'blob-signature' };
+  const env = json['dsseEnvelope'];
+  if (!isObject(env) || typeof env['payload'] !== 'string' || env['payload'].length > 4 * 1024 * 1024) return { kind: 'unknown' };
+  const statement = parseJson(Buffer.from(env['payload'], 'base64'));
+  const pt = isObject(statement) ? statement['predicateType'] : undefined;
+  if (typeof pt !== 'string') return { kind: 'unknown' };
+  return pt === SIGN_PREDICATE ? { kind: 'signature' } : { kind: 'attestation', predicateType: pt.slice(0, 256) };
 }
 
-function sha256(body: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
+/** Announced image signatures first, then referrers that announce nothing; announced attestations are left out. */
+function signatureCandidates(refs: readonly Descriptor[]): { candidates: Descriptor[]; attestations: number } {
+  const bundles = refs.filter((d) => d.artifactType !== undefined && BUNDLE_ARTIFACT_TYPES.has(d.artifactType));
+  const announced = bundles.filter((d) => d.annotations[ANN_PREDICATE_TYPE] === SIGN_PREDICATE);
+  const silent = bundles.filter((d) => d.annotations[ANN_PREDICATE_TYPE] === undefined);
+  return { candidates: [...announced, ...silent], attestations: bundles.length - announced.length - silent.length };
 }
 
-function parseJson(body: Uint8Array): unknown {
-  try {
-    return JSON.parse(Buffer.from(body).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-
-interface Descriptor {
-  readonly mediaType: string;
-  readonly digest: string;
-  readonly size: number;
-  readonly artifactType?: string;
-  readonly annotations: Readonly<Record<string, string>>;
-}
-
-function descriptors(list: unknown): Descriptor[] {
-  if (!Array.isArray(list)) return [];
-  const out: Descriptor[] = [];
-  for (const d of list) {
-    if (!isObj(d) || typeof d['digest'] !== 'string' || !DIGEST.test(d['digest'])) continue;
-    const ann: Record<string, string> = {};
-    if (isObj(d['annotations'])) for (const [k, v] of Object.entries(d['annotations'])) if (typeof v === 'string') ann[k] = v;
-    out.push({
-      mediaType: typeof d['mediaType'] === 'string' ? d['mediaType'] : '',
-      digest: d['digest'],
-      size: typeof d['size'] === 'number' ? d['size'] : -1,
-      ...(typeof d['artifactType'] === 'string' ? { artifactType: d['artifactType'] } : {}),
-      annotations: ann,
-    });
-  }
-  return out;
-}
-
-/** Fetches content by digest and checks the bytes hash to it: a registry cannot swap what a digest names. */
-async function getByDigest(t: RegistryTarget, kind: 'manifests' | 'blobs', digest: string, accept: string, max: number): Promise<Fetched> {
-  const r = await get(t, `${kind}/${digest}`, accept, max);
-  if (r.ok && sha256(r.body) !== digest) return { ok: false, kind: 'invalid', reason: `${kind}/${digest}: content does not hash to its digest` };
-  return r;
-}
-
-function fatal(r: Extract<Fetched, { ok: false }>): Discovery | undefined {
-  if (r.kind === 'not-found') return undefined;
-  if (r.kind === 'invalid') return undefined;
-  return { ok: false, kind: r.kind, reason: r.reason };
-}
-
-/** Looks up every cosign signature stored for `digest` in the repository. Never throws. */
+/** Looks up every cosign image-signature candidate stored for `digest` in the repository. Never throws. */
 export async function discoverSignatures(t: RegistryTarget, digest: string): Promise<Discovery> {
-  if (!DIGEST.test(digest)) return { ok: false, kind: 'invalid', reason: `"${digest}" is not a sha256 digest` };
+  if (!SHA256_DIGEST.test(digest)) return { ok: false, kind: 'invalid', reason: `"${digest}" is not a sha256 digest` };
   const hex = digest.slice('sha256:'.length);
   const notes: string[] = [];
   const paths: DiscoveryPath[] = [];
   const bundles: FoundBundle[] = [];
   const legacy: LegacySignature[] = [];
 
-  // 1. Referrers API; a 404 means the registry does not implement it, so read the referrers tag schema instead.
-  let index: unknown;
-  const api = await get(t, `referrers/${digest}`, OCI_INDEX, MAX_MANIFEST_BYTES);
-  if (api.ok) {
-    paths.push('referrers-api');
-    index = parseJson(api.body);
-  } else if (api.kind === 'not-found' || (api.status !== undefined && api.status >= 400 && api.status < 500 && api.status !== 401 && api.status !== 403 && api.status !== 429)) {
-    const tag = await get(t, `manifests/sha256-${hex}`, OCI_INDEX, MAX_MANIFEST_BYTES);
-    if (tag.ok) {
-      paths.push('referrers-tag');
-      index = parseJson(tag.body);
-    } else {
-      const f = fatal(tag);
-      if (f) return f;
-      if (tag.kind === 'invalid') notes.push(`referrers tag sha256-${hex}: ${tag.reason}`);
+  // 1. Bundles as referrers.
+  const listed = await listReferrers(t, digest);
+  if (!listed.ok) return listed;
+  if (listed.path !== null) paths.push(listed.path);
+  notes.push(...listed.notes);
+  const { candidates, attestations: announcedAttestations } = signatureCandidates(listed.referrers);
+  let attestations = announcedAttestations;
+  let blobSignatures = 0;
+  let unchecked = 0;
+  let manifests = 0;
+  for (const d of candidates) {
+    if (bundles.length >= MAX_CANDIDATES || manifests >= MAX_MANIFESTS) {
+      unchecked++;
+      continue;
     }
-  } else {
-    const f = fatal(api);
-    if (f) return f;
-    notes.push(`referrers API: ${api.reason}`);
-  }
-  if (index !== undefined) {
-    const refs = isObj(index) ? descriptors(index['manifests']) : [];
-    if (!isObj(index)) notes.push('referrers index is not a JSON object');
-    const sigRefs = refs.filter((d) => d.artifactType !== undefined && BUNDLE_ARTIFACT_TYPES.has(d.artifactType));
-    if (sigRefs.length > MAX_REFERRERS) notes.push(`only the first ${MAX_REFERRERS} of ${sigRefs.length} signature referrers were checked`);
-    for (const d of sigRefs.slice(0, MAX_REFERRERS)) {
-      const m = await getByDigest(t, 'manifests', d.digest, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES);
-      if (!m.ok) {
-        const f = fatal(m);
-        if (f) return f;
-        notes.push(`referrer ${d.digest}: ${m.reason}`);
-        continue;
-      }
-      const man = parseJson(m.body);
-      if (!isObj(man)) {
-        notes.push(`referrer ${d.digest}: manifest is not JSON`);
-        continue;
-      }
-      // The referrer must point back at our digest: a listing that names someone else's subject is not about this image.
-      const subject = isObj(man['subject']) ? man['subject']['digest'] : undefined;
-      if (subject !== digest) {
-        notes.push(`referrer ${d.digest}: its subject is ${typeof subject === 'string' ? subject : 'missing'}, not ${digest}`);
-        continue;
-      }
-      const layer = descriptors(man['layers']).find((l) => BUNDLE_ARTIFACT_TYPES.has(l.mediaType));
-      if (!layer) {
-        notes.push(`referrer ${d.digest}: no Sigstore bundle layer`);
-        continue;
-      }
-      if (layer.size > MAX_BUNDLE_BYTES) {
-        notes.push(`referrer ${d.digest}: bundle of ${layer.size} bytes is over the ${MAX_BUNDLE_BYTES}-byte cap`);
-        continue;
-      }
-      const b = await getByDigest(t, 'blobs', layer.digest, '*/*', MAX_BUNDLE_BYTES);
-      if (!b.ok) {
-        const f = fatal(b);
-        if (f) return f;
-        notes.push(`bundle ${layer.digest}: ${b.reason}`);
-        continue;
-      }
-      const json = parseJson(b.body);
-      if (json === undefined) notes.push(`bundle ${layer.digest}: not JSON`);
-      else bundles.push({ json, manifestDigest: d.digest });
+    manifests++;
+    const m = await fetchReferrerManifest(t, d.digest, digest);
+    if (!m.ok) {
+      if (m.fatal) return m.fatal;
+      notes.push(m.reason);
+      continue;
     }
+    // The manifest may announce what the index did not: an attestation is not downloaded as a signature.
+    const announced = m.annotations[ANN_PREDICATE_TYPE] ?? d.annotations[ANN_PREDICATE_TYPE];
+    if (announced !== undefined && announced !== SIGN_PREDICATE) {
+      attestations++;
+      continue;
+    }
+    const layer = m.layers.find((l) => BUNDLE_ARTIFACT_TYPES.has(l.mediaType));
+    if (!layer) {
+      notes.push(`referrer ${d.digest}: no Sigstore bundle layer`);
+      continue;
+    }
+    if (layer.size > MAX_BUNDLE_BYTES) {
+      notes.push(`referrer ${d.digest}: bundle of ${layer.size} bytes is over the ${MAX_BUNDLE_BYTES}-byte cap`);
+      continue;
+    }
+    const b = await fetchByDigest(t, 'blobs', layer.digest, '*/*', MAX_BUNDLE_BYTES);
+    if (!b.ok) {
+      if (b.kind !== 'not-found' && b.kind !== 'invalid') return { ok: false, kind: b.kind, reason: b.reason };
+      notes.push(`bundle ${layer.digest}: ${b.reason}`);
+      continue;
+    }
+    const json = parseJson(b.body);
+    if (json === undefined) {
+      notes.push(`bundle ${layer.digest}: not JSON`);
+      continue;
+    }
+    const kind = bundleKind(json);
+    if (kind.kind === 'attestation') {
+      attestations++;
+      continue;
+    }
+    if (kind.kind === 'blob-signature') {
+      blobSignatures++;
+      continue;
+    }
+    // 'unknown' stays a candidate: verification says what is wrong with it.
+    bundles.push({ json, manifestDigest: d.digest, ...(announced !== undefined ? { announcedPredicate: announced } : {}) });
   }
 
+  if (unchecked > 0) notes.push(`${unchecked} more signature referrer(s) were not checked (at most ${MAX_CANDIDATES} bundles and ${MAX_MANIFESTS} referrer manifests per image)`);
+
   // 2. Legacy `.sig` tag (cosign ≤ v2, still most of what is published).
-  const sig = await get(t, `manifests/sha256-${hex}.sig`, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES);
+  const sig = await fetchFromRegistry(t, `manifests/sha256-${hex}.sig`, MANIFEST_ACCEPT, MAX_MANIFEST_BYTES);
   if (sig.ok) {
     paths.push('legacy-sig-tag');
     const man = parseJson(sig.body);
-    const layers = isObj(man) ? descriptors(man['layers']).filter((l) => l.mediaType === SIMPLE_SIGNING_TYPE) : [];
+    const layers = isObject(man) ? descriptors(man['layers'], notes).filter((l) => l.mediaType === SIMPLE_SIGNING_TYPE) : [];
     if (layers.length > MAX_SIG_LAYERS) notes.push(`only the first ${MAX_SIG_LAYERS} of ${layers.length} legacy signatures were checked`);
     for (const l of layers.slice(0, MAX_SIG_LAYERS)) {
       const signature = l.annotations[ANN_SIGNATURE];
-      if (!signature) {
-        notes.push(`legacy layer ${l.digest}: no ${ANN_SIGNATURE} annotation`);
+      if (!signature || signature.length > 4096) {
+        notes.push(`legacy layer ${l.digest}: no usable ${ANN_SIGNATURE} annotation`);
+        continue;
+      }
+      const cert = l.annotations[ANN_CERTIFICATE];
+      const chain = l.annotations[ANN_CHAIN];
+      const rekor = l.annotations[ANN_BUNDLE];
+      if ((cert?.length ?? 0) > MAX_CERT_ANNOTATION || (chain?.length ?? 0) > MAX_CHAIN_ANNOTATION || (rekor?.length ?? 0) > MAX_REKOR_ANNOTATION) {
+        notes.push(`legacy layer ${l.digest}: certificate, chain or Rekor annotation over its size cap; ignored`);
         continue;
       }
       if (l.size > MAX_PAYLOAD_BYTES) {
         notes.push(`legacy layer ${l.digest}: payload of ${l.size} bytes is over the cap`);
         continue;
       }
-      const p = await getByDigest(t, 'blobs', l.digest, '*/*', MAX_PAYLOAD_BYTES);
+      const p = await fetchByDigest(t, 'blobs', l.digest, '*/*', MAX_PAYLOAD_BYTES);
       if (!p.ok) {
-        const f = fatal(p);
-        if (f) return f;
+        if (p.kind !== 'not-found' && p.kind !== 'invalid') return { ok: false, kind: p.kind, reason: p.reason };
         notes.push(`legacy payload ${l.digest}: ${p.reason}`);
         continue;
       }
       legacy.push({
         payload: p.body,
         signature,
-        ...(l.annotations[ANN_CERTIFICATE] ? { certificate: l.annotations[ANN_CERTIFICATE] } : {}),
-        ...(l.annotations[ANN_CHAIN] ? { chain: l.annotations[ANN_CHAIN] } : {}),
-        ...(l.annotations[ANN_BUNDLE] ? { rekorBundle: l.annotations[ANN_BUNDLE] } : {}),
+        ...(cert ? { certificate: cert } : {}),
+        ...(chain ? { chain } : {}),
+        ...(rekor ? { rekorBundle: rekor } : {}),
       });
     }
   } else {
-    const f = fatal(sig);
-    if (f) return f;
+    if (sig.kind !== 'not-found' && sig.kind !== 'invalid') return { ok: false, kind: sig.kind, reason: sig.reason };
     if (sig.kind === 'invalid') notes.push(`legacy tag sha256-${hex}.sig: ${sig.reason}`);
   }
-  return { ok: true, bundles, legacy, paths, notes };
+  return { ok: true, bundles, legacy, paths, attestations, blobSignatures, unchecked, notes };
 }

@@ -5,10 +5,27 @@ import type { LegacySignature } from './discovery';
 const LEGACY_TYPE = 'cosign container image signature';
 const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
 
-function pemToDerB64(pem: string): string[] {
+const BEGIN = '-----BEGIN CERTIFICATE-----';
+const END = '-----END CERTIFICATE-----';
+/** A chain longer than this is not a certificate chain. */
+const MAX_CERTS = 10;
+
+/**
+ * The base64 bodies of the PEM certificates in `pem`, in one linear pass: each marker is searched for
+ * once from where the last one ended, so a hostile text (BEGIN after BEGIN, no END) costs O(n), not
+ * O(n²) as a lazy regular expression would. A BEGIN without its END ends the scan (the rest is not PEM).
+ */
+export function pemToDerB64(pem: string): string[] {
   const out: string[] = [];
-  const re = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g;
-  for (let m = re.exec(pem); m; m = re.exec(pem)) out.push((m[1] ?? '').replace(/\s+/g, ''));
+  let from = 0;
+  while (out.length < MAX_CERTS) {
+    const b = pem.indexOf(BEGIN, from);
+    if (b < 0) break;
+    const e = pem.indexOf(END, b + BEGIN.length);
+    if (e < 0) break;
+    out.push(pem.slice(b + BEGIN.length, e).replace(/\s+/g, ''));
+    from = e + END.length;
+  }
   return out;
 }
 

@@ -3,8 +3,8 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, dirname, resolve } from 'node:path';
-import type { ParsedReference } from '../../core/imageRef';
-import { compilePattern, familiarRepo, type TrustPolicy } from '../policy';
+import { canonicalRegistry, type ParsedReference } from '../../core/imageRef';
+import { compilePattern, policyNames, type TrustPolicy } from '../policy';
 
 export { compilePattern };
 import { spkiFingerprint, type IdentityMatcher } from './bundleVerify';
@@ -32,6 +32,8 @@ export interface PolicyIdentity {
 export interface PolicyEntry {
   readonly pattern: string;
   readonly required: boolean;
+  /** How loud a violation is (default error). */
+  readonly severity: 'error' | 'warning' | 'information';
   readonly keys: readonly PolicyKey[];
   readonly identities: readonly PolicyIdentity[];
   /** Notary v1 signer names (as `docker trust inspect` prints them); empty = any Notary signer. */
@@ -52,14 +54,15 @@ export type PolicyLoad = { readonly ok: true; readonly policy: Policy } | { read
 
 export const EMPTY_POLICY: Policy = { entries: [] };
 
-const ENTRY_FIELDS = new Set(['pattern', 'required', 'keys', 'identities', 'notarySigners', 'comment']);
+const ENTRY_FIELDS = new Set(['pattern', 'required', 'severity', 'keys', 'identities', 'notarySigners', 'comment']);
+const SEVERITIES = new Set(['error', 'warning', 'information']);
 const KEY_FIELDS = new Set(['path', 'pem', 'tlog', 'comment']);
 const IDENTITY_FIELDS = new Set(['identity', 'identityRegexp', 'issuer', 'comment']);
 
 /** First entry whose pattern matches the image (`registry/repository` or its familiar name). Order in the file is priority. */
 export function matchPolicy(policy: Policy, ref: Pick<ParsedReference, 'registry' | 'repository' | 'name'>): PolicyEntry | undefined {
-  const familiar = familiarRepo(ref);
-  return policy.entries.find((e) => e.matcher.test(ref.name) || e.matcher.test(familiar));
+  const names = policyNames(ref);
+  return policy.entries.find((e) => names.some((n) => e.matcher.test(n)));
 }
 
 /** What the rules see (ImageFacts.policy): whether a signature is required, and whose (identities, key fingerprints, Notary signers). */
@@ -123,7 +126,7 @@ export function parsePolicy(doc: unknown, baseDir: string, source?: string): Pol
       notaryServers = {};
       for (const [host, url] of Object.entries(ns)) {
         if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+/.test(url)) errors.push(`policy.notaryServers["${host}"]: must be a URL`);
-        else notaryServers[host] = url;
+        else notaryServers[canonicalRegistry(host)] = url;
       }
     }
   }
@@ -141,6 +144,8 @@ export function parsePolicy(doc: unknown, baseDir: string, source?: string): Pol
     if (typeof matcher === 'string') return void errors.push(`${where}: ${matcher}`);
     const required = raw['required'] ?? false;
     if (typeof required !== 'boolean') errors.push(`${where}: "required" must be true or false`);
+    const severity = raw['severity'] ?? 'error';
+    if (typeof severity !== 'string' || !SEVERITIES.has(severity)) errors.push(`${where}: "severity" must be error, warning or information`);
     const keys: PolicyKey[] = [];
     const rawKeys = raw['keys'] ?? [];
     if (!Array.isArray(rawKeys)) errors.push(`${where}: "keys" must be an array`);
@@ -192,7 +197,7 @@ export function parsePolicy(doc: unknown, baseDir: string, source?: string): Pol
     if (!Array.isArray(rawSigners) || rawSigners.some((x) => typeof x !== 'string' || x === '')) {
       errors.push(`${where}: "notarySigners" must be an array of signer names`);
     } else notarySigners.push(...(rawSigners as string[]));
-    entries.push({ pattern, required: required === true, keys, identities, notarySigners, matcher });
+    entries.push({ pattern, required: required === true, severity: SEVERITIES.has(severity as string) ? (severity as PolicyEntry['severity']) : 'error', keys, identities, notarySigners, matcher });
   });
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, policy: { entries, ...(notaryServers ? { notaryServers } : {}), ...(source !== undefined ? { source } : {}) } };

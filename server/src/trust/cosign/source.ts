@@ -1,8 +1,8 @@
 // The cosign trust source: discovers signatures for a pinned digest, verifies them against the policy, and answers a TrustFact.
-import type { TrustFact } from '../../core/facts';
+import type { TrustFact, TrustSubject } from '../../core/facts';
 import type { ParsedReference } from '../../core/imageRef';
 import type { HttpClient } from '../../registry/http';
-import { verifyBundle, type BundleVerified, type Expectation } from './bundleVerify';
+import { COSIGN_SIGN_PREDICATE, IN_TOTO_STATEMENT_TYPES, verifyBundle, type BundleVerified, type Expectation } from './bundleVerify';
 import { discoverSignatures, type DiscoveryPath } from './discovery';
 import { legacyPayloadDigest, legacyToBundle } from './legacy';
 import { matchPolicy, type Policy, type PolicyEntry } from './policy';
@@ -63,15 +63,17 @@ export class CosignTrustSource {
     const now = this.opts.now ?? (() => new Date());
     const server = ref.registry;
     const at = (): string => now().toISOString();
+    // A cosign answer is about exactly this digest, and nothing else.
+    const subject: TrustSubject = { tag: null, digest };
     try {
-      return await this.lookupInner(ref, digest, opts, server, at);
+      return await this.lookupInner(ref, digest, opts, server, at, subject);
     } catch (e) {
       // Defensive: every path above returns a union; this only catches a library surprise, and never turns it into "signed".
-      return { state: 'unavailable', source: 'cosign', reason: `internal error while checking cosign signatures: ${e instanceof Error ? e.message : String(e)}`, server, verifiedAt: at() };
+      return { state: 'unavailable', source: 'cosign', subject, reason: `internal error while checking cosign signatures: ${e instanceof Error ? e.message : String(e)}`, server, verifiedAt: at() };
     }
   }
 
-  private async lookupInner(ref: ParsedReference, digest: string, opts: LookupOptions, server: string, at: () => string): Promise<TrustFact> {
+  private async lookupInner(ref: ParsedReference, digest: string, opts: LookupOptions, server: string, at: () => string, subject: TrustSubject): Promise<TrustFact> {
     const found = await discoverSignatures(
       {
         http: this.opts.httpFor(ref),
@@ -85,7 +87,7 @@ export class CosignTrustSource {
       },
       digest,
     );
-    if (!found.ok) return { state: 'unavailable', source: 'cosign', reason: `cannot read cosign signatures from ${ref.name}: ${found.reason}`, server, verifiedAt: at() };
+    if (!found.ok) return { state: 'unavailable', source: 'cosign', subject, reason: `cannot read cosign signatures from ${ref.name}: ${found.reason}`, server, verifiedAt: at() };
 
     const candidates: Candidate[] = [];
     const bundlePath: DiscoveryPath = found.paths.includes('referrers-api') ? 'referrers-api' : 'referrers-tag';
@@ -95,23 +97,40 @@ export class CosignTrustSource {
         path: bundlePath,
         verify: (expect, tlog) => {
           const r = verifyBundle(b.json, { digest: { algorithm: 'sha256', hex: digest.slice(7) } }, expect, root, { requireTlogForKeys: tlog });
-          return r.ok ? { ok: true, v: r } : { ok: false, reason: r.reason, attack: attackOf(r.reason) };
+          if (!r.ok) return { ok: false, reason: r.reason, attack: attackOf(r.reason) };
+          // What `cosign verify` accepts as an image signature, and nothing else: an in-toto statement with the
+          // cosign signature predicate. Attestations (provenance, SBOM, scans) and blob signatures over the
+          // manifest bytes verify as Sigstore bundles but say something else: they are never image signatures.
+          if (r.content !== 'dsse') {
+            return { ok: false, reason: 'a blob signature (cosign sign-blob) over the digest, not an image signature; cosign verify does not accept it', attack: 'substitution (another kind of signature)' };
+          }
+          if (r.statementType === undefined || !IN_TOTO_STATEMENT_TYPES.has(r.statementType) || r.predicateType !== COSIGN_SIGN_PREDICATE) {
+            return {
+              ok: false,
+              reason: `an attestation (predicate ${r.predicateType ?? 'none'}), not an image signature (predicate ${COSIGN_SIGN_PREDICATE})`,
+              attack: 'substitution (another kind of signature)',
+            };
+          }
+          return { ok: true, v: r };
         },
       });
     }
     for (const [i, sig] of found.legacy.entries()) {
+      // Parsed once per candidate, not once per policy key: the annotations are hostile input.
+      const pd = legacyPayloadDigest(sig.payload);
+      let bundle: unknown;
+      let bundleError: string | undefined;
+      try {
+        bundle = legacyToBundle(sig);
+      } catch (e) {
+        bundleError = e instanceof Error ? e.message : String(e);
+      }
       candidates.push({
         label: `legacy signature #${i + 1}`,
         path: 'legacy-sig-tag',
         verify: (expect, tlog) => {
-          const pd = legacyPayloadDigest(sig.payload);
           if ('reason' in pd) return { ok: false, reason: pd.reason, attack: 'forged or corrupted signature' };
-          let bundle: unknown;
-          try {
-            bundle = legacyToBundle(sig);
-          } catch (e) {
-            return { ok: false, reason: e instanceof Error ? e.message : String(e), attack: 'forged or corrupted signature' };
-          }
+          if (bundleError !== undefined) return { ok: false, reason: bundleError, attack: 'forged or corrupted signature' };
           const r = verifyBundle(bundle, { bytes: sig.payload }, expect, root, { requireTlogForKeys: tlog });
           if (!r.ok) return { ok: false, reason: r.reason, attack: attackOf(r.reason) };
           // Checked after the signature so the message names the real problem: a valid signature, but for another image.
@@ -122,8 +141,14 @@ export class CosignTrustSource {
     }
     if (candidates.length === 0) {
       const where = found.paths.length > 0 ? found.paths.join(', ') : 'referrers and sha256-<hex>.sig';
-      const notes = found.notes.length > 0 ? ` (${found.notes.join('; ')})` : '';
-      return { state: 'unsigned', source: 'cosign', reason: `no cosign signature for ${digest} in ${ref.name} (looked in ${where})${notes}`, server, verifiedAt: at() };
+      const attestations =
+        (found.attestations > 0 ? `; ${found.attestations} attestation(s) (provenance, SBOM, scans) are attached, and an attestation is not an image signature` : '') +
+        (found.blobSignatures > 0 ? `; ${found.blobSignatures} blob signature(s) (cosign sign-blob) are attached, and a blob signature is not an image signature` : '');
+      const notes = found.notes.length > 0 ? ` (${found.notes.slice(0, 5).join('; ')})` : '';
+      if (found.unchecked > 0) {
+        return { state: 'unavailable', source: 'cosign', subject, reason: `${found.unchecked} signature referrer(s) of ${digest} were not checked (over the per-image cap)${notes}`, server, verifiedAt: at() };
+      }
+      return { state: 'unsigned', source: 'cosign', subject, reason: `no cosign signature for ${digest} in ${ref.name} (looked in ${where}${attestations})${notes}`, server, verifiedAt: at() };
     }
 
     const entry = this.policyFor(ref);
@@ -131,13 +156,14 @@ export class CosignTrustSource {
       return {
         state: 'unavailable',
         source: 'cosign',
+        subject,
         reason: `${candidates.length} cosign signature(s) found for ${digest}, but the signature policy names no key or identity for ${ref.name}, so none can be trusted; add one to the policy file`,
         server,
         verifiedAt: at(),
       };
     }
     const rootResult = await this.opts.trustedRoot();
-    if (!rootResult.ok) return { state: 'unavailable', source: 'cosign', reason: `Sigstore trusted root unavailable: ${rootResult.reason}`, server, verifiedAt: at() };
+    if (!rootResult.ok) return { state: 'unavailable', source: 'cosign', subject, reason: `Sigstore trusted root unavailable: ${rootResult.reason}`, server, verifiedAt: at() };
     const root = rootResult.root;
 
     const failures: { reason: string; attack: string }[] = [];
@@ -149,7 +175,7 @@ export class CosignTrustSource {
       const mine: { reason: string; attack: string }[] = [];
       for (const a of attempts) {
         const r = c.verify(a.expect, a.tlog);
-        if (r.ok) return this.signed(digest, r.v, c, server, at, rootResult.origin);
+        if (r.ok) return this.signed(digest, r.v, c, server, at, rootResult.origin, subject);
         mine.push({ reason: r.reason, attack: r.attack });
       }
       // Report the most telling failure for this candidate: a mismatch of material (key vs certificate) says little.
@@ -170,9 +196,18 @@ export class CosignTrustSource {
       }
     }
     const first = failures[0] ?? { reason: 'no signature verified', attack: 'untrusted signer' };
+    if (found.unchecked > 0) {
+      // Some candidates were never looked at: "none verified" would be a guess.
+      return { state: 'unavailable', source: 'cosign', subject, reason: `none of the ${candidates.length} checked signature(s) verified, and ${found.unchecked} more were not checked (over the per-image cap): ${failures.slice(0, 3).map((f) => f.reason).join('; ')}`, server, verifiedAt: at() };
+    }
+    // Only attestations or blob signatures: the image carries no image signature at all.
+    if (failures.length > 0 && failures.every((f) => f.attack === 'substitution (another kind of signature)')) {
+      return { state: 'unsigned', source: 'cosign', subject, reason: `no cosign image signature for ${digest}: ${failures.map((f) => f.reason).join('; ')}`, server, verifiedAt: at() };
+    }
     return {
       state: 'invalid',
       source: 'cosign',
+      subject,
       reason: failures.map((f) => f.reason).join('; '),
       attack: first.attack,
       server,
@@ -180,7 +215,7 @@ export class CosignTrustSource {
     };
   }
 
-  private signed(digest: string, v: BundleVerified, c: Candidate, server: string, at: () => string, rootOrigin: string): TrustFact {
+  private signed(digest: string, v: BundleVerified, c: Candidate, server: string, at: () => string, rootOrigin: string, subject: TrustSubject): TrustFact {
     const name = describeSigner(v);
     const details = [
       `discovered via ${c.path === 'referrers-api' ? 'the OCI referrers API' : c.path === 'referrers-tag' ? `the referrers tag sha256-${digest.slice(7, 19)}…` : `the legacy tag sha256-${digest.slice(7, 19)}….sig`}`,
@@ -191,11 +226,9 @@ export class CosignTrustSource {
     return {
       state: 'signed',
       source: 'cosign',
-      signedDigest: digest,
-      signedDigests: [digest],
-      signers: [{ name, keyIds: [`sha256:${v.keyFingerprint}`] }],
-      role: v.identity !== undefined ? 'cosign keyless' : 'cosign key',
-      expires: null,
+      subject,
+      signed: [{ digest, signers: [{ name, keyIds: [`sha256:${v.keyFingerprint}`], role: v.identity !== undefined ? 'cosign keyless' : 'cosign key' }], expires: null }],
+      tagDigest: null,
       rootExpires: null,
       server,
       verifiedAt: at(),

@@ -20,6 +20,15 @@ import {
 export const TIMESTAMP_MAX_BYTES = 1 << 20;
 /** Notary lists no length for root before the snapshot is known; real roots are a few KiB. */
 export const ROOT_MAX_BYTES = 1 << 20;
+/**
+ * Hard caps that do not depend on what the server claims: a timestamp listing a 10^12-byte snapshot must
+ * not make us read until the deadline. Real snapshots are a few KiB; targets files of large repositories
+ * are a few MiB (notary's own client allows 100 MiB, far more than an editor should hold).
+ */
+export const SNAPSHOT_MAX_BYTES = 4 << 20;
+export const TARGETS_MAX_BYTES = 16 << 20;
+/** Everything one lookup may download, all roles and rotations together. */
+export const LOOKUP_MAX_BYTES = 32 << 20;
 const MAX_ROOT_ROTATIONS = 64;
 const MAX_DELEGATIONS = 256;
 const ROLE_NAME = /^targets(\/[A-Za-z0-9_.-]+)+$/;
@@ -132,7 +141,7 @@ export class NotaryClient {
     if (!res.ok) {
       switch (res.kind) {
         case 'too-large':
-          return { ok: false, notFound: false, reason: `${file}.json is larger than the ${maxBytes} bytes allowed for it`, attack: 'endless data' };
+          return { ok: false, notFound: false, reason: `trust data too large: ${file}.json is larger than the ${maxBytes} bytes allowed for it`, attack: 'endless data' };
         case 'timeout':
           return { ok: false, notFound: false, reason: `${file}.json did not arrive within ${timeoutMs} ms (slow retrieval guard): ${res.message}` };
         default:
@@ -140,7 +149,7 @@ export class NotaryClient {
       }
     }
     if (res.status === 200) {
-      if (res.body.length > maxBytes) return { ok: false, notFound: false, reason: `${file}.json is larger than ${maxBytes} bytes`, attack: 'endless data' };
+      if (res.body.length > maxBytes) return { ok: false, notFound: false, reason: `trust data too large: ${file}.json is larger than ${maxBytes} bytes`, attack: 'endless data' };
       return { ok: true, body: res.body };
     }
     if (res.status === 404) return { ok: false, notFound: true, reason: `the server has no ${file}.json for ${gun}` };
@@ -154,10 +163,19 @@ export class NotaryClient {
     const pinning = this.opts.pinning ?? {};
     const invalid = (reason: string, attack: string): Stop => new Stop({ state: 'invalid', gun, server, reason, attack });
     const unavailable = (reason: string): Stop => new Stop({ state: 'unavailable', gun, server, reason });
-    const need = async (file: string, max: number): Promise<Uint8Array> => {
-      const f = await this.fetchRole(server, gun, file, max, signal);
-      if (f.ok) return f.body;
-      if (f.attack !== undefined) throw invalid(f.reason, f.attack);
+    let downloaded = 0;
+    const tooLarge = (why: string): Stop => invalid(`trust data too large: ${why}`, 'endless data');
+    /** Fetches a role at most `listed` bytes long (as its parent lists it), never past the role's hard cap or the lookup's budget. */
+    const need = async (file: string, listed: number): Promise<Uint8Array> => {
+      const cap = file === 'snapshot' ? SNAPSHOT_MAX_BYTES : file === 'timestamp' ? TIMESTAMP_MAX_BYTES : TARGETS_MAX_BYTES;
+      if (listed > cap) throw tooLarge(`${file}.json is listed as ${listed} bytes, more than the ${cap} bytes allowed for it`);
+      if (downloaded + listed > LOOKUP_MAX_BYTES) throw tooLarge(`${file}.json (${listed} bytes) would take this lookup past ${LOOKUP_MAX_BYTES} bytes of trust data`);
+      const f = await this.fetchRole(server, gun, file, listed, signal);
+      if (f.ok) {
+        downloaded += f.body.length;
+        return f.body;
+      }
+      if (f.attack !== undefined) throw invalid(f.reason.startsWith('trust data too large') ? f.reason : `trust data too large: ${f.reason}`, f.attack);
       throw unavailable(f.reason);
     };
     const parse = <T extends AnySigned>(raw: Uint8Array, type: T['type'], file: string): Envelope<T> => {
@@ -171,6 +189,7 @@ export class NotaryClient {
 
     // 1. Root of trust.
     const rootFetch = await this.fetchRole(server, gun, 'root', rootMax, signal);
+    if (rootFetch.ok) downloaded += rootFetch.body.length;
     if (!rootFetch.ok) {
       if (rootFetch.notFound) {
         return {
@@ -223,7 +242,9 @@ export class NotaryClient {
           let env: Envelope<RootSigned>;
           if (v === served.signed.version) env = served;
           else {
+            if (downloaded + rootMax > LOOKUP_MAX_BYTES) throw tooLarge(`root rotation to version ${v} would take this lookup past ${LOOKUP_MAX_BYTES} bytes of trust data`);
             const f = await this.fetchRole(server, gun, `${v}.root`, rootMax, signal);
+            if (f.ok) downloaded += f.body.length;
             if (!f.ok) {
               if (f.notFound) throw invalid(`root changed from version ${prev.signed.version} to ${served.signed.version} but version ${v} is missing, so the change cannot be chained to the trusted root`, 'root mismatch');
               if (f.attack !== undefined) throw invalid(f.reason, f.attack);

@@ -1,6 +1,6 @@
 // NotaryTrustSource: tag → signed digest exactly as docker chose it, as a TrustFact, plus the full chain for a details view.
 import type { ParsedReference } from '../../core/imageRef';
-import type { Signer, TrustFact } from '../../core/facts';
+import type { SignedDigest, Signer, TrustFact, TrustSubject } from '../../core/facts';
 import type { HttpClient } from '../../registry/http';
 import { notaryServerFor, type TrustPolicy } from '../policy';
 import { NotaryClient, type UpdateResult, type VerifiedRepo, type VerifiedRole } from './client';
@@ -59,6 +59,11 @@ export interface TrustDetails {
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
 
+/** What a Notary lookup answers for: the tag, or the digest of a digest-only reference. */
+function subjectOf(ref: ParsedReference): TrustSubject {
+  return ref.digest !== null && ref.tag === null ? { tag: null, digest: ref.digest } : { tag: ref.effectiveTag, digest: null };
+}
+
 /** Signer name as `docker trust inspect` prints it. */
 export function signerName(role: string): string {
   return role === 'targets' ? 'Repo Admin' : role.replace(/^targets\//, '');
@@ -103,17 +108,39 @@ export function resolveTag(repo: VerifiedRepo, tag: string): { role: VerifiedRol
   return { reason: `tag ${tag} is not among the signed targets` };
 }
 
-function signersOf(repo: VerifiedRepo, tag: string | null, digest: string): Signer[] {
-  const out: Signer[] = [];
+/** The roles whose signatures docker acts on (cli/command/image/trust.go): no other delegation counts. */
+const ACCEPTED_ROLES = [RELEASES_ROLE, 'targets'];
+
+/**
+ * Per digest, exactly the roles docker accepts that list it: for `tag` (null = under any tag), what
+ * `targets/releases` and `targets` each sign. Other delegations are named in `ignored`, never as signers.
+ */
+export function signedDigests(repo: VerifiedRepo, tag: string | null, digest: string | null): { signed: SignedDigest[]; ignored: string[] } {
+  const byDigest = new Map<string, { signers: Signer[]; expires: Date; tags: Set<string> }>();
+  const ignored: string[] = [];
   for (const role of repo.roles.values()) {
+    const accepted = ACCEPTED_ROLES.includes(role.name);
     for (const [name, meta] of role.targets) {
-      if ((tag === null || name === tag) && digestOf(meta) === digest) {
-        out.push({ name: signerName(role.name), keyIds: role.canonicalKeyIds });
-        break;
+      if (tag !== null && name !== tag) continue;
+      const d = digestOf(meta);
+      if (d === null || (digest !== null && d !== digest)) continue;
+      if (!accepted) {
+        ignored.push(`${role.name} also lists ${name} → ${d}; docker acts only on targets/releases and the repository key (targets), so it is not counted`);
+        continue;
       }
+      let e = byDigest.get(d);
+      if (e === undefined) byDigest.set(d, (e = { signers: [], expires: role.chainExpires, tags: new Set() }));
+      if (!e.signers.some((x) => x.role === role.name)) e.signers.push({ name: signerName(role.name), keyIds: role.canonicalKeyIds, role: role.name });
+      if (role.chainExpires < e.expires) e.expires = role.chainExpires;
+      e.tags.add(name);
     }
   }
-  return out;
+  // releases before targets, as docker searches; then by digest for a stable order.
+  const rank = (x: { signers: Signer[] }): number => (x.signers.some((s) => s.role === RELEASES_ROLE) ? 0 : 1);
+  const signed = [...byDigest.entries()]
+    .sort(([da, a], [db, b]) => rank(a) - rank(b) || (da < db ? -1 : da > db ? 1 : 0))
+    .map(([d, e]) => ({ digest: d, signers: e.signers, expires: e.expires.toISOString() }));
+  return { signed, ignored: ignored.slice(0, 20) };
 }
 
 export class NotaryTrustSource {
@@ -142,7 +169,7 @@ export class NotaryTrustSource {
     const server = choice.url;
     const base = { gun: ref.name, server, serverOrigin: choice.origin, ...(choice.notice ? { notice: choice.notice } : {}) };
     if (choice.retired !== undefined) {
-      return { ...base, fact: { state: 'unavailable', source: 'notary', reason: choice.retired, server, verifiedAt }, roles: [], skipped: [] };
+      return { ...base, fact: { state: 'unavailable', source: 'notary', subject: subjectOf(ref), reason: choice.retired, server, verifiedAt }, roles: [], skipped: [] };
     }
     // One update per GUN at a time: the stored root and version floors are read-modify-write.
     const prev = this.locks.get(ref.name) ?? Promise.resolve();
@@ -167,11 +194,11 @@ export class NotaryTrustSource {
     const server = result.server;
     switch (result.state) {
       case 'no-trust-data':
-        return { fact: { state: 'unsigned', source: 'notary', reason: result.reason, server, verifiedAt }, roles: [], skipped: [] };
+        return { fact: { state: 'unsigned', source: 'notary', subject: subjectOf(ref), reason: result.reason, server, verifiedAt }, roles: [], skipped: [] };
       case 'invalid':
-        return { fact: { state: 'invalid', source: 'notary', reason: result.reason, attack: result.attack, server, verifiedAt }, roles: [], skipped: [] };
+        return { fact: { state: 'invalid', source: 'notary', subject: subjectOf(ref), reason: result.reason, attack: result.attack, server, verifiedAt }, roles: [], skipped: [] };
       case 'unavailable':
-        return { fact: { state: 'unavailable', source: 'notary', reason: result.reason, server, verifiedAt }, roles: [], skipped: [] };
+        return { fact: { state: 'unavailable', source: 'notary', subject: subjectOf(ref), reason: result.reason, server, verifiedAt }, roles: [], skipped: [] };
       case 'verified':
         break;
     }
@@ -207,58 +234,29 @@ export class NotaryTrustSource {
     };
     const skippedNote = repo.skipped.map((s) => `skipped ${s.name}: ${s.reason}`);
     const rootExpires = repo.root.certExpires?.toISOString() ?? null;
-    const tag = ref.digest !== null && ref.tag === null ? null : ref.effectiveTag;
+    const digestOnly = ref.digest !== null && ref.tag === null;
+    const tag = digestOnly ? null : ref.effectiveTag;
+    const subject: TrustSubject = { tag, digest: digestOnly ? ref.digest : null };
+    const { signed, ignored } = signedDigests(repo, tag, digestOnly ? ref.digest : null);
+    const common = { source: 'notary' as const, subject, server, verifiedAt };
 
-    if (tag === null) {
-      // A digest-only pin: signed if any verified role lists a target with that digest.
-      const signers = signersOf(repo, null, ref.digest!);
-      if (signers.length === 0) {
-        return { ...chain, fact: { state: 'unsigned', source: 'notary', reason: `no signed tag of ${ref.name} points at ${ref.digest}`, server, verifiedAt } };
-      }
-      const role = [...repo.roles.values()].find((r) => [...r.targets.values()].some((m) => digestOf(m) === ref.digest))!;
-      return {
-        ...chain,
-        fact: {
-          state: 'signed',
-          source: 'notary',
-          signedDigest: ref.digest!,
-          signedDigests: [ref.digest!],
-          signers,
-          role: role.name,
-          expires: role.chainExpires.toISOString(),
-          rootExpires,
-          server,
-          verifiedAt,
-          details: skippedNote,
-        },
-      };
+    if (signed.length === 0) {
+      const why = tag === null ? `no signed tag of ${ref.name} points at ${ref.digest}` : (() => {
+        const hit = resolveTag(repo, tag);
+        return 'reason' in hit ? `${hit.reason} of ${ref.name}` : `tag ${tag} is not among the signed targets of ${ref.name}`;
+      })();
+      return { ...chain, fact: { ...common, state: 'unsigned', reason: why } };
     }
-
-    const hit = resolveTag(repo, tag);
-    if ('reason' in hit) {
-      return { ...chain, fact: { state: 'unsigned', source: 'notary', reason: `${hit.reason} of ${ref.name}`, server, verifiedAt } };
+    let tagDigest: string | null = null;
+    const details: string[] = [];
+    if (tag !== null) {
+      const hit = resolveTag(repo, tag);
+      if (!('reason' in hit)) {
+        tagDigest = hit.digest;
+        details.push(`${tag} → ${hit.digest} (${hit.role.targets.get(tag)!.length} bytes) signed in ${hit.role.name} v${hit.role.version}: docker's choice for the tag`);
+      } else details.push(`docker would refuse ${tag}: ${hit.reason}`);
+      for (const d of signed) if (d.digest !== tagDigest) details.push(`${tag} → ${d.digest} is also signed, by ${d.signers.map((x) => x.name).join(', ')}`);
     }
-    const digests = new Set<string>([hit.digest]);
-    for (const r of repo.roles.values()) {
-      const m = r.targets.get(tag);
-      const d = m === undefined ? null : digestOf(m);
-      if (d !== null) digests.add(d);
-    }
-    return {
-      ...chain,
-      fact: {
-        state: 'signed',
-        source: 'notary',
-        signedDigest: hit.digest,
-        signedDigests: [...digests],
-        signers: signersOf(repo, tag, hit.digest),
-        role: hit.role.name,
-        expires: hit.role.chainExpires.toISOString(),
-        rootExpires,
-        server,
-        verifiedAt,
-        details: [`${tag} → ${hit.digest} (${hit.role.targets.get(tag)!.length} bytes) signed in ${hit.role.name} v${hit.role.version}`, ...skippedNote],
-      },
-    };
+    return { ...chain, fact: { ...common, state: 'signed', signed, tagDigest, rootExpires, details: [...details, ...ignored, ...skippedNote] } };
   }
 }
