@@ -40,6 +40,7 @@ export function loadPolicy(settings: Settings, problems: string[]): Policy {
     images: settings.trustPolicy.map((e) => ({
       pattern: e.pattern,
       required: e.required,
+      severity: e.severity,
       notarySigners: [...e.notarySigners],
       keys: e.keys.map((k) => ({ path: k.path, tlog: k.tlog })),
       identities: e.identities.map((i) => ({ ...i })),

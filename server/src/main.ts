@@ -61,6 +61,9 @@ class SwitchableLookup implements ImageLookup {
   peek(ref: ParsedReference): ImageFacts | undefined {
     return this.current?.lookup.peek(ref);
   }
+  fresh(ref: ParsedReference): boolean {
+    return this.current?.lookup.fresh(ref) ?? false;
+  }
   lookup(ref: ParsedReference, signal?: AbortSignal): Promise<ImageFacts> {
     return this.current?.lookup.lookup(ref, signal) ?? Promise.resolve({});
   }

@@ -23,6 +23,8 @@ export interface TrustPolicyEntry {
   readonly pattern: string;
   /** A valid signature is required for matching images. */
   readonly required: boolean;
+  /** How loud a violation is (default error). */
+  readonly severity: 'error' | 'warning' | 'information';
   /** Accepted Notary signers (`releases`, `Repo Admin`); empty = any signer Notary trusts. */
   readonly notarySigners: readonly string[];
   /** cosign public keys (absolute PEM paths); `tlog: false` = cosign's --insecure-ignore-tlog. */
@@ -156,7 +158,8 @@ function policyEntry(raw: unknown): TrustPolicyEntry | null {
     if (issuer === null || (exact === null) === (rx === null)) continue;
     identities.push(exact !== null ? { identity: exact, issuer } : { identityRegexp: rx as string, issuer });
   }
-  return { pattern, required: r['required'] !== false, notarySigners: stringList(r['notarySigners']), keys, identities };
+  const severity = r['severity'] === 'warning' || r['severity'] === 'information' ? r['severity'] : 'error';
+  return { pattern, required: r['required'] !== false, severity, notarySigners: stringList(r['notarySigners']), keys, identities };
 }
 
 const GUN_PATTERN = /^[^\s*]+\*?$/;

@@ -165,3 +165,11 @@ export interface Facts {
 }
 
 export const NO_FACTS: Facts = { get: () => undefined };
+
+/** Times that change with every lookup but do not change what the facts say. */
+const TIMES = new Set(['lookedUpAt', 'verifiedAt', 'tagFreshUntil', 'at']);
+
+/** A key that is equal for two answers that say the same thing (ignoring when they were obtained). */
+export function factsKey(f: ImageFacts | undefined): string {
+  return f === undefined ? '' : JSON.stringify(f, (k, v: unknown) => (TIMES.has(k) ? undefined : v));
+}

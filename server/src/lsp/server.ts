@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisResult } from '../core/analyze';
-import { NO_FACTS, type Facts } from '../core/facts';
+import { factsKey, NO_FACTS, type Facts } from '../core/facts';
 import { IncrementalDocument, type ContentChange } from '../core/incremental';
 import type { ParsedReference } from '../core/imageRef';
 import type { Finding } from '../core/types';
@@ -122,7 +122,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function factsFor(settings: Settings): Facts {
     const lookup = options.lookup;
     if (lookup === undefined || !settings.networkEnabled) return NO_FACTS;
-    return { get: (ref) => lookup.peek(ref) };
+    return { get: (ref) => lookup.peek(ref), now: new Date() };
   }
 
   async function validate(doc: TextDocument): Promise<void> {
@@ -159,11 +159,23 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function scheduleLookups(uri: string, version: number, result: AnalysisResult, settings: Settings): void {
     const lookup = options.lookup;
     if (lookup === undefined || !settings.networkEnabled) return;
+    // Unknown references, and known ones whose answer is older than the trust TTL: a verdict about a tag
+    // must rest on a fresh answer, so stale ones are asked again in the background (the old answer stays
+    // on screen, and is no longer "verified" once past its freshness).
     const missing = new Map<string, ParsedReference>();
     for (const use of result.model.images) {
-      if (use.kind === 'image' && use.ref !== null && use.ref.ok && lookup.peek(use.ref) === undefined) missing.set(use.ref.canonical, use.ref);
+      if (use.kind === 'image' && use.ref !== null && use.ref.ok && !lookup.fresh(use.ref)) missing.set(use.ref.canonical, use.ref);
     }
     if (missing.size === 0) return;
+    const at = Date.now();
+    // An answer past its freshness shows "cannot confirm": its replacement must be published even if it says the same.
+    const before = new Map(
+      [...missing].map(([k, ref]) => {
+        const f = lookup.peek(ref);
+        const stale = f?.tagFreshUntil !== undefined && Date.parse(f.tagFreshUntil) < at;
+        return [k, stale ? '\u0000stale' : factsKey(f)];
+      }),
+    );
     // Lookups are shared and cached, so a newer version does not cancel them (typing would starve them);
     // only closing the document does. A stale version's answer just triggers no re-validation.
     const st = stateOf(uri);
@@ -173,8 +185,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const doc = documents.get(uri);
       // Answers for an older version are dropped: the newer version has its own round.
       if (ctl.signal.aborted || doc === undefined || doc.version !== version) return;
-      // Re-validate only when something became known, so a lookup that caches nothing cannot loop.
-      if ([...missing.values()].some((ref) => lookup.peek(ref) !== undefined)) void validate(doc);
+      // Re-validate only when an answer says something new, so a lookup that caches nothing (or the same) cannot loop.
+      if ([...missing].some(([k, ref]) => lookup.peek(ref) !== undefined && factsKey(lookup.peek(ref)) !== before.get(k))) void validate(doc);
     });
   }
 

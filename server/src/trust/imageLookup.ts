@@ -146,9 +146,11 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
     }
     const signers = entry ? [...entry.notarySigners] : [];
     const rl = opts.registry.rateLimits().get(ref.registry);
-    // The tag answer may be acted on for as long as this combined answer is reused (the trust TTL), no longer.
+    // The tag answer may be acted on while this combined answer is reused (the trust TTL), plus one more TTL in
+    // which the editor asks again in the background (so a verdict does not flicker while the refresh runs);
+    // past that, e.g. with the registry unreachable since, it is never "verified".
     const tagFreshUntil =
-      ref.digest === null && registry.state === 'ok' && !registry.fromCache ? new Date(Date.parse(registry.lookedUpAt) + opts.ttlMs).toISOString() : undefined;
+      ref.digest === null && registry.state === 'ok' && !registry.fromCache ? new Date(Date.parse(registry.lookedUpAt) + 2 * opts.ttlMs).toISOString() : undefined;
     return {
       registry,
       ...(tagFreshUntil !== undefined ? { tagFreshUntil } : {}),
@@ -162,6 +164,10 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
     sourcesFor,
     peek(ref) {
       return cache.get(ref.canonical)?.facts;
+    },
+    fresh(ref) {
+      const hit = cache.get(ref.canonical);
+      return hit !== undefined && now().getTime() - hit.at < opts.ttlMs;
     },
     lookup(ref, signal) {
       const key = ref.canonical;
