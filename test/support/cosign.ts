@@ -87,14 +87,30 @@ export interface BundleOptions {
 
 /** A key-based Sigstore bundle v0.3: DSSE over an in-toto statement whose subject is the image digest (cosign v3's image signature). */
 export function makeBundle(imageName: string, subjectDigest: string, key: TestKey, corrupt = false): Buffer {
-  const statement = Buffer.from(
+  return makeStatementBundle({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: imageName, digest: { sha256: hexOf(subjectDigest) } }], predicateType: 'https://sigstore.dev/cosign/sign/v1', predicate: {} }, key, corrupt);
+}
+
+/** An in-toto statement about `digest` with any predicate (an attestation, as `cosign attest` makes). */
+export function statement(imageName: string, digest: string, predicateType: string, predicate: unknown): Record<string, unknown> {
+  return { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: imageName, digest: { sha256: hexOf(digest) } }], predicateType, predicate };
+}
+
+/** A key-based Sigstore bundle v0.3 whose message signature covers `bytes` (the manifest): what `cosign sign-blob` of the manifest makes. */
+export function makeBlobBundle(bytes: Buffer, key: TestKey): Buffer {
+  const hash = createHash('sha256').update(bytes).digest();
+  const sig = sign('sha256', bytes, key.privateKey);
+  return Buffer.from(
     JSON.stringify({
-      _type: 'https://in-toto.io/Statement/v1',
-      subject: [{ name: imageName, digest: { sha256: hexOf(subjectDigest) } }],
-      predicateType: 'https://sigstore.dev/cosign/sign/v1',
-      predicate: {},
+      mediaType: BUNDLE_TYPE,
+      verificationMaterial: { publicKey: { hint: key.fingerprint }, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } },
+      messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: hash.toString('base64') }, signature: sig.toString('base64') },
     }),
   );
+}
+
+/** A key-based Sigstore bundle v0.3: DSSE over any in-toto statement. */
+export function makeStatementBundle(st: unknown, key: TestKey, corrupt = false): Buffer {
+  const statement = Buffer.from(JSON.stringify(st));
   const payloadType = 'application/vnd.in-toto+json';
   // DSSE pre-authentication encoding: "DSSEv1" SP len(type) SP type SP len(body) SP body.
   const pae = Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${statement.length} `), statement]);

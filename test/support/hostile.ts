@@ -7,6 +7,8 @@ export interface Received {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingMessage['headers'];
+  /** The request body as text (first 1 MiB): credentials must never arrive here from another origin's request. */
+  readonly body: string;
 }
 
 export interface HostileServer {
@@ -23,9 +25,19 @@ export async function startHostile(handler: Handler, tls?: { key: string; cert: 
   const received: Received[] = [];
   const sockets = new Set<Socket>();
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     res.on('error', () => undefined);
-    Promise.resolve(handler(req, res)).catch(() => res.destroy());
+    // The body is read first (capped) and recorded, then the handler answers.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      if (size < 1 << 20) chunks.push(c);
+      size += c.length;
+    });
+    req.on('end', () => {
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      Promise.resolve(handler(req, res)).catch(() => res.destroy());
+    });
+    req.on('error', () => res.destroy());
   };
   const server = tls !== undefined ? createHttpsServer({ key: tls.key, cert: tls.cert }, onRequest) : createHttpServer(onRequest);
   server.on('connection', (s: Socket) => {

@@ -36,6 +36,8 @@ export interface Descriptor {
   readonly size: number;
   readonly artifactType?: string;
   readonly annotations: Readonly<Record<string, string>>;
+  /** Some annotation was over its cap and left out: the descriptor is incomplete, and must not be read as whole. */
+  readonly truncated?: true;
 }
 
 export type ReferrersPath = 'referrers-api' | 'referrers-tag';
@@ -100,21 +102,23 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Annotations as strings, capped in count and size; oversized values are dropped (and said). */
-export function annotationsOf(raw: unknown, notes?: string[]): Record<string, string> {
+/** Annotations as strings, capped in count and size; oversized values are dropped (and said, and flagged). */
+export function annotationsOf(raw: unknown, notes?: string[]): { annotations: Record<string, string>; truncated: boolean } {
   const out: Record<string, string> = {};
-  if (!isObject(raw)) return out;
+  let truncated = false;
+  if (!isObject(raw)) return { annotations: out, truncated };
   let n = 0;
   for (const [k, v] of Object.entries(raw)) {
-    if (typeof v !== 'string' || k.length > MAX_ANNOTATION_KEY) continue;
-    if (++n > MAX_ANNOTATIONS) break;
-    if (v.length > MAX_ANNOTATION_VALUE) {
-      notes?.push(`annotation ${k.slice(0, 80)} of ${v.length} characters is over the ${MAX_ANNOTATION_VALUE}-character cap and was ignored`);
+    if (typeof v !== 'string') continue;
+    if (k.length > MAX_ANNOTATION_KEY || ++n > MAX_ANNOTATIONS || v.length > MAX_ANNOTATION_VALUE) {
+      truncated = true;
+      notes?.push(`annotation ${k.slice(0, 80)} (${v.length} characters) is over the caps and was left out`);
+      if (n > MAX_ANNOTATIONS) break;
       continue;
     }
     out[k] = v;
   }
-  return out;
+  return { annotations: out, truncated };
 }
 
 /** The well-formed sha256 descriptors of a `manifests` or `layers` list, at most MAX_DESCRIPTORS. */
@@ -123,12 +127,14 @@ export function descriptors(list: unknown, notes?: string[]): Descriptor[] {
   const out: Descriptor[] = [];
   for (const d of list.slice(0, MAX_DESCRIPTORS)) {
     if (!isObject(d) || typeof d['digest'] !== 'string' || !SHA256_DIGEST.test(d['digest'])) continue;
+    const a = annotationsOf(d['annotations'], notes);
     out.push({
       mediaType: typeof d['mediaType'] === 'string' ? d['mediaType'].slice(0, 256) : '',
       digest: d['digest'],
       size: typeof d['size'] === 'number' && Number.isSafeInteger(d['size']) ? d['size'] : -1,
       ...(typeof d['artifactType'] === 'string' ? { artifactType: d['artifactType'].slice(0, 256) } : {}),
-      annotations: annotationsOf(d['annotations'], notes),
+      annotations: a.annotations,
+      ...(a.truncated ? { truncated: true as const } : {}),
     });
   }
   if (list.length > MAX_DESCRIPTORS) notes?.push(`only the first ${MAX_DESCRIPTORS} of ${list.length} descriptors were read`);
@@ -197,7 +203,7 @@ export async function fetchReferrerManifest(
   return {
     ok: true,
     layers: descriptors(man['layers'], notes),
-    annotations: annotationsOf(man['annotations'], notes),
+    annotations: annotationsOf(man['annotations'], notes).annotations,
     ...(typeof man['artifactType'] === 'string' ? { artifactType: man['artifactType'].slice(0, 256) } : {}),
     notes,
   };

@@ -66,10 +66,11 @@ export const baseImageUnsigned: Rule = {
         );
         continue;
       }
-      const unsigned = v.sources.find((s) => s.state === 'not-signed');
-      if (unsigned !== undefined) {
-        const reason = unsigned.fact.state === 'unsigned' ? unsigned.fact.reason : `no signature for ${v.digest ?? 'this digest'}`;
-        report(`${what} is not signed: ${reason} (${unsigned.fact.source}, ${unsigned.fact.server}). Use a signed tag or digest, ask the publisher to sign it, or set required: false for it in the policy.`);
+      const unsigned = v.sources.filter((s) => s.state === 'not-signed');
+      if (unsigned.length > 0) {
+        // Every source that looked says what it found: "no trust data" from one and "no signature for <digest>" from another.
+        const reasons = unsigned.map((u) => `${u.fact.state === 'unsigned' ? u.fact.reason : `no signature for ${v.digest ?? 'this digest'}`} (${u.fact.source}, ${u.fact.server})`);
+        report(`${what} is not signed: ${reasons.join('; ')}. Use a signed tag or digest, ask the publisher to sign it, or set required: false for it in the policy.`);
         continue;
       }
       // 4. Nothing could be checked for this digest: say so, never "fine".

@@ -184,6 +184,11 @@ export async function discoverSignatures(t: RegistryTarget, digest: string): Pro
     const layers = isObject(man) ? descriptors(man['layers'], notes).filter((l) => l.mediaType === SIMPLE_SIGNING_TYPE) : [];
     if (layers.length > MAX_SIG_LAYERS) notes.push(`only the first ${MAX_SIG_LAYERS} of ${layers.length} legacy signatures were checked`);
     for (const l of layers.slice(0, MAX_SIG_LAYERS)) {
+      if (l.truncated) {
+        // A signature read without its (oversized) certificate would be checked as something it is not.
+        notes.push(`legacy layer ${l.digest}: annotations over the size caps; ignored`);
+        continue;
+      }
       const signature = l.annotations[ANN_SIGNATURE];
       if (!signature || signature.length > 4096) {
         notes.push(`legacy layer ${l.digest}: no usable ${ANN_SIGNATURE} annotation`);
