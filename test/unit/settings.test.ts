@@ -73,8 +73,8 @@ test('trust policy entries keep the policy-file shape; malformed parts are dropp
   assert.deepEqual(s.trustSources, ['cosign']);
   assert.equal(s.trustPolicyFile, null, 'a relative policy file path would depend on the server folder');
   assert.deepEqual(s.trustPolicy, [
-    { pattern: 'docker.io/library/*', required: true, notarySigners: ['releases'], keys: [{ path: '/k.pem', tlog: true }, { path: '/k2.pem', tlog: false }], identities: [] },
-    { pattern: 'ghcr.io/**', required: false, notarySigners: [], keys: [], identities: [{ identity: 'me@example.com', issuer: 'https://accounts.example.com' }] },
+    { pattern: 'docker.io/library/*', required: true, severity: 'error', notarySigners: ['releases'], keys: [{ path: '/k.pem', tlog: true }, { path: '/k2.pem', tlog: false }], identities: [] },
+    { pattern: 'ghcr.io/**', required: false, severity: 'error', notarySigners: [], keys: [], identities: [{ identity: 'me@example.com', issuer: 'https://accounts.example.com' }] },
   ]);
 });
 
