@@ -224,4 +224,8 @@ test('scans: the newest trusted scan decides; its date never later than its log 
   assert.equal(none.status, 'missing');
   assert.match(none.status === 'missing' ? none.reason : '', /1 signed by others/);
   assert.equal(evaluateScans(sreq, [scanFact(d, '2026-06-09T00:00:00Z', undefined, trusted)], [`sha256:${'0'.repeat(64)}`], now).status, 'missing');
+  assert.equal(
+    describeAttestation(scanFact(d, '2026-06-09T00:00:00.000Z', '2026-06-09T00:05:00.000Z', trusted)),
+    'Vulnerability scan by an unnamed scanner on 2026-06-09T00:00:00.000Z: 0 critical, 1 high, 0 medium, 0 low, attested by key sha256:aa…, logged 2026-06-09T00:05:00.000Z',
+  );
 });

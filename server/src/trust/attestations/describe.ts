@@ -35,9 +35,13 @@ export function describeAttestation(a: AttestationFact): string {
       let what: string;
       if (f.kind === 'slsa-provenance') {
         const eff = effectiveSource(a as VerifiedAttestationFact & { facts: ProvenanceFacts });
-        what = `Built${builtBy(f, eff.source).slice('built'.length)}${eff.conflict ? ` — but ${eff.conflict}` : ''}`;
+        const line = builtBy(f, eff.source);
+        what = `${line.charAt(0).toUpperCase()}${line.slice(1)}${eff.conflict ? ` — but ${eff.conflict}` : ''}`;
       } else if (f.kind === 'sbom') what = `${f.format === 'spdx' ? 'SPDX' : 'CycloneDX'} SBOM`;
-      else if (f.kind === 'vulnerability-scan') what = scanLine(f).replace(/^v/, 'V');
+      else if (f.kind === 'vulnerability-scan') {
+        const line = scanLine(f);
+        what = `${line.charAt(0).toUpperCase()}${line.slice(1)}`;
+      }
       else if (f.kind === 'vex') what = `OpenVEX: ${f.byStatus.notAffected} not affected, ${f.byStatus.affected} affected, ${f.byStatus.fixed} fixed, ${f.byStatus.underInvestigation} under investigation`;
       else what = `Attestation ${a.predicateType}`;
       return `${what}, ${signedBy(a)}`;
