@@ -21,6 +21,7 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
 
 const USAGE = `Usage: dockerfile-trust check [options] <path or glob>...
        dockerfile-trust conformance verify-bundle ...   (Sigstore conformance protocol)
+       dockerfile-trust conformance notation-verify ... (Notation signature envelopes)
 
 Checks Dockerfiles for unpinned and unsigned base images and unverified downloads.
 

@@ -62,6 +62,10 @@ export interface Cert {
   /** Attributes of the subject in certificate order, for trusted-identity matching. */
   readonly subjectAttributes: readonly NameAttribute[][];
   readonly serialHex: string;
+  /** Content octets of the serial number INTEGER, as encoded (OCSP CertID). */
+  readonly serialRaw: Uint8Array;
+  /** The subjectPublicKey BIT STRING's key bytes (OCSP issuerKeyHash, ResponderID byKey). */
+  readonly publicKeyBits: Uint8Array;
   readonly notBefore: Date;
   readonly notAfter: Date;
   readonly signatureAlgorithm: string;
@@ -105,9 +109,10 @@ export function parseCertificate(der: Uint8Array): CertResult {
     if (!top || !outer || outer.length !== 3 || !tbs) return { ok: false, reason: 'malformed certificate (not one DER SEQUENCE)' };
     // tbs: [0] version?, serial, signature, issuer, validity, subject, spki, ...
     const base = tbs[0]?.tag === 0xa0 ? 1 : 0;
+    const serialEl = tbs[base];
     const issuerEl = tbs[base + 2];
     const subjectEl = tbs[base + 4];
-    if (!issuerEl || !subjectEl) return { ok: false, reason: 'malformed certificate (missing names)' };
+    if (!serialEl || serialEl.tag !== 0x02 || !issuerEl || !subjectEl) return { ok: false, reason: 'malformed certificate (missing serial or names)' };
     const node = new X509Certificate(Buffer.from(der));
     const asn = AsnConvert.parse(der, Certificate);
     const t = asn.tbsCertificate;
@@ -161,6 +166,8 @@ export function parseCertificate(der: Uint8Array): CertResult {
         issuer: nameString(nameAttributes(t.issuer)),
         subjectAttributes,
         serialHex: node.serialNumber.toLowerCase(),
+        serialRaw: der.subarray(serialEl.contentStart, serialEl.end),
+        publicKeyBits: new Uint8Array(t.subjectPublicKeyInfo.subjectPublicKey),
         notBefore: t.validity.notBefore.getTime(),
         notAfter: t.validity.notAfter.getTime(),
         signatureAlgorithm: asn.signatureAlgorithm.algorithm,

@@ -41,6 +41,8 @@ export interface TrustPolicy {
   readonly verifyTimestamp: 'always' | 'afterCertExpiry';
   readonly trustStores: readonly TrustStoreRef[];
   readonly trustedIdentities: readonly TrustedIdentity[];
+  /** A product policy entry without a `notation` block: it matches (first match wins) but sets no Notation policy. */
+  readonly unconfigured?: boolean;
 }
 
 export interface TrustPolicyDocument {
@@ -212,11 +214,27 @@ export function parseNotationTrustPolicy(text: string, source: string): PolicyRe
 
 /** The statement that applies to `repository` (`registry/path`), or undefined. */
 export function selectPolicy(doc: TrustPolicyDocument, repository: string): TrustPolicy | undefined {
-  if (doc.selection === 'first-match') return doc.policies.find((p) => (p.patterns ?? []).some((g) => globMatch(g, repository)) || p.registryScopes.includes(repository));
+  if (doc.selection === 'first-match') {
+    const p = doc.policies.find((q) => (q.patterns ?? []).some((g) => patternMatches(g, repository)) || q.registryScopes.includes(repository));
+    return p && !p.unconfigured ? p : undefined;
+  }
   return doc.policies.find((p) => p.registryScopes.includes(repository)) ?? doc.policies.find((p) => p.registryScopes.includes('*'));
 }
 
-/** `*` matches within one path part, `**` across parts (the product policy's pattern language). */
+/**
+ * The product policy's pattern language: `*` within one path part, `**` across parts, `?` one character; matched
+ * against `registry/repository` and, for Docker Hub, the familiar forms (`library/alpine`, `alpine`).
+ */
+export function patternMatches(glob: string, repository: string): boolean {
+  const forms = [repository];
+  if (repository.startsWith('docker.io/')) {
+    const rest = repository.slice('docker.io/'.length);
+    forms.push(rest);
+    if (rest.startsWith('library/')) forms.push(rest.slice('library/'.length));
+  }
+  return forms.some((f) => globMatch(glob, f));
+}
+
 export function globMatch(glob: string, value: string): boolean {
   let re = '^';
   for (let i = 0; i < glob.length; i++) {
@@ -226,7 +244,8 @@ export function globMatch(glob: string, value: string): boolean {
         re += '.*';
         i++;
       } else re += '[^/]*';
-    } else re += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+    } else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`${re}$`).test(value);
 }
