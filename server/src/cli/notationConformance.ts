@@ -21,7 +21,8 @@ export const NOTATION_USAGE = `usage:
       --reference REGISTRY/REPOSITORY --trust-policy FILE --trust-store-dir DIR
       [--thumbprints JSON] [--at RFC3339_TIME] [--json]
 
-  --media-type            application/jose+json or application/cose (default: from the file's first byte)
+  --media-type            the signature layer's media type, application/jose+json or application/cose
+                          (default: from the file's first byte)
   --trust-policy          notation's trustpolicy.oci.json / trustpolicy.json
   --trust-store-dir       notation's directory, or its truststore directory (holding x509/{ca,signingAuthority,tsa})
   --thumbprints           the signature manifest's io.cncf.notary.x509chain.thumbprint#S256 annotation
@@ -109,8 +110,8 @@ export async function runNotationVerify(argv: readonly string[]): Promise<number
   const envelopes = v.envelope as string[];
   if (envelopes.length === 0) return fail(`--envelope is required\n${NOTATION_USAGE}`, 2);
   if (!v.reference || !v['trust-policy'] || !v['trust-store-dir']) return fail(`--reference, --trust-policy and --trust-store-dir are required\n${NOTATION_USAGE}`, 2);
+  // Any media type is passed on: an unsupported one is the verifier's "invalid", as notation reports it.
   const mediaType = v['media-type'];
-  if (mediaType !== undefined && mediaType !== MEDIA_TYPE_JWS && mediaType !== MEDIA_TYPE_COSE) return fail(`--media-type must be ${MEDIA_TYPE_JWS} or ${MEDIA_TYPE_COSE}`, 2);
 
   let target: Descriptor | string;
   if (v['artifact-descriptor'] !== undefined) {
@@ -146,7 +147,8 @@ export async function runNotationVerify(argv: readonly string[]): Promise<number
   const policy = parseNotationTrustPolicy(policyBytes.toString('utf8'), path.basename(policyFile));
   if (!policy.ok) {
     // A policy notation would reject: nothing can be verified under it.
-    process.stdout.write(`not verified (unavailable): invalid trust policy: ${policy.reason}\n`);
+    const reason = `invalid trust policy: ${policy.reason}`;
+    process.stdout.write(v.json ? `${JSON.stringify({ state: 'unavailable', reason, signatures: [] }, null, 2)}\n` : `not verified (unavailable): ${reason}\n`);
     return 1;
   }
   const inputs = [];

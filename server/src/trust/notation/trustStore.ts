@@ -54,7 +54,8 @@ export async function loadTrustStore(store: NotationConfigStore, type: TrustStor
     if (!parsed.ok) return { ok: false, reason: `${label}: "${e.name}" is not a certificate file: ${parsed.reason}` };
     for (const c of parsed.certs) {
       if (!c.basicConstraints?.ca && !isSelfSigned(c)) return { ok: false, reason: `${label}: "${c.subject}" in "${e.name}" is neither a CA nor a self-signed signing certificate` };
-      if (type === 'tsa' && !isSelfSigned(c)) return { ok: false, reason: `${label}: "${c.subject}" in "${e.name}" is not a self-signed root certificate` };
+      // A TSA root must be a self-signed CA (Go's CheckSignatureFrom refuses a non-CA parent, even itself).
+      if (type === 'tsa' && (!isSelfSigned(c) || !c.basicConstraints?.ca)) return { ok: false, reason: `${label}: "${c.subject}" in "${e.name}" is not a self-signed root CA certificate` };
     }
     certs.push(...parsed.certs);
   }
