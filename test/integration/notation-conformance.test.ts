@@ -113,7 +113,6 @@ const revocationLogged = (r: Record<string, unknown>): void => {
 
 function rows(): Row[] {
   const out: Row[] = [];
-  const mock = (f: string): string => join(V, MOCK, f);
   const P = (...s: PolicyStatement[]): string => scratch!.policy(...s);
 
   // --- internal/mock/testdata: TestNotationVerificationCombinations, for both signing schemes and all levels.
