@@ -46,6 +46,17 @@ export class Pki {
         'basicConstraints = CA:FALSE',
         'keyUsage = critical, digitalSignature',
         'extendedKeyUsage = codeSigning',
+        '[codesign_ocsp]',
+        'basicConstraints = CA:FALSE',
+        'keyUsage = critical, digitalSignature',
+        'extendedKeyUsage = codeSigning',
+        'authorityInfoAccess = OCSP;URI:http://ocsp.test/',
+        'crlDistributionPoints = URI:http://crl.test/root.crl',
+        '[codesign_crl]',
+        'basicConstraints = CA:FALSE',
+        'keyUsage = critical, digitalSignature',
+        'extendedKeyUsage = codeSigning',
+        'crlDistributionPoints = URI:http://crl.test/root.crl',
         '[serverauth]',
         'basicConstraints = CA:FALSE',
         'keyUsage = critical, digitalSignature',
@@ -83,6 +94,25 @@ export class Pki {
       this.dir,
     );
     return this.read(name);
+  }
+
+  /** Marks a leaf revoked in the CA database (for CRLs and the OCSP responder). */
+  revoke(name: string, issuer: string): void {
+    openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', `${issuer}.crt`, '-keyfile', `${issuer}.key`, '-revoke', `${name}.crt`, '-crl_reason', 'keyCompromise'], this.dir);
+  }
+
+  /** A DER CRL from the CA database, valid for `days` (negative: already expired is not possible with openssl; use hours). */
+  crl(issuer: string, hours = 24): Uint8Array {
+    openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', `${issuer}.crt`, '-keyfile', `${issuer}.key`, '-gencrl', '-crlhours', String(hours), '-md', 'sha256', '-out', 'crl.pem'], this.dir);
+    openssl(['crl', '-in', 'crl.pem', '-outform', 'DER', '-out', 'crl.der'], this.dir);
+    return new Uint8Array(readFileSync(join(this.dir, 'crl.der')));
+  }
+
+  /** OpenSSL's OCSP responder logic over the CA database: answers the DER request `req`, signed by `signer`. */
+  ocsp(req: Uint8Array, issuer: string, signer = issuer): Uint8Array {
+    writeFileSync(join(this.dir, 'req.der'), req);
+    openssl(['ocsp', '-index', 'index.txt', '-CA', `${issuer}.crt`, '-rsigner', `${signer}.crt`, '-rkey', `${signer}.key`, '-rmd', 'sha256', '-reqin', 'req.der', '-respout', 'resp.der', '-ndays', '1'], this.dir);
+    return new Uint8Array(readFileSync(join(this.dir, 'resp.der')));
   }
 
   /** An RFC 3161 token over `message` from the TSA `tsa` (its certificate included, ESS signing-certificate-v2). */
