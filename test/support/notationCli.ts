@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from './paths';
 
-export const NOTATION_VECTORS = resolve(REPO_ROOT, '..', 'shared', 'conformance', 'notation', 'notation-go');
+/** The notation-go vectors beside the repository (DFT_NOTATION_VECTORS points at another copy). */
+export const NOTATION_VECTORS = process.env['DFT_NOTATION_VECTORS'] ?? resolve(REPO_ROOT, '..', 'shared', 'conformance', 'notation', 'notation-go');
 export const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 
 /** Builds dist/cli.js when it is missing (the suites that use it run after `npm run build` in CI). */
