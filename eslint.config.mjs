@@ -25,6 +25,12 @@ export default tseslint.config(
   layer(['server/src/registry/**/*.ts'], [['vscode*', '**/lsp/**', '**/trust/**', '**/cli/**', '**/core/rules/**']], 'registry knows nothing of LSP, rules or trust'),
   // trust: no LSP, no rules.
   layer(['server/src/trust/**/*.ts'], [['vscode*', 'undici', '**/lsp/**', '**/cli/**', '**/core/rules/**']], 'trust knows nothing of LSP or rules, and uses the registry HTTP layer'),
+  // trust/notation: no file reads (notation's directory comes through the injected NotationConfigStore).
+  layer(
+    ['server/src/trust/notation/**/*.ts'],
+    [['vscode*', 'undici', '**/lsp/**', '**/cli/**', '**/core/rules/**', 'fs', 'fs/*', 'node:fs', 'node:fs/*', '**/stores/**']],
+    'trust/notation reads files only through the injected NotationConfigStore (ARCHITECTURE.md)',
+  ),
   // lsp: no direct network.
   layer(['server/src/lsp/**/*.ts'], [['undici', 'vscode', '**/cli/**', '**/registry/transport*']], 'lsp never talks to the network directly'),
   // cli: no LSP.

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseTrustedRoot, verifyBundle, type Artifact, type Expectation } from '../trust/cosign/bundleVerify';
 import { loadTrustedRoot } from '../trust/cosign/trustRoot';
+import { NOTATION_USAGE, runNotationVerify } from './notationConformance';
 
 const USAGE = `usage:
   dockerfile-trust conformance verify-bundle --bundle FILE --certificate-identity ID --certificate-oidc-issuer URL [--trusted-root FILE] FILE_OR_DIGEST
@@ -56,8 +57,9 @@ function readCapped(path: string, what: string): Buffer | string {
 /** Runs `conformance <subcommand> …`; returns the process exit code. Writes a one-line verdict to stdout, reasons to stderr. */
 export async function runConformance(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === 'notation-verify') return runNotationVerify(rest);
   if (sub !== 'verify-bundle') {
-    process.stderr.write(`${sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`}\n${USAGE}\n`);
+    process.stderr.write(`${sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`}\n${USAGE}\n${NOTATION_USAGE}\n`);
     return 2;
   }
   const args = parseArgs(rest);

@@ -13,7 +13,6 @@ import { describeImage } from '../core/describe';
 import type { ParsedReference } from '../core/imageRef';
 import { expandArgs, readInput, type InputFile } from './files';
 import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
-import { runConformance } from './conformance';
 import { formatJson, formatSarif, formatText, type FileResult } from './format';
 
 declare const __VERSION__: string | undefined;
@@ -21,6 +20,7 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
 
 const USAGE = `Usage: dockerfile-trust check [options] <path or glob>...
        dockerfile-trust conformance verify-bundle ...   (Sigstore conformance protocol)
+       dockerfile-trust conformance notation-verify ... (Notation signature envelopes)
 
 Checks Dockerfiles for unpinned and unsigned base images and unverified downloads.
 
@@ -79,7 +79,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  if (command === 'conformance') return runConformance(rest);
+  // Loaded on demand: the conformance entries pull in the Sigstore and Notation verifiers, which `check` does not need at start.
+  if (command === 'conformance') return (await import('./conformance')).runConformance(rest);
   if (command !== 'check') return usageError(io, `unknown command "${command}"`);
 
   let parsed;
