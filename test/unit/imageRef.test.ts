@@ -56,3 +56,48 @@ test('digest lengths per algorithm', () => {
   assert.equal(checkDigest(`sha512:${'a'.repeat(128)}`), null);
   assert.match(checkDigest(`sha384:${hex}`) ?? '', /96 hex digits/);
 });
+
+test('one canonical registry identity for every spelling docker accepts (issue 12 #2)', async () => {
+  const { canonicalRegistry, canonicalPattern } = await import('../../server/src/core/imageRef');
+  const { parsePolicy, matchPolicy } = await import('../../server/src/trust/cosign/policy');
+  const same: [string, string][] = [
+    ['LOCALHOST:5000/corp/app:v1', 'localhost:5000/corp/app:v1'],
+    ['Localhost:5000/corp/app:v1', 'localhost:5000/corp/app:v1'],
+    ['GHCR.IO/my-org/app', 'ghcr.io/my-org/app:latest'],
+    ['ghcr.io:443/my-org/app', 'ghcr.io/my-org/app:latest'],
+    ['Ghcr.Io:0443/my-org/app', 'ghcr.io/my-org/app:latest'],
+    ['index.docker.io/library/alpine:3', 'docker.io/library/alpine:3'],
+    ['registry-1.docker.io/library/alpine:3', 'docker.io/library/alpine:3'],
+    ['Docker.IO/alpine:3', 'docker.io/library/alpine:3'],
+    ['docker.io:443/alpine:3', 'docker.io/library/alpine:3'],
+    ['[0:0:0:0:0:0:0:1]:5000/x', '[::1]:5000/x:latest'],
+    ['[::1]:443/x', '[::1]/x:latest'],
+    ['127.1:5000/x', '127.0.0.1:5000/x:latest'],
+    ['0x7f.0.0.1:5000/x', '127.0.0.1:5000/x:latest'],
+    ['127.000.000.001:5000/x', '127.0.0.1:5000/x:latest'],
+  ];
+  for (const [input, canonical] of same) {
+    const r = parseReference(input);
+    assert.ok(r.ok, input);
+    assert.equal(r.canonical, canonical, input);
+  }
+  // A non-default port stays another registry.
+  assert.equal(canonicalRegistry('ghcr.io:80'), 'ghcr.io:80');
+  assert.equal(canonicalPattern('GHCR.IO:443/my-org/**'), 'ghcr.io/my-org/**');
+  assert.equal(canonicalPattern('*.Example.com:443/**'), '*.example.com/**');
+  assert.equal(canonicalPattern('library/*'), 'library/*');
+  // Fail closed: whatever the spelling of the reference or of the pattern, a required entry applies.
+  const policy = parsePolicy({ version: 1, images: [{ pattern: 'LOCALHOST:5000/**', required: true }, { pattern: 'ghcr.io:443/my-org/**', required: true }, { pattern: 'registry-1.docker.io/library/*', required: true }] }, '/');
+  assert.ok(policy.ok);
+  for (const [input] of same.slice(0, 9)) {
+    const r = parseReference(input);
+    assert.ok(r.ok);
+    assert.equal(matchPolicy(policy.policy, r)?.required, true, `${input} escaped the policy`);
+  }
+  // The familiar forms of official images match too.
+  const lib = parsePolicy({ version: 1, images: [{ pattern: 'library/*', required: true }] }, '/');
+  assert.ok(lib.ok);
+  const alpine = parseReference('alpine');
+  assert.ok(alpine.ok);
+  assert.equal(matchPolicy(lib.policy, alpine)?.required, true);
+});
