@@ -1,12 +1,19 @@
 // Builds the registry and trust services from settings: shared by the two composition roots (server main and CLI).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Settings } from './protocol';
+import type { MachineSettings } from './protocol';
 import { apiHost, checksumOfUrl, createTransport, dockerCredentials, createRegistryService, type ChecksumResult, type RegistryService } from './registry';
-import { EMPTY_POLICY, loadPolicyFile, parsePolicy, type Policy } from './trust/cosign/policy';
+import { fileKeyReader, readPolicyFile } from './stores/policyFiles';
+import { FileTrustStore } from './stores/notaryTrust';
+import { fsTufCache } from './stores/tufCache';
 import { loadTrustedRoot, type TrustRootResult } from './trust/cosign/trustRoot';
 import { createTrustServices, type TrustServices } from './trust/imageLookup';
-import { FileTrustStore } from './trust/notary/store';
+import { buildTrustPolicy, type TrustPolicy } from './trust/policy';
+import { defaultNotationDir, fsNotationConfigStore } from './stores/notationConfig';
+import { loadNotationTrustPolicy } from './trust/notation/policy';
+import { notationPlugin } from './trust/notation/plugin';
+import { revocationChecker } from './trust/notation/revocation';
+import { trustStores } from './trust/notation/trustStore';
 
 const MAX_CA_BYTES = 1024 * 1024;
 
@@ -15,56 +22,39 @@ export interface Composed {
   readonly registry: RegistryService;
   /** Problems with the configuration (unreadable CA file, broken policy), for the output channel and status. */
   readonly problems: readonly string[];
-  readonly policy: Policy;
+  readonly policy: TrustPolicy;
   /** sha256 of what an https URL serves (for ADD --checksum), capped and timed, without credentials. */
   checksum(url: string, signal?: AbortSignal): Promise<ChecksumResult>;
   close(): Promise<void>;
 }
 
 export interface ComposeOptions {
-  readonly settings: Settings;
+  /** The machine settings: everything that decides where requests and credentials go and what is trusted. */
+  readonly settings: MachineSettings;
   /** Where caches, Notary roots (TOFU) and the Sigstore TUF cache live. */
   readonly storageDir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (message: string) => void;
 }
 
-/** The part of the settings that decides how services are built (a change rebuilds them). */
-export function serviceKey(s: Settings): string {
-  return JSON.stringify([s.registries, s.notaryServers, s.trustSources, s.trustPolicy, s.trustPolicyFile, s.offline, s.registryTtlSeconds, s.trustTtlSeconds, s.notaryPinnedCertIds, s.notaryPinnedCaFiles, s.notaryTofu]);
+/** notation's configuration directory: the setting, else notation's own default ($XDG_CONFIG_HOME/notation). */
+function notationDir(settings: MachineSettings, env: Readonly<Record<string, string | undefined>>): string {
+  return settings.notationConfigDir ?? defaultNotationDir(env as NodeJS.ProcessEnv);
 }
 
-export function loadPolicy(settings: Settings, problems: string[]): Policy {
-  const doc = {
-    version: 1,
-    images: settings.trustPolicy.map((e) => ({
-      pattern: e.pattern,
-      required: e.required,
-      severity: e.severity,
-      notarySigners: [...e.notarySigners],
-      keys: e.keys.map((k) => ({ path: k.path, tlog: k.tlog })),
-      identities: e.identities.map((i) => ({ ...i })),
-    })),
-    ...(Object.keys(settings.notaryServers).length > 0 ? { notaryServers: { ...settings.notaryServers } } : {}),
-  };
-  const fromSettings = parsePolicy(doc, '/', 'settings');
-  let policy: Policy = EMPTY_POLICY;
-  if (fromSettings.ok) policy = fromSettings.policy;
-  else problems.push(...fromSettings.errors.map((e) => `trust policy in settings: ${e}`));
-  if (settings.trustPolicyFile !== null) {
-    const file = loadPolicyFile(settings.trustPolicyFile);
-    if (file.ok) {
-      policy = {
-        entries: [...policy.entries, ...file.policy.entries],
-        notaryServers: { ...(file.policy.notaryServers ?? {}), ...(policy.notaryServers ?? {}) },
-        source: settings.trustPolicyFile,
-      };
-    } else problems.push(...file.errors);
-  }
-  return policy;
+/** The one trust policy, from settings, the policy file and notation's own files (read here: the trust layer reads no file). */
+export async function loadPolicy(settings: MachineSettings, env: Readonly<Record<string, string | undefined>>): Promise<TrustPolicy> {
+  const notationFiles = settings.trustSources.includes('notation') ? await loadNotationTrustPolicy(fsNotationConfigStore(notationDir(settings, env))) : undefined;
+  return buildTrustPolicy({
+    settingsEntries: settings.trustPolicy,
+    settingsNotaryServers: settings.notaryServers,
+    ...(settings.trustPolicyFile !== null ? { file: readPolicyFile(settings.trustPolicyFile) } : {}),
+    ...(notationFiles !== undefined ? { notationFiles } : {}),
+    readKey: fileKeyReader,
+  });
 }
 
-export function compose(o: ComposeOptions): Composed {
+export async function compose(o: ComposeOptions): Promise<Composed> {
   const { settings } = o;
   const problems: string[] = [];
   const insecure = Object.entries(settings.registries)
@@ -81,7 +71,8 @@ export function compose(o: ComposeOptions): Composed {
       problems.push(`CA file for ${host} (${r.caFile}) cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); TLS to ${host} uses the system roots only`);
     }
   }
-  const policy = loadPolicy(settings, problems);
+  const policy = await loadPolicy(settings, o.env);
+  problems.push(...policy.problems);
   const pinnedCa: Record<string, string> = {};
   for (const [gun, file] of Object.entries(settings.notaryPinnedCaFiles)) {
     try {
@@ -104,6 +95,8 @@ export function compose(o: ComposeOptions): Composed {
     }
   });
   const transport = createTransport({ insecureHosts: [...insecure.map(apiHost), ...notaryHttp], extraCaCerts });
+  // OCSP and CRL endpoints are plain http (the answers are signed, and checked): a transport of their own, never carrying credentials.
+  const revocationTransport = createTransport({ allowPlainHttp: true });
   const credentials = dockerCredentials({ env: o.env, log: o.log });
   const registry = createRegistryService({
     http: transport.http,
@@ -124,11 +117,19 @@ export function compose(o: ComposeOptions): Composed {
     sources: settings.trustSources,
     notaryStore: new FileTrustStore(path.join(o.storageDir, 'notary')),
     notaryPinning: { certs: settings.notaryPinnedCertIds, ca: pinnedCa, tofu: settings.notaryTofu },
-    trustedRoot: () => (root ??= loadTrustedRoot({ cacheDir: path.join(o.storageDir, 'sigstore'), offline: settings.offline, http: transport.http })),
+    trustedRoot: () => (root ??= loadTrustedRoot({ cache: fsTufCache(path.join(o.storageDir, 'sigstore')), offline: settings.offline, http: transport.http })),
     env: o.env,
     ttlMs: settings.trustTtlSeconds * 1000,
     offline: settings.offline,
     log: o.log,
+    plugins: [
+      notationPlugin({
+        policy: policy.notation,
+        stores: trustStores(fsNotationConfigStore(notationDir(settings, o.env))),
+        revocation: revocationChecker(settings.offline ? {} : { http: revocationTransport.http }),
+        offline: settings.offline,
+      }),
+    ],
   });
   for (const p of problems) o.log(p);
   return {
@@ -140,6 +141,7 @@ export function compose(o: ComposeOptions): Composed {
     async close() {
       await registry.dispose();
       await transport.close();
+      await revocationTransport.close();
     },
   };
 }

@@ -8,7 +8,7 @@ import { diagnosticsEncoder } from './lsp/wire';
 import type { Composed } from './compose';
 import type { ImageFacts } from './core/facts';
 import type { ParsedReference } from './core/imageRef';
-import type { Settings } from './protocol';
+import { machineKey, type Settings } from './protocol';
 import type { ImageLookup } from './trust/service';
 
 // The network layer (undici, TUF, Sigstore) is a separate bundle (dist/compose.js) loaded on the first
@@ -46,17 +46,31 @@ function stdioConnection(): Connection {
 const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
 const log = (m: string): void => connection.console.log(m);
 
-/** Delegates to services built from the current machine-level settings; rebuilt only when those change. */
+/**
+ * Delegates to services built from the current machine settings; rebuilt only when those change (their key is
+ * derived from the MachineSettings type). While a rebuild runs, answers come from the previous services.
+ */
 class SwitchableLookup implements ImageLookup {
   private current: Composed | undefined;
+  private next: Promise<Composed> | undefined;
   private key = '';
   configure(settings: Settings): void {
-    const key = net().serviceKey(settings);
-    if (key === this.key && this.current !== undefined) return;
-    const old = this.current;
+    const key = machineKey(settings.machine);
+    if (key === this.key) return;
     this.key = key;
-    this.current = net().compose({ settings, storageDir, env: process.env, log });
-    if (old !== undefined) void old.close();
+    const building = net().compose({ settings: settings.machine, storageDir, env: process.env, log });
+    this.next = building;
+    void building.then((c) => {
+      // A newer configuration may have started meanwhile: only the latest one becomes current.
+      if (this.next !== building) return void c.close();
+      const old = this.current;
+      this.current = c;
+      this.next = undefined;
+      if (old !== undefined) void old.close();
+    });
+  }
+  private async ready(): Promise<Composed | undefined> {
+    return (await this.next) ?? this.current;
   }
   peek(ref: ParsedReference): ImageFacts | undefined {
     return this.current?.lookup.peek(ref);
@@ -64,18 +78,20 @@ class SwitchableLookup implements ImageLookup {
   fresh(ref: ParsedReference): boolean {
     return this.current?.lookup.fresh(ref) ?? false;
   }
-  lookup(ref: ParsedReference, signal?: AbortSignal): Promise<ImageFacts> {
-    return this.current?.lookup.lookup(ref, signal) ?? Promise.resolve({});
+  async lookup(ref: ParsedReference, signal?: AbortSignal): Promise<ImageFacts> {
+    const c = await this.ready();
+    return c?.lookup.lookup(ref, signal) ?? {};
   }
   refresh(): void {
     this.current?.lookup.refresh();
   }
-  checksum(url: string, signal?: AbortSignal): ReturnType<Composed['checksum']> {
-    if (this.current === undefined) return Promise.resolve({ ok: false, message: 'network services are not configured yet' });
-    return this.current.checksum(url, signal);
+  async checksum(url: string, signal?: AbortSignal): ReturnType<Composed['checksum']> {
+    const c = await this.ready();
+    if (c === undefined) return { ok: false, message: 'network services are not configured yet' };
+    return c.checksum(url, signal);
   }
   async close(): Promise<void> {
-    await this.current?.close();
+    await (await this.ready())?.close();
   }
 }
 

@@ -14,33 +14,30 @@ export interface RegistrySettings {
   readonly caFile: string | null;
 }
 
-/**
- * Which images must be signed, and by whom (`dockerfileTrust.trust.policy`; machine scope).
- * Same shape as an entry of the policy file (server/src/trust/cosign/policy.ts), so one loader reads both.
- */
-export interface TrustPolicyEntry {
-  /** Glob over `registry/repository` (`*` = inside one path part, `**` = across `/`). */
-  readonly pattern: string;
-  /** A valid signature is required for matching images. */
-  readonly required: boolean;
-  /** How loud a violation is (default error). */
-  readonly severity: 'error' | 'warning' | 'information';
-  /** Accepted Notary signers (`releases`, `Repo Admin`); empty = any signer Notary trusts. */
-  readonly notarySigners: readonly string[];
-  /** cosign public keys (absolute PEM paths); `tlog: false` = cosign's --insecure-ignore-tlog. */
-  readonly keys: readonly { readonly path: string; readonly tlog: boolean }[];
-  /** cosign keyless identities: exactly one of identity / identityRegexp, plus the OIDC issuer. */
-  readonly identities: readonly ({ readonly identity: string; readonly issuer: string } | { readonly identityRegexp: string; readonly issuer: string })[];
-}
+export type TrustSourceName = 'notary' | 'cosign' | 'notation';
 
-/** `dockerfileTrust.*` settings after normalization. */
-export interface Settings {
+/**
+ * Settings that shape the analysis of one document (resource scope: a folder may set them). They never send a
+ * request or a credential anywhere.
+ */
+export interface AnalysisSettings {
   /** Per-rule severity (`dockerfileTrust.rules`): rule id → severity or "off". */
   readonly rules: Readonly<Record<string, SeveritySetting>>;
   /** Build-arg overrides used when resolving ARGs in image references (`dockerfileTrust.buildArgs`). */
   readonly buildArgs: Readonly<Record<string, string>>;
   /** Target platform for the automatic TARGET* / BUILD* ARGs (`dockerfileTrust.platform`). */
   readonly platform: string;
+  /** Offer single-platform pins too (`dockerfileTrust.pin.platformDigest`). */
+  readonly pinPlatformDigest: boolean;
+  /** Code lenses with pin/signature state above each image (`dockerfileTrust.codeLens.enabled`). */
+  readonly codeLens: boolean;
+}
+
+/**
+ * Settings of the whole process (machine or window scope): where requests and credentials go, which keys are
+ * trusted, caching. A change rebuilds the network services; a cloned workspace cannot set them.
+ */
+export interface MachineSettings {
   /** Answer registry/trust questions from the cache only (`dockerfileTrust.offline`). */
   readonly offline: boolean;
   /** Look up digests and trust data at all (`dockerfileTrust.network.enabled`). */
@@ -49,16 +46,17 @@ export interface Settings {
   readonly registryTtlSeconds: number;
   /** How long verified trust data stays fresh, seconds (`dockerfileTrust.cache.trustTtlSeconds`). */
   readonly trustTtlSeconds: number;
-  /** Code lenses with pin/signature state above each image (`dockerfileTrust.codeLens.enabled`). */
-  readonly codeLens: boolean;
-  /** Per-host transport settings, keyed by lower-cased host[:port] (`dockerfileTrust.registries`). */
+  /** Per-host transport settings, keyed by canonical host[:port] (`dockerfileTrust.registries`). */
   readonly registries: Readonly<Record<HostKey, RegistrySettings>>;
-  /** Notary server URL per registry host (`dockerfileTrust.notary.servers`); docker.io has a built-in default. */
+  /** Notary server URL per canonical registry host (`dockerfileTrust.notary.servers`); docker.io has a built-in default. */
   readonly notaryServers: Readonly<Record<HostKey, string>>;
   /** Which trust sources are consulted (`dockerfileTrust.trust.sources`). */
-  readonly trustSources: readonly ('notary' | 'cosign')[];
-  /** Signature requirements (`dockerfileTrust.trust.policy`). */
-  readonly trustPolicy: readonly TrustPolicyEntry[];
+  readonly trustSources: readonly TrustSourceName[];
+  /**
+   * Signature requirements (`dockerfileTrust.trust.policy`), as written: entries of the policy file's shape,
+   * checked by the one policy parser (server/src/trust/policy), which reports every problem.
+   */
+  readonly trustPolicy: readonly unknown[];
   /** A JSON file with more policy entries of the same shape (`dockerfileTrust.trust.policyFile`). */
   readonly trustPolicyFile: string | null;
   /** Notary root pinning: GUN or `prefix*` → root certificate key IDs (`dockerfileTrust.notary.pinnedCertIds`). */
@@ -67,29 +65,40 @@ export interface Settings {
   readonly notaryPinnedCaFiles: Readonly<Record<string, string>>;
   /** Trust a first-seen Notary root when nothing is pinned (`dockerfileTrust.notary.trustOnFirstUse`). */
   readonly notaryTofu: boolean;
-  /** Offer single-platform pins too (`dockerfileTrust.pin.platformDigest`). */
-  readonly pinPlatformDigest: boolean;
+  /** notation's configuration directory (`dockerfileTrust.notation.configDir`); null = notation's default. */
+  readonly notationConfigDir: string | null;
 }
 
-export const DEFAULT_SETTINGS: Settings = {
-  rules: {},
-  buildArgs: {},
-  platform: 'linux/amd64',
+/** `dockerfileTrust.*` settings after normalization: per document and per process, kept apart in the types. */
+export interface Settings {
+  readonly analysis: AnalysisSettings;
+  readonly machine: MachineSettings;
+}
+
+/** The key of the services built from machine settings: every field of the type, so nothing can be forgotten. */
+export function machineKey(m: MachineSettings): string {
+  return JSON.stringify(m);
+}
+
+export const DEFAULT_ANALYSIS: AnalysisSettings = { rules: {}, buildArgs: {}, platform: 'linux/amd64', pinPlatformDigest: false, codeLens: false };
+
+export const DEFAULT_MACHINE: MachineSettings = {
   offline: false,
   networkEnabled: true,
   registryTtlSeconds: 3600,
   trustTtlSeconds: 900,
-  codeLens: false,
   registries: {},
   notaryServers: {},
-  trustSources: ['notary', 'cosign'],
+  trustSources: ['notary', 'cosign', 'notation'],
   trustPolicy: [],
   trustPolicyFile: null,
   notaryPinnedCertIds: {},
   notaryPinnedCaFiles: {},
   notaryTofu: true,
-  pinPlatformDigest: false,
+  notationConfigDir: null,
 };
+
+export const DEFAULT_SETTINGS: Settings = { analysis: DEFAULT_ANALYSIS, machine: DEFAULT_MACHINE };
 
 const SEVERITIES = new Set<SeveritySetting>(['error', 'warning', 'information', 'hint', 'off']);
 // Bounds keep a hostile or mistyped settings file from turning caching off or into "forever".
@@ -135,32 +144,6 @@ function serverUrl(raw: unknown): string | null {
   return u.toString().replace(/\/+$/, '');
 }
 
-function stringList(raw: unknown): string[] {
-  return Array.isArray(raw) ? raw.map(str).filter((s): s is string => s !== null) : [];
-}
-
-function policyEntry(raw: unknown): TrustPolicyEntry | null {
-  const r = record(raw);
-  const pattern = str(r['pattern']);
-  if (pattern === null) return null;
-  const keys: { path: string; tlog: boolean }[] = [];
-  for (const k of Array.isArray(r['keys']) ? r['keys'] : []) {
-    const path = absolutePath(record(k)['path']);
-    // tlog defaults to true, as in cosign: only an explicit false turns the transparency-log requirement off.
-    if (path !== null) keys.push({ path, tlog: record(k)['tlog'] !== false });
-  }
-  const identities: TrustPolicyEntry['identities'][number][] = [];
-  for (const i of Array.isArray(r['identities']) ? r['identities'] : []) {
-    const e = record(i);
-    const issuer = str(e['issuer']);
-    const exact = str(e['identity']);
-    const rx = str(e['identityRegexp']);
-    if (issuer === null || (exact === null) === (rx === null)) continue;
-    identities.push(exact !== null ? { identity: exact, issuer } : { identityRegexp: rx as string, issuer });
-  }
-  const severity = r['severity'] === 'warning' || r['severity'] === 'information' ? r['severity'] : 'error';
-  return { pattern, required: r['required'] !== false, severity, notarySigners: stringList(r['notarySigners']), keys, identities };
-}
 
 const GUN_PATTERN = /^[^\s*]+\*?$/;
 
@@ -187,11 +170,6 @@ function pinnedCaFiles(raw: unknown): Record<string, string> {
   return out;
 }
 
-/** Policy entries from settings or a policy file; malformed entries are dropped, never widened. */
-export function normalizePolicy(raw: unknown): TrustPolicyEntry[] {
-  return Array.isArray(raw) ? raw.map(policyEntry).filter((e): e is TrustPolicyEntry => e !== null) : [];
-}
-
 /** One normaliser for the whole section: anything malformed falls back to its default. Total: never throws. */
 export function normalizeSettings(raw: unknown): Settings {
   const r = record(raw);
@@ -204,7 +182,7 @@ export function normalizeSettings(raw: unknown): Settings {
   for (const [k, v] of Object.entries(record(r['buildArgs']))) {
     if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && (typeof v === 'string' || typeof v === 'number')) buildArgs[k] = String(v);
   }
-  const platform = typeof r['platform'] === 'string' && /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(r['platform']) ? r['platform'] : DEFAULT_SETTINGS.platform;
+  const platform = typeof r['platform'] === 'string' && /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(r['platform']) ? r['platform'] : DEFAULT_ANALYSIS.platform;
   const network = record(r['network']);
   const cache = record(r['cache']);
   const codeLens = record(r['codeLens']);
@@ -225,27 +203,28 @@ export function normalizeSettings(raw: unknown): Settings {
   }
   const trust = record(r['trust']);
   const sources = Array.isArray(trust['sources'])
-    ? [...new Set(trust['sources'].filter((s): s is 'notary' | 'cosign' => s === 'notary' || s === 'cosign'))]
-    : [...DEFAULT_SETTINGS.trustSources];
+    ? [...new Set(trust['sources'].filter((s): s is TrustSourceName => s === 'notary' || s === 'cosign' || s === 'notation'))]
+    : [...DEFAULT_MACHINE.trustSources];
+  // Entries are checked by the policy parser, which reports what is wrong instead of silently dropping it.
+  const policy = Array.isArray(trust['policy']) ? trust['policy'].slice(0, 1000) : [];
 
   return {
-    rules,
-    buildArgs,
-    platform,
-    offline: r['offline'] === true,
-    networkEnabled: network['enabled'] !== false,
-    registryTtlSeconds: ttl(cache['registryTtlSeconds'], DEFAULT_SETTINGS.registryTtlSeconds),
-    trustTtlSeconds: ttl(cache['trustTtlSeconds'], DEFAULT_SETTINGS.trustTtlSeconds),
-    codeLens: codeLens['enabled'] === true,
-    registries,
-    notaryServers,
-    trustSources: sources,
-    trustPolicy: normalizePolicy(trust['policy']),
-    trustPolicyFile: absolutePath(trust['policyFile']),
-    notaryPinnedCertIds: pinnedCertIds(notary['pinnedCertIds']),
-    notaryPinnedCaFiles: pinnedCaFiles(notary['pinnedCaFiles']),
-    notaryTofu: notary['trustOnFirstUse'] !== false,
-    pinPlatformDigest: record(r['pin'])['platformDigest'] === true,
+    analysis: { rules, buildArgs, platform, pinPlatformDigest: record(r['pin'])['platformDigest'] === true, codeLens: codeLens['enabled'] === true },
+    machine: {
+      offline: r['offline'] === true,
+      networkEnabled: network['enabled'] !== false,
+      registryTtlSeconds: ttl(cache['registryTtlSeconds'], DEFAULT_MACHINE.registryTtlSeconds),
+      trustTtlSeconds: ttl(cache['trustTtlSeconds'], DEFAULT_MACHINE.trustTtlSeconds),
+      registries,
+      notaryServers,
+      trustSources: sources,
+      trustPolicy: policy,
+      trustPolicyFile: absolutePath(trust['policyFile']),
+      notaryPinnedCertIds: pinnedCertIds(notary['pinnedCertIds']),
+      notaryPinnedCaFiles: pinnedCaFiles(notary['pinnedCaFiles']),
+      notaryTofu: notary['trustOnFirstUse'] !== false,
+      notationConfigDir: absolutePath(record(r['notation'])['configDir']),
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import { parseReference, type ParsedReference } from '../../server/src/core/imag
 import type { TrustFact } from '../../server/src/core/facts';
 import type { HttpClient } from '../../server/src/registry/http';
 import { createTransport, type Transport } from '../../server/src/registry/transport';
-import { loadPolicyFile, type Policy } from '../../server/src/trust/cosign/policy';
+import { loadPolicyFile, type Policy } from '../support/policy';
 import { CosignTrustSource } from '../../server/src/trust/cosign/source';
 import { embeddedTrustedRoot } from '../../server/src/trust/cosign/trustRoot';
 import { verifyBundle, type IdentityMatcher } from '../../server/src/trust/cosign/bundleVerify';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { canonicalize } from '@tufjs/canonical-json';
 import { createTransport, type Transport } from '../../server/src/registry/transport';
 import type { HttpClient } from '../../server/src/registry/http';
+import { fsTufCache } from '../../server/src/stores/tufCache';
 import { loadTrustedRoot } from '../../server/src/trust/cosign/trustRoot';
 import { REPO_ROOT } from '../support/paths';
 
@@ -88,7 +89,7 @@ test('online refresh: root chain ends at the 404 for 2.root.json, metadata and t
   try {
     requests.length = 0;
     const initialRoot = files.get('/1.root.json') as Buffer;
-    const online = await loadTrustedRoot({ cacheDir: dir, offline: false, http: transport.http, mirrorUrl: mirror, initialRoot, timeoutMs: 5000 });
+    const online = await loadTrustedRoot({ cache: fsTufCache(dir), offline: false, http: transport.http, mirrorUrl: mirror, initialRoot, timeoutMs: 5000 });
     assert.ok(online.ok, online.ok ? '' : online.reason);
     assert.equal(online.origin, 'tuf-refreshed', JSON.stringify(online.ok ? online.note : ''));
     assert.equal(online.note, undefined);
@@ -96,7 +97,7 @@ test('online refresh: root chain ends at the 404 for 2.root.json, metadata and t
     assert.equal(online.root.tlogs.length, JSON.parse(TRUSTED_ROOT.toString()).tlogs.length);
 
     const c = counting(transport.http);
-    const offline = await loadTrustedRoot({ cacheDir: dir, offline: true, http: c.http, mirrorUrl: mirror });
+    const offline = await loadTrustedRoot({ cache: fsTufCache(dir), offline: true, http: c.http, mirrorUrl: mirror });
     assert.ok(offline.ok);
     assert.equal(offline.origin, 'tuf-cache');
     assert.equal(c.n(), 0, 'offline reads the verified cache without a request');
@@ -111,7 +112,7 @@ test('a target that does not match its signed hash is refused; for a non-default
   files.set('/targets/trusted_root.json', tampered.subarray(0, TRUSTED_ROOT.length));
   const dir = mkdtempSync(join(tmpdir(), 'dt-tuf-'));
   try {
-    const r = await loadTrustedRoot({ cacheDir: dir, offline: false, http: transport.http, mirrorUrl: mirror, initialRoot: files.get('/1.root.json'), timeoutMs: 5000 });
+    const r = await loadTrustedRoot({ cache: fsTufCache(dir), offline: false, http: transport.http, mirrorUrl: mirror, initialRoot: files.get('/1.root.json'), timeoutMs: 5000 });
     assert.equal(r.ok, false);
     assert.match(r.ok ? '' : r.reason, /refresh failed .*Expected hash/);
   } finally {
@@ -123,7 +124,7 @@ test('expired timestamp metadata is refused (freeze attack)', async () => {
   files = buildRepo(TRUSTED_ROOT, { expiredTimestamp: true });
   const dir = mkdtempSync(join(tmpdir(), 'dt-tuf-'));
   try {
-    const r = await loadTrustedRoot({ cacheDir: dir, offline: false, http: transport.http, mirrorUrl: mirror, initialRoot: files.get('/1.root.json'), timeoutMs: 5000 });
+    const r = await loadTrustedRoot({ cache: fsTufCache(dir), offline: false, http: transport.http, mirrorUrl: mirror, initialRoot: files.get('/1.root.json'), timeoutMs: 5000 });
     assert.equal(r.ok, false);
     assert.match(r.ok ? '' : r.reason, /timestamp\.json is expired/);
   } finally {

@@ -9,8 +9,8 @@ import type { Credential, CredentialSource } from '../../server/src/registry/cre
 import { checksumOfUrl } from '../../server/src/registry/download';
 import { createRegistryService } from '../../server/src/registry/service';
 import { createTransport, type Transport } from '../../server/src/registry/transport';
-import { FileTrustStore } from '../../server/src/trust/notary/store';
-import { NotaryTrustSource } from '../../server/src/trust/notary/source';
+import { FileTrustStore } from '../../server/src/stores/notaryTrust';
+import { configuredServer, NotaryTrustSource } from '../../server/src/trust/notary/source';
 import { startHostile, type HostileServer } from '../support/hostile';
 import { makeCert } from '../support/registry';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -161,7 +161,7 @@ describe('credentials never follow a redirect to another origin', () => {
       const dir = mkdtempSync(join(tmpdir(), 'dft-redirect-'));
       cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
       const http = createAuthenticatedClient({ http: t.http, credentialHost: 'corp.example', credentialOrigin: notary.url, credentials: async () => BASIC, scope: 'repository:corp.example/app:pull', tokens: new TokenCache() });
-      const src = new NotaryTrustSource({ http, store: new FileTrustStore(dir), policy: { servers: { 'corp.example': notary.url } }, timeoutMs: 3000 });
+      const src = new NotaryTrustSource({ http, store: new FileTrustStore(dir), server: configuredServer(notary.url), timeoutMs: 3000 });
       const fact = await src.lookup(ref('corp.example/app:1'));
       assert.notEqual(fact.state, 'signed');
       assert.ok(notary.received.some((r) => r.headers.authorization === basicHeader));

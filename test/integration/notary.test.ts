@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { canonicalize } from '@tufjs/canonical-json';
 import { createTransport, type Transport } from '../../server/src/registry/transport';
-import { NotaryTrustSource } from '../../server/src/trust/notary/source';
-import { FileTrustStore, type TrustStore } from '../../server/src/trust/notary/store';
+import { configuredServer, NotaryTrustSource } from '../../server/src/trust/notary/source';
+import { FileTrustStore } from '../../server/src/stores/notaryTrust';
+import { type TrustStore } from '../../server/src/trust/notary/store';
 import { keyId } from '../../server/src/trust/notary/tuf';
 import { parseReference, type ParsedReference } from '../../server/src/core/imageRef';
 import type { TrustFact } from '../../server/src/core/facts';
@@ -81,7 +82,7 @@ function repoName(): { repo: string; gun: string; ref: (tag: string) => ParsedRe
 }
 
 function source(store: TrustStore, server = notary.url): NotaryTrustSource {
-  return new NotaryTrustSource({ http: transport.http, store, policy: { servers: { [registry.url.replace('http://', '')]: server } }, timeoutMs: 5000 });
+  return new NotaryTrustSource({ http: transport.http, store, server: configuredServer(server), timeoutMs: 5000 });
 }
 
 function newStore(): FileTrustStore {

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/protocol';
+import { DEFAULT_SETTINGS, machineKey, normalizeSettings, type MachineSettings } from '../../server/src/protocol';
+import { buildTrustPolicy, NO_KEY_FILES } from '../../server/src/trust/policy';
 
 test('anything that is not an object gives the defaults', () => {
   for (const raw of [undefined, null, 0, 'x', [], true, () => 1]) assert.deepEqual(normalizeSettings(raw), DEFAULT_SETTINGS);
@@ -19,16 +20,16 @@ test('malformed values fall back per key, well-formed ones are kept', () => {
     cache: { registryTtlSeconds: -5, trustTtlSeconds: 1e12 },
     codeLens: { enabled: true },
   });
-  assert.deepEqual(s.rules, { 'base-image-unpinned': 'error', 'base-image-latest': 'information' });
-  assert.deepEqual(s.buildArgs, { VERSION: '1.2', N: '7' });
-  assert.equal(s.platform, 'linux/arm64/v8');
-  assert.equal(s.offline, false, 'only a real true turns offline mode on');
-  assert.equal(s.networkEnabled, false);
-  assert.equal(s.registryTtlSeconds, 0);
-  assert.equal(s.trustTtlSeconds, 7 * 24 * 3600);
-  assert.equal(s.codeLens, true);
-  assert.equal(normalizeSettings({ platform: 'linux' }).platform, 'linux/amd64');
-  assert.equal(normalizeSettings({ cache: { registryTtlSeconds: Number.NaN } }).registryTtlSeconds, DEFAULT_SETTINGS.registryTtlSeconds);
+  assert.deepEqual(s.analysis.rules, { 'base-image-unpinned': 'error', 'base-image-latest': 'information' });
+  assert.deepEqual(s.analysis.buildArgs, { VERSION: '1.2', N: '7' });
+  assert.equal(s.analysis.platform, 'linux/arm64/v8');
+  assert.equal(s.machine.offline, false, 'only a real true turns offline mode on');
+  assert.equal(s.machine.networkEnabled, false);
+  assert.equal(s.machine.registryTtlSeconds, 0);
+  assert.equal(s.machine.trustTtlSeconds, 7 * 24 * 3600);
+  assert.equal(s.analysis.codeLens, true);
+  assert.equal(normalizeSettings({ platform: 'linux' }).analysis.platform, 'linux/amd64');
+  assert.equal(normalizeSettings({ cache: { registryTtlSeconds: Number.NaN } }).machine.registryTtlSeconds, DEFAULT_SETTINGS.machine.registryTtlSeconds);
 });
 
 test('registries and notary servers: hosts checked, URLs without credentials, relative CA paths dropped', () => {
@@ -49,15 +50,15 @@ test('registries and notary servers: hosts checked, URLs without credentials, re
       },
     },
   });
-  assert.deepEqual(s.registries, {
+  assert.deepEqual(s.machine.registries, {
     'registry.example.com:5000': { insecureHttp: true, caFile: '/etc/ssl/ca.pem' },
     '127.0.0.1:5000': { insecureHttp: false, caFile: null },
     '[::1]:5000': { insecureHttp: false, caFile: null },
   });
-  assert.deepEqual(s.notaryServers, { 'registry.example.com:5000': 'https://notary.example.com:4443', 'd.example': 'http://127.0.0.1:4443' });
+  assert.deepEqual(s.machine.notaryServers, { 'registry.example.com:5000': 'https://notary.example.com:4443', 'd.example': 'http://127.0.0.1:4443' });
 });
 
-test('trust policy entries keep the policy-file shape; malformed parts are dropped, never widened', () => {
+test('trust policy entries are kept as written for the one policy parser, which reports what is wrong (never dropped silently)', () => {
   const s = normalizeSettings({
     trust: {
       sources: ['cosign', 'cosign', 'x'],
@@ -70,12 +71,29 @@ test('trust policy entries keep the policy-file shape; malformed parts are dropp
       ],
     },
   });
-  assert.deepEqual(s.trustSources, ['cosign']);
-  assert.equal(s.trustPolicyFile, null, 'a relative policy file path would depend on the server folder');
-  assert.deepEqual(s.trustPolicy, [
-    { pattern: 'docker.io/library/*', required: true, severity: 'error', notarySigners: ['releases'], keys: [{ path: '/k.pem', tlog: true }, { path: '/k2.pem', tlog: false }], identities: [] },
-    { pattern: 'ghcr.io/**', required: false, severity: 'error', notarySigners: [], keys: [], identities: [{ identity: 'me@example.com', issuer: 'https://accounts.example.com' }] },
-  ]);
+  assert.deepEqual(s.machine.trustSources, ['cosign']);
+  assert.equal(s.machine.trustPolicyFile, null, 'a relative policy file path would depend on the server folder');
+  assert.equal(s.machine.trustPolicy.length, 4, 'entries reach the parser as written');
+  // The same parser as the policy file: every malformed part is a problem with its place, and a policy with
+  // problems is never read as "no policy" (trust/imageLookup.ts reports it for every image).
+  const built = buildTrustPolicy({ settingsEntries: s.machine.trustPolicy, settingsNotaryServers: {}, readKey: NO_KEY_FILES });
+  const expect = [
+    /dockerfileTrust\.trust\.policy\[0\]: "notarySigners" must be an array of signer names/,
+    /dockerfileTrust\.trust\.policy\[0\]\.keys\[0\]: cannot read \/k\.pem/,
+    /dockerfileTrust\.trust\.policy\[1\]\.identities\[1\]: give "identity" or "identityRegexp", not both/,
+    /dockerfileTrust\.trust\.policy\[1\]\.identities\[2\]: "issuer"/,
+    /dockerfileTrust\.trust\.policy\[2\]: "pattern" must be a string/,
+    /dockerfileTrust\.trust\.policy\[3\]: must be an object/,
+  ];
+  for (const re of expect) assert.ok(built.problems.some((p) => re.test(p)), `missing ${re}: ${built.problems.join(' | ')}`);
+});
+
+test('the service key covers every machine setting (derived from the type), and no analysis setting', () => {
+  const base = DEFAULT_SETTINGS.machine;
+  for (const k of Object.keys(base) as (keyof MachineSettings)[]) {
+    const changed = { ...base, [k]: typeof base[k] === 'boolean' ? !base[k] : typeof base[k] === 'number' ? (base[k] as number) + 1 : k === 'trustPolicyFile' || k === 'notationConfigDir' ? '/x' : Array.isArray(base[k]) ? ['x'] : { x: 1 } };
+    assert.notEqual(machineKey(changed as MachineSettings), machineKey(base), `${k} must rebuild the services`);
+  }
 });
 
 test('every dockerfileTrust.* key in package.json is scoped and described, and the normaliser reads it', () => {
@@ -108,11 +126,11 @@ test('Notary pinning settings: malformed IDs narrow (the GUN stays pinned), unre
     notary: { pinnedCertIds: { 'reg.example/team/*': [good, 'NOT-HEX'], 'reg.example/other': ['short'] }, pinnedCaFiles: { 'reg.example/ca/*': '/etc/ca.pem', 'x/y': 'relative.pem' }, trustOnFirstUse: false },
     pin: { platformDigest: true },
   });
-  assert.deepEqual(s.notaryPinnedCertIds, { 'reg.example/team/*': [good], 'reg.example/other': [] });
-  assert.deepEqual(s.notaryPinnedCaFiles, { 'reg.example/ca/*': '/etc/ca.pem' });
-  assert.equal(s.notaryTofu, false);
-  assert.equal(s.pinPlatformDigest, true);
+  assert.deepEqual(s.machine.notaryPinnedCertIds, { 'reg.example/team/*': [good], 'reg.example/other': [] });
+  assert.deepEqual(s.machine.notaryPinnedCaFiles, { 'reg.example/ca/*': '/etc/ca.pem' });
+  assert.equal(s.machine.notaryTofu, false);
+  assert.equal(s.analysis.pinPlatformDigest, true);
   const d = normalizeSettings({});
-  assert.equal(d.notaryTofu, true);
-  assert.equal(d.pinPlatformDigest, false);
+  assert.equal(d.machine.notaryTofu, true);
+  assert.equal(d.analysis.pinPlatformDigest, false);
 });

@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import type { TrustFact } from '../../server/src/core/facts';
 import { parseReference, type ParsedReference } from '../../server/src/core/imageRef';
 import type { HttpClient, HttpResult } from '../../server/src/registry/http';
-import { NotaryTrustSource } from '../../server/src/trust/notary/source';
+import { configuredServer, NotaryTrustSource } from '../../server/src/trust/notary/source';
 import type { StoredTrust, TrustStore } from '../../server/src/trust/notary/store';
 import { CosignTrustSource } from '../../server/src/trust/cosign/source';
-import { parsePolicy } from '../../server/src/trust/cosign/policy';
+import { parsePolicy } from '../support/policy';
 import { embeddedTrustedRoot } from '../../server/src/trust/cosign/trustRoot';
 import { HandRepo } from '../support/notary';
 import { generateKey, makeBundle, simpleSigningPayload } from '../support/cosign';
@@ -103,7 +103,7 @@ test('Notary: 400 random mutations of valid metadata never claim a digest or sig
   const routeOf = (role: string): string => `/v2/${gun}/_trust/tuf/${role}.json`;
   const ref = parseReference(`${gun}:v1`) as ParsedReference;
   const lookup = (fs: Record<string, Buffer>): Promise<TrustFact> =>
-    new NotaryTrustSource({ http: served(new Map(Object.entries(fs).map(([k, b]) => [routeOf(k), b]))), store: new MemoryStore(), policy: { servers: { 'corp.example': 'https://notary.example' } } }).lookup(ref);
+    new NotaryTrustSource({ http: served(new Map(Object.entries(fs).map(([k, b]) => [routeOf(k), b]))), store: new MemoryStore(), server: configuredServer('https://notary.example') }).lookup(ref);
   const base = claims(await lookup(files));
   assert.deepEqual(base && [...base.keys()].sort(), [D1, D2].sort(), 'the unmutated repository is signed');
   const donors = [D1.slice(7), D2.slice(7), Buffer.from(D1.slice(7), 'hex').toString('base64'), Buffer.from('3'.repeat(64), 'hex').toString('base64'), 'targets/releases', 'targets', 'targets/qa', 'v1', '2099-01-01T00:00:00Z'];

@@ -2,17 +2,13 @@
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyze } from '../core/analyze';
 import { RULES } from '../core/rules';
 import { SEVERITY_ORDER, type Severity } from '../core/types';
 import { normalizeHost, normalizeSettings } from '../protocol';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { compose, type Composed } from '../compose';
-import { describeImage } from '../core/describe';
-import type { ParsedReference } from '../core/imageRef';
 import { expandArgs, readInput, type InputFile } from './files';
-import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
+import { checkFile } from './checkFile';
 import { formatJson, formatSarif, formatText, type FileResult } from './format';
 
 declare const __VERSION__: string | undefined;
@@ -161,10 +157,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   });
   for (const [h, u] of Object.entries(notaryServers)) {
     const key = normalizeHost(h);
-    if (key === null || settings.notaryServers[key] === undefined) return usageError(io, `--notary-server ${h}=${u}: needs a registry host and an http(s) URL`);
+    if (key === null || settings.machine.notaryServers[key] === undefined) return usageError(io, `--notary-server ${h}=${u}: needs a registry host and an http(s) URL`);
   }
   const network = v.network === true || v.offline === true || policyFile !== undefined;
-  if (v.platform !== undefined && settings.platform !== v.platform) return usageError(io, `--platform must look like linux/amd64 (got "${v.platform as string}")`);
+  if (v.platform !== undefined && settings.analysis.platform !== v.platform) return usageError(io, `--platform must look like linux/amd64 (got "${v.platform as string}")`);
 
   if (parsed.positionals.length === 0) return usageError(io, 'no Dockerfiles given (for example: dockerfile-trust check Dockerfile)');
   const { paths, unmatched } = expandArgs(parsed.positionals, io.cwd);
@@ -193,13 +189,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   let composed: Composed | undefined;
   if (network) {
-    composed = compose({ settings, storageDir: cacheDir(v['cache-dir'] as string | undefined, io), env: process.env, log: (m) => io.stderr(`dockerfile-trust: ${m}\n`) });
+    composed = await compose({ settings: settings.machine, storageDir: cacheDir(v['cache-dir'] as string | undefined, io), env: process.env, log: (m) => io.stderr(`dockerfile-trust: ${m}\n`) });
     if (composed.problems.length > 0) ioError = true;
   }
   try {
     for (const file of inputs) {
       try {
-        results.push(await checkFile(file));
+        const checked = await checkFile(file, { settings: settings.analysis, ...(composed !== undefined ? { composed } : {}), fix: v.fix === true, cwd: io.cwd, warn: (m) => io.stderr(`dockerfile-trust: ${m}\n`) });
+        results.push(checked.result);
+        if (checked.ioError) ioError = true;
       } catch (err) {
         // One file's failure is reported for that file; the others keep their findings.
         ioError = true;
@@ -210,48 +208,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
   } finally {
     await composed?.close();
-  }
-
-  async function checkFile(file: InputFile): Promise<FileResult> {
-    {
-      const opts = { buildArgs: settings.buildArgs, platform: settings.platform, severities: settings.rules };
-      let { findings, model } = analyze(file.text, opts);
-      let images: FileResult['images'];
-      if (composed !== undefined) {
-        const lookup = composed.lookup;
-        const refs = new Map<string, ParsedReference>();
-        for (const u of model.images) if ((u.kind === 'image' || u.kind === 'context') && u.ref?.ok) refs.set(u.ref.canonical, u.ref);
-        await Promise.all([...refs.values()].map((r) => lookup.lookup(r)));
-        ({ findings, model } = analyze(file.text, { ...opts, facts: { get: (r) => lookup.peek(r) } }));
-        const now = new Date();
-        images = [...refs.values()].map((r) => ({ reference: r.canonical, ...describeImage(r, lookup.peek(r), now) }));
-      }
-      if (v.fix === true) {
-        const checksums = new Map<string, string>();
-        if (composed !== undefined) {
-          for (const f of findings) {
-            const add = addChecksumOf(f);
-            if (add === null || checksums.has(add.url) || !/^https:\/\//i.test(add.url)) continue;
-            const r = await composed.checksum(add.url);
-            if (r.ok) checksums.set(add.url, r.digest);
-            else io.stderr(`dockerfile-trust: ${file.path}: no checksum for ${add.url}: ${r.message}\n`);
-          }
-        }
-        const edits = fixEdits(findings, composed !== undefined ? (r) => composed!.lookup.peek(r) : undefined, checksums);
-        if (edits.length > 0) {
-          const fixed = applyEdits(file.text, edits);
-          try {
-            fs.writeFileSync(path.resolve(io.cwd, file.path), fixed);
-          } catch (err) {
-            io.stderr(`dockerfile-trust: ${file.path}: cannot write fixes (${(err as NodeJS.ErrnoException).code ?? 'error'})\n`);
-            ioError = true;
-          }
-          io.stderr(`dockerfile-trust: ${file.path}: applied ${edits.length} fix${edits.length === 1 ? '' : 'es'}\n`);
-          ({ findings } = analyze(fixed, { ...opts, ...(composed !== undefined ? { facts: { get: (r: ParsedReference) => composed!.lookup.peek(r) } } : {}) }));
-        }
-      }
-      return { path: file.path, findings, ...(images !== undefined ? { images } : {}) };
-    }
   }
 
   const info = { version: VERSION, rules: RULES, threshold, rootUri: pathToFileURL(io.cwd + path.sep).toString() };

@@ -60,7 +60,7 @@ export function describeRegistry(r: RegistryFact, now: Date): string[] {
   return out;
 }
 
-const SOURCE_NAMES: Readonly<Record<TrustFact['source'], string>> = { notary: 'Docker Content Trust (Notary v1)', cosign: 'Sigstore (cosign)' };
+const SOURCE_NAMES: Readonly<Record<TrustFact['source'], string>> = { notary: 'Docker Content Trust (Notary v1)', cosign: 'Sigstore (cosign)', notation: 'Notary Project (Notation)' };
 
 function signerText(signers: readonly Signer[]): string {
   return signers.map((x) => `${x.name}${x.keyIds.length > 0 ? ` (key ${x.keyIds.map((k) => k.replace(/^sha256:/, '').slice(0, 12)).join(', ')})` : ''}`).join('; ');

@@ -47,7 +47,7 @@ export type RegistryFact =
       readonly lookedUpAt: string;
     };
 
-export type TrustSource = 'notary' | 'cosign';
+export type TrustSource = 'notary' | 'cosign' | 'notation';
 
 /** Someone whose verified signature covers a digest. */
 export interface Signer {
@@ -140,6 +140,8 @@ export interface PolicyFact {
   readonly severity?: 'error' | 'warning' | 'information';
   /** Where the entry came from (pattern and file), for messages. */
   readonly pattern?: string;
+  /** The policy could not be read as written: nothing can be "verified" against it, and the rules say why. */
+  readonly broken?: string;
 }
 
 export interface ImageFacts {

@@ -132,7 +132,8 @@ export function trustVerdict(ref: ParsedReference, facts: ImageFacts | undefined
 function finish(v: Omit<TrustVerdict, 'verified' | 'signedAtAll'>, digestTrusted: boolean): TrustVerdict {
   const invalid = v.sources.some((s) => s.state === 'invalid');
   const signedAtAll = v.sources.some((s) => s.state === 'signed');
-  const verified = digestTrusted && !invalid && v.sources.some((s) => s.state === 'signed' && s.acceptable);
+  // A policy that could not be read vouches for nothing: no verdict is "verified" against it.
+  const verified = digestTrusted && !invalid && v.policy?.broken === undefined && v.sources.some((s) => s.state === 'signed' && s.acceptable);
   return { ...v, verified, signedAtAll };
 }
 

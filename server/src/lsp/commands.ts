@@ -56,7 +56,7 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
   }
 
   function canLookUp(settings: Settings): ImageLookup | undefined {
-    return settings.networkEnabled ? deps.lookup : undefined;
+    return settings.machine.networkEnabled ? deps.lookup : undefined;
   }
 
   /** Looks every external image up, bounded in time; answers are read back through peek. */
@@ -74,7 +74,7 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
   async function usesOf(params: DocumentTextParams): Promise<{ uses: readonly ImageUse[]; settings: Settings; lookup: ImageLookup | undefined }> {
     const settings = await settingsFor(params.uri);
     const text = typeof params.text === 'string' ? params.text.slice(0, MAX_TEXT) : '';
-    const { model } = analyze(text, { buildArgs: settings.buildArgs, platform: settings.platform, phase: 'syntax' });
+    const { model } = analyze(text, { buildArgs: settings.analysis.buildArgs, platform: settings.analysis.platform, phase: 'syntax' });
     const lookup = canLookUp(settings);
     if (lookup !== undefined && params.lookup === true) await lookUpAll(lookup, model.images.flatMap((u) => (isExternal(u) ? [u.ref] : [])));
     return { uses: model.images, settings, lookup };
@@ -98,7 +98,7 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
         continue;
       }
       // Same choice as the quick fix; a bulk edit takes only the preferred pin (signed, or registry when no trust source applies).
-      const choice = pinChoices(use.ref, lookup.peek(use.ref), { platform: settings.platform }).find((c) => c.preferred);
+      const choice = pinChoices(use.ref, lookup.peek(use.ref), { platform: settings.analysis.platform }).find((c) => c.preferred);
       if (choice === undefined) {
         skipped.push({ text: use.text, line, reason: pinDigestProblem(lookup.peek(use.ref)) });
         continue;

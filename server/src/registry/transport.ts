@@ -8,6 +8,11 @@ import { safeUrl } from './url';
 export interface TransportOptions {
   /** Hosts (`host` or `host:port`, as in image references) that may be contacted over plain http. */
   readonly insecureHosts?: readonly string[];
+  /**
+   * Plain http to any host: only for a transport that never carries credentials and fetches signed data whose
+   * signature is checked (OCSP responses and CRLs, which the certificates name as http URLs).
+   */
+  readonly allowPlainHttp?: boolean;
   /** Extra CA certificates (PEM) per host (`host` or `host:port`), added to the system roots, never replacing verification. */
   readonly extraCaCerts?: Readonly<Record<string, string>>;
   /** At most this many redirects per request (default 5). */
@@ -135,7 +140,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       for (let hop = 0; ; hop++) {
         const target = safeUrl(url);
         if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail('invalid', `unsupported URL scheme in ${target}`);
-        if (url.protocol === 'http:' && !matchesHost(insecure, url)) {
+        if (url.protocol === 'http:' && options.allowPlainHttp !== true && !matchesHost(insecure, url)) {
           return fail('insecure-refused', `refusing plain http to ${url.host}: list it as an insecure registry to allow it`);
         }
         let res: Dispatcher.ResponseData;

@@ -1,14 +1,17 @@
 // ImageLookup: one place that asks the registry and every applicable trust source about an image, with a shared cache.
-import type { ImageFacts, RegistryFact, TrustFact, TrustSubject } from '../core/facts';
+// The registry is resolved once (afresh for tags a trust verdict rests on), the policy matched once, each source
+// plug-in asked once (plugin.ts); the result is one ImageFacts value the core reads.
+import type { ImageFacts, PolicyFact, RegistryFact, TrustFact, TrustSource } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import { createAuthenticatedClient, registryBase, Semaphore, TokenCache, type CredentialSource, type HttpClient, type RegistryService } from '../registry';
+import { cosignPlugin } from './cosign/plugin';
 import type { TrustRootResult } from './cosign/trustRoot';
-import { CosignTrustSource } from './cosign/source';
-import { matchPolicy, toTrustPolicy, type Policy, type PolicyEntry } from './cosign/policy';
-import { NotaryTrustSource, type TrustDetails } from './notary/source';
+import { notaryPlugin } from './notary/plugin';
 import type { TrustPinning } from './notary/root';
+import type { TrustDetails } from './notary/source';
 import type { TrustStore } from './notary/store';
-import { notaryServerFor } from './policy';
+import type { TrustSourcePlugin } from './plugin';
+import { matchPolicy, type PolicyEntry, type TrustPolicy } from './policy';
 import type { ImageLookup } from './service';
 
 export interface ImageLookupOptions {
@@ -17,9 +20,9 @@ export interface ImageLookupOptions {
   readonly http: HttpClient;
   readonly credentials: CredentialSource;
   readonly insecureRegistries: readonly string[];
-  /** The one signature policy (settings + policy file), also carrying notary servers per registry. */
-  readonly policy: Policy;
-  readonly sources: readonly ('notary' | 'cosign')[];
+  /** The one trust policy (policy/build.ts). */
+  readonly policy: TrustPolicy;
+  readonly sources: readonly TrustSource[];
   /** Where Notary roots (TOFU) and last-seen versions (rollback) are kept. */
   readonly notaryStore: TrustStore;
   readonly notaryPinning?: TrustPinning;
@@ -31,13 +34,15 @@ export interface ImageLookupOptions {
   readonly timeoutMs?: number;
   readonly log?: (message: string) => void;
   readonly now?: () => Date;
+  /** Further trust sources (Notation), plugged in by the composition root. */
+  readonly plugins?: readonly TrustSourcePlugin[];
 }
 
 export interface TrustServices extends ImageLookup {
   /** The full Notary chain for a "show trust details" view (undefined when Notary does not apply). */
   notaryDetails(ref: ParsedReference, signal?: AbortSignal): Promise<TrustDetails | undefined>;
-  /** Which trust sources apply to an image, and why (for hovers and logs). */
-  sourcesFor(ref: ParsedReference): { notary: boolean; cosign: boolean; entry: PolicyEntry | undefined };
+  /** Which trust sources apply to an image, and the policy entry that governs it. */
+  sourcesFor(ref: ParsedReference): { sources: readonly TrustSource[]; entry: PolicyEntry | undefined };
 }
 
 interface Entry {
@@ -49,15 +54,13 @@ const MAX_ENTRIES = 2000;
 
 export function createTrustServices(opts: ImageLookupOptions): TrustServices {
   const now = opts.now ?? (() => new Date());
-  const trustPolicy = toTrustPolicy(opts.policy);
   const cache = new Map<string, Entry>();
   const inflight = new Map<string, Promise<ImageFacts>>();
   const gate = new Semaphore(4);
   const tokens = new TokenCache();
-  const notaryByGun = new Map<string, NotaryTrustSource>();
 
-  function repoClient(ref: ParsedReference): HttpClient {
-    return createAuthenticatedClient({
+  const repoClient = (ref: ParsedReference): HttpClient =>
+    createAuthenticatedClient({
       http: opts.http,
       credentialHost: ref.registry,
       credentialOrigin: registryBase(ref.registry, opts.insecureRegistries),
@@ -65,98 +68,72 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       scope: `repository:${ref.repository}:pull`,
       tokens,
     });
-  }
-
-  const cosign = new CosignTrustSource({
+  const notary = notaryPlugin({
+    http: opts.http,
+    credentials: opts.credentials,
+    tokens,
+    store: opts.notaryStore,
+    ...(opts.notaryPinning ? { pinning: opts.notaryPinning } : {}),
+    servers: opts.policy.notaryServers,
+    env: opts.env,
+    offline: opts.offline,
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+  });
+  const cosign = cosignPlugin({
     httpFor: repoClient,
     registryBase: (registry) => registryBase(registry, opts.insecureRegistries),
     policy: opts.policy,
     trustedRoot: opts.trustedRoot,
+    offline: opts.offline,
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     now,
   });
+  const plugins: TrustSourcePlugin[] = [notary, cosign, ...(opts.plugins ?? [])].filter((p) => opts.sources.includes(p.name));
 
-  function notaryFor(ref: ParsedReference): NotaryTrustSource {
-    let src = notaryByGun.get(ref.name);
-    if (src === undefined) {
-      const server = notaryServerFor(ref.registry, trustPolicy, opts.env, now());
-      let origin = server.url;
-      try {
-        origin = new URL(server.url).origin;
-      } catch {
-        // an invalid URL fails inside the notary client with a clear message
-      }
-      src = new NotaryTrustSource({
-        // Notary servers authenticate with the registry's credentials, scoped to the GUN, and only for their own challenges.
-        http: createAuthenticatedClient({ http: opts.http, credentialHost: ref.registry, credentialOrigin: origin, credentials: opts.credentials, scope: `repository:${ref.name}:pull`, tokens }),
-        store: opts.notaryStore,
-        policy: trustPolicy,
-        env: opts.env,
-        ...(opts.notaryPinning ? { pinning: opts.notaryPinning } : {}),
-        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      });
-      if (notaryByGun.size > MAX_ENTRIES) notaryByGun.clear();
-      notaryByGun.set(ref.name, src);
-    }
-    return src;
-  }
-
-  function sourcesFor(ref: ParsedReference): { notary: boolean; cosign: boolean; entry: PolicyEntry | undefined } {
+  function sourcesFor(ref: ParsedReference): { sources: TrustSource[]; entry: PolicyEntry | undefined } {
     const entry = matchPolicy(opts.policy, ref);
-    const hasCosignExpectation = entry !== undefined && (entry.keys.length > 0 || entry.identities.length > 0);
-    // Notary is asked where a server is configured for the registry (or DOCKER_CONTENT_TRUST_SERVER), or where
-    // policy requires a signature that only Notary can give (named Notary signers, or no cosign key/identity).
-    const configured = trustPolicy.servers?.[ref.registry] !== undefined || (opts.env['DOCKER_CONTENT_TRUST_SERVER'] ?? '') !== '';
-    const policyWantsNotary = entry !== undefined && entry.required && (entry.notarySigners.length > 0 || !hasCosignExpectation);
-    return {
-      notary: opts.sources.includes('notary') && (configured || policyWantsNotary),
-      cosign: opts.sources.includes('cosign') && hasCosignExpectation,
-      entry,
-    };
+    return { sources: plugins.filter((p) => p.applies(ref, entry)).map((p) => p.name), entry };
   }
 
-  function unavailable(source: 'notary' | 'cosign', subject: TrustSubject, reason: string, server: string): TrustFact {
-    return { state: 'unavailable', source, subject, reason, server, verifiedAt: now().toISOString() };
+  /** What the rules see of the policy. A policy that could not be read is never "no policy": it says so. */
+  function policyFact(entry: PolicyEntry | undefined): PolicyFact | undefined {
+    if (opts.policy.problems.length > 0) {
+      return { required: true, severity: 'warning', broken: `the trust policy has problems (${opts.policy.problems.slice(0, 3).join('; ')}${opts.policy.problems.length > 3 ? '; …' : ''})` };
+    }
+    if (entry === undefined) return undefined;
+    return { required: entry.required, severity: entry.severity, pattern: entry.pattern, ...(entry.notarySigners.length > 0 ? { signers: [...entry.notarySigners] } : {}) };
   }
 
   async function compute(ref: ParsedReference, signal?: AbortSignal): Promise<ImageFacts> {
-    const { notary, cosign: useCosign, entry } = sourcesFor(ref);
-    const trusted = notary || useCosign;
+    const { entry } = sourcesFor(ref);
+    const asked = plugins.filter((p) => p.applies(ref, entry));
     // A trust verdict about a tag rests on where the tag points now: ask the registry (a HEAD, which Docker
     // Hub does not count as a pull) instead of trusting a cached answer that may predate a moved tag.
-    const registry: RegistryFact = await opts.registry.resolve(ref, { ...(signal ? { signal } : {}), ...(trusted && ref.effectiveTag !== null ? { maxAgeMs: 0 } : {}) });
+    const registry: RegistryFact = await opts.registry.resolve(ref, { ...(signal ? { signal } : {}), ...(asked.length > 0 && ref.effectiveTag !== null ? { maxAgeMs: 0 } : {}) });
+    const digest = ref.digest ?? (registry.state === 'ok' ? registry.digest : null);
+    const at = now();
     const trust: TrustFact[] = [];
-    const tagSubject: TrustSubject = { tag: ref.effectiveTag, digest: ref.tag === null ? ref.digest : null };
-    if (notary) {
-      trust.push(opts.offline ? unavailable('notary', tagSubject, 'offline: trust data is not fetched in offline mode', ref.registry) : await notaryFor(ref).lookup(ref, { ...(signal ? { signal } : {}), now: now() }));
-    }
-    if (useCosign) {
-      const digest = ref.digest ?? (registry.state === 'ok' ? registry.digest : null);
-      const subject: TrustSubject = { tag: null, digest };
-      if (opts.offline) trust.push(unavailable('cosign', subject, 'offline: signatures are not fetched in offline mode', ref.registry));
-      else if (digest === null) trust.push(unavailable('cosign', subject, `no digest to check signatures for: ${registry.state === 'error' ? registry.message : 'unknown'}`, ref.registry));
-      else trust.push(await cosign.lookup(ref, digest, signal ? { signal } : {}));
-    }
-    // Policy signers are Notary signer names; cosign signatures are already checked against the policy's keys and identities.
+    const q = { ref, registry, digest, entry, http: repoClient(ref), baseUrl: registryBase(ref.registry, opts.insecureRegistries), ...(signal ? { signal } : {}), now: at };
+    for (const p of asked) trust.push(await p.lookup(q));
     // Failures reach the output channel with their cause (the diagnostics and hover carry the same state).
     if (registry.state === 'error' && registry.kind !== 'offline') opts.log?.(`registry lookup of ${ref.familiar} failed (${registry.kind}): ${registry.message}`);
     for (const t of trust) {
       if (t.state === 'invalid') opts.log?.(`${t.source} verification of ${ref.familiar} FAILED (${t.attack}): ${t.reason}`);
       else if (t.state === 'unavailable') opts.log?.(`${t.source} trust data for ${ref.familiar} unavailable: ${t.reason}`);
     }
-    const signers = entry ? [...entry.notarySigners] : [];
     const rl = opts.registry.rateLimits().get(ref.registry);
     // The tag answer may be acted on while this combined answer is reused (the trust TTL), plus one more TTL in
     // which the editor asks again in the background (so a verdict does not flicker while the refresh runs);
     // past that, e.g. with the registry unreachable since, it is never "verified".
     const tagFreshUntil =
       ref.digest === null && registry.state === 'ok' && !registry.fromCache ? new Date(Date.parse(registry.lookedUpAt) + 2 * opts.ttlMs).toISOString() : undefined;
+    const policy = policyFact(entry);
     return {
       registry,
       ...(tagFreshUntil !== undefined ? { tagFreshUntil } : {}),
       ...(rl !== undefined ? { rateLimit: { ...(rl.limit !== undefined ? { limit: rl.limit } : {}), ...(rl.remaining !== undefined ? { remaining: rl.remaining } : {}), at: rl.at } } : {}),
       ...(trust.length > 0 ? { trust } : {}),
-      ...(entry !== undefined ? { policy: { required: entry.required, severity: entry.severity, pattern: entry.pattern, ...(signers.length > 0 ? { signers } : {}) } } : {}),
+      ...(policy !== undefined ? { policy } : {}),
     };
   }
 
@@ -200,8 +177,8 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       opts.registry.clear();
     },
     async notaryDetails(ref, signal) {
-      if (!sourcesFor(ref).notary) return undefined;
-      return notaryFor(ref).details(ref, { ...(signal ? { signal } : {}), now: now() });
+      if (!sourcesFor(ref).sources.includes('notary')) return undefined;
+      return notary.details(ref, now(), signal);
     },
   };
 }

@@ -1,5 +1,6 @@
 // The provenance policy: the entry parser both ways, the attestation-repository template, and evaluateProvenance /
 // evaluateScans over real verified attestations.
+import { fileKeyReader } from '../../../server/src/stores/policyFiles';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ const NONE: SignerSet = { keys: [], identities: [] };
 const GH_REUSABLE = 'https://github.com/github/artifact-attestations-workflows/.github/workflows/attest.yml@09b495c3f12c7881b3cc17209a327792065c1a1d';
 
 function parse(entry: Record<string, unknown>, entrySigners: SignerSet = NONE, baseDir = tmpdir()) {
-  return parseAttestationRequirements(entry, { where: 'images[0]', baseDir, entrySigners });
+  return parseAttestationRequirements(entry, { where: 'images[0]', baseDir, readKey: fileKeyReader, entrySigners });
 }
 
 test('parser: valid entries', () => {

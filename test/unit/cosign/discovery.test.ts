@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { parseReference } from '../../../server/src/core/imageRef';
 import type { HttpClient, HttpResult } from '../../../server/src/registry/http';
 import { discoverSignatures } from '../../../server/src/trust/cosign/discovery';
-import { parsePolicy } from '../../../server/src/trust/cosign/policy';
+import { parsePolicy } from '../../support/policy';
 import { CosignTrustSource } from '../../../server/src/trust/cosign/source';
 import { embeddedTrustedRoot } from '../../../server/src/trust/cosign/trustRoot';
 import { BUNDLE_TYPE, generateKey, makeBundle } from '../../support/cosign';

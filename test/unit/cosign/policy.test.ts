@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseReference, type ParsedReference } from '../../../server/src/core/imageRef';
-import { loadPolicyFile, matchPolicy, parsePolicy, policyFactFor, toTrustPolicy } from '../../../server/src/trust/cosign/policy';
+import { loadPolicyFile, matchPolicy, parsePolicy } from '../../support/policy';
 
 const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const GH = 'https://token.actions.githubusercontent.com';
@@ -48,13 +48,11 @@ test('a full policy loads: key by path (relative to the file), inline key, exact
     assert.equal(matchPolicy(p, ref('alpine:3.20'))?.pattern, 'alpine', 'familiar Docker Hub names match');
     assert.equal(matchPolicy(p, ref('docker.io/library/alpine'))?.pattern, 'alpine');
     assert.equal(matchPolicy(p, ref('quay.io/alpine')), undefined);
-    assert.deepEqual(policyFactFor(p, ref('ghcr.io/org/app')), { required: true, signers: ['https://github.com/org/app/.github/workflows/r.yml@refs/heads/main (issuer https://token.actions.githubusercontent.com)'] });
-    assert.deepEqual(policyFactFor(p, ref('quay.io/x')), { required: false });
-    assert.match(policyFactFor(p, ref('dhi.io/node'))?.signers?.[0] ?? '', /^key sha256:[0-9a-f]{64}$/);
-    assert.deepEqual(toTrustPolicy(p), {
-      servers: { 'registry.example.com': 'https://notary.example.com' },
-      requireSigned: [{ pattern: 'dhi.io/**' }, { pattern: 'ghcr.io/org/app' }, { pattern: 'alpine', signers: ['Repo Admin'] }],
-    });
+    assert.deepEqual(matchPolicy(p, ref('ghcr.io/org/app'))?.identities.map((i) => [i.identity, i.issuer]), [[{ exact: 'https://github.com/org/app/.github/workflows/r.yml@refs/heads/main' }, GH]]);
+    assert.equal(matchPolicy(p, ref('alpine'))?.notarySigners.join(), 'Repo Admin');
+    // One model for every source: Notary servers sit beside the entries, keyed by canonical host.
+    assert.deepEqual(p.notaryServers, { 'registry.example.com': 'https://notary.example.com' });
+    assert.deepEqual(p.entries.map((e) => [e.pattern, e.required, e.severity]), [['dhi.io/**', true, 'error'], ['ghcr.io/org/app', true, 'error'], ['ghcr.io/org/*', false, 'error'], ['alpine', true, 'error']]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -81,8 +79,8 @@ test('every problem is reported at once, with its place; nothing is silently ign
     /"version" must be 1/,
     /images\[0\]: unknown field "identites"/,
     /images\[1\]\.identities\[0\]: "issuer"/,
-    /images\[2\]\.identities\[0\]: give exactly one/,
-    /images\[3\]\.identities\[0\]: "identityRegexp" is not a valid/,
+    /images\[2\]\.identities\[0\]: give "identity" or "identityRegexp", not both/,
+    /images\[3\]\.identities\[0\]\.identityRegexp: not a valid regular expression/,
     /images\[4\]\.keys\[0\]: inline key is not a PEM public key/,
     /images\[4\]\.keys\[1\]: cannot read \/nonexistent\/missing\.pub/,
     /images\[4\]\.keys\[2\]: give exactly one of "path" or "pem"/,

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HttpClient, HttpRequest } from '../../../server/src/registry/http';
+import { fsTufCache } from '../../../server/src/stores/tufCache';
 import { SIGSTORE_TUF_MIRROR, embeddedTrustedRoot, loadTrustedRoot } from '../../../server/src/trust/cosign/trustRoot';
 
 function recorder(): { http: HttpClient; calls: HttpRequest[] } {
@@ -30,7 +31,7 @@ test('offline: no request at all, TUF cache seeded from the embedded root, embed
   const dir = mkdtempSync(join(tmpdir(), 'dt-tuf-'));
   try {
     const { http, calls } = recorder();
-    const r = await loadTrustedRoot({ cacheDir: dir, offline: true, http });
+    const r = await loadTrustedRoot({ cache: fsTufCache(dir), offline: true, http });
     assert.ok(r.ok);
     assert.equal(calls.length, 0, 'offline mode must not send a single request');
     assert.equal(r.origin, 'embedded');
@@ -47,7 +48,7 @@ test('online: the TUF refresh asks the mirror through the HttpClient (capped, wi
   const dir = mkdtempSync(join(tmpdir(), 'dt-tuf-'));
   try {
     const { http, calls } = recorder();
-    const r = await loadTrustedRoot({ cacheDir: dir, offline: false, http, timeoutMs: 1234 });
+    const r = await loadTrustedRoot({ cache: fsTufCache(dir), offline: false, http, timeoutMs: 1234 });
     assert.ok(r.ok);
     assert.equal(r.origin, 'embedded');
     assert.match(r.note ?? '', /refresh failed/);

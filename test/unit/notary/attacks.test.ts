@@ -2,7 +2,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTransport, type Transport } from '../../../server/src/registry/transport';
-import { NotaryTrustSource } from '../../../server/src/trust/notary/source';
+import { configuredServer, NotaryTrustSource } from '../../../server/src/trust/notary/source';
+import { notaryServerFor } from '../../../server/src/trust/policy';
 import { MemoryTrustStore, type TrustStore } from '../../../server/src/trust/notary/store';
 import type { TrustPinning } from '../../../server/src/trust/notary/root';
 import { parseReference, type ParsedReference } from '../../../server/src/core/imageRef';
@@ -33,7 +34,7 @@ function source(store: TrustStore = new MemoryTrustStore(), opts: { timeoutMs?: 
   return new NotaryTrustSource({
     http: transport.http,
     store,
-    policy: { servers: { 'reg.test:5000': srv.url } },
+    server: configuredServer(srv.url),
     ...(opts.pinning ? { pinning: opts.pinning } : {}),
     timeoutMs: opts.timeoutMs ?? 5000,
   });
@@ -455,7 +456,8 @@ describe('server choice', () => {
     const r = parseReference('alpine:3.20');
     assert.ok(r.ok);
     const s = new NotaryTrustSource({ http: transport.http, store: new MemoryTrustStore() });
-    const f = await s.lookup(r, { now: new Date('2026-12-09T00:00:00Z') });
+    const at = new Date('2026-12-09T00:00:00Z');
+    const f = await s.lookup(r, { now: at, server: notaryServerFor(r.registry, {}, {}, at) });
     assert.equal(f.state, 'unavailable');
     if (f.state === 'unavailable') {
       assert.match(f.reason, /notary.docker.io was retired on 2026-12-08/);
@@ -469,7 +471,7 @@ describe('server choice', () => {
     srv.set(gun, new HandRepo(gun).build({ targets: { v1: D1 } }));
     const r = parseReference(`${gun}:v1`);
     assert.ok(r.ok);
-    const s = new NotaryTrustSource({ http: transport.http, store: new MemoryTrustStore(), env: { DOCKER_CONTENT_TRUST_SERVER: srv.url } });
-    expectSigned(await s.lookup(r), D1.digest);
+    const s = new NotaryTrustSource({ http: transport.http, store: new MemoryTrustStore() });
+    expectSigned(await s.lookup(r, { server: notaryServerFor(r.registry, {}, { DOCKER_CONTENT_TRUST_SERVER: srv.url }, new Date()) }), D1.digest);
   });
 });

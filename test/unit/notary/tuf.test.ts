@@ -19,8 +19,9 @@ import {
   type TimestampSigned,
 } from '../../../server/src/trust/notary/tuf';
 import { checkRoot, signatureAlgorithmOid, isCaCertificate } from '../../../server/src/trust/notary/root';
-import { FileTrustStore } from '../../../server/src/trust/notary/store';
-import { notaryServerFor, signaturePolicyFor } from '../../../server/src/trust/policy';
+import { FileTrustStore } from '../../../server/src/stores/notaryTrust';
+import { notaryServerFor } from '../../../server/src/trust/policy';
+import { matchPolicy, parsePolicy } from '../../support/policy';
 import { resolveTag, signerName } from '../../../server/src/trust/notary/source';
 import { parseReference } from '../../../server/src/core/imageRef';
 import { ecdsaKey, ed25519Key, envelope, rsaKey, x509RootKey } from '../../support/notary';
@@ -190,7 +191,7 @@ describe('policy', () => {
     assert.equal(notaryServerFor('ghcr.io', {}, {}, new Date()).url, 'https://ghcr.io');
     const env = { DOCKER_CONTENT_TRUST_SERVER: 'https://notary.corp.example/' };
     assert.deepEqual(notaryServerFor('docker.io', {}, env, new Date()), { url: 'https://notary.corp.example', origin: 'DOCKER_CONTENT_TRUST_SERVER' });
-    assert.equal(notaryServerFor('docker.io', { servers: { 'docker.io': 'https://mirror.example' } }, env, new Date()).url, 'https://mirror.example');
+    assert.equal(notaryServerFor('docker.io', { 'docker.io': 'https://mirror.example' }, env, new Date()).url, 'https://mirror.example');
   });
 
   test('a retired server chosen through the environment is still reported as retired', () => {
@@ -199,19 +200,18 @@ describe('policy', () => {
   });
 
   test('patterns: * inside a component, ** across, familiar Docker Hub names, first match wins with its signers', () => {
-    const policy = {
-      requireSigned: [
-        { pattern: 'corp.example/team/*', signers: ['releases'] },
-        { pattern: 'corp.example/**' },
-        { pattern: 'alpine' },
-      ],
+    const policy = parsePolicy({ version: 1, images: [{ pattern: 'corp.example/team/*', required: true, notarySigners: ['releases'] }, { pattern: 'corp.example/**', required: true }, { pattern: 'alpine', required: true }] });
+    assert.ok(policy.ok);
+    const entry = (text: string) => {
+      const e = matchPolicy(policy.policy, hub(text));
+      return e === undefined ? { required: false } : { required: e.required, ...(e.notarySigners.length > 0 ? { signers: e.notarySigners } : {}) };
     };
-    assert.deepEqual(signaturePolicyFor(hub('corp.example/team/app:1'), policy), { required: true, signers: ['releases'] });
-    assert.deepEqual(signaturePolicyFor(hub('corp.example/team/sub/app'), policy), { required: true });
-    assert.deepEqual(signaturePolicyFor(hub('alpine:3.20'), policy), { required: true });
-    assert.deepEqual(signaturePolicyFor(hub('docker.io/library/alpine'), policy), { required: true });
-    assert.deepEqual(signaturePolicyFor(hub('node:22'), policy), { required: false });
-    assert.deepEqual(signaturePolicyFor(hub('corp.example.evil/x'), policy), { required: false });
+    assert.deepEqual(entry('corp.example/team/app:1'), { required: true, signers: ['releases'] });
+    assert.deepEqual(entry('corp.example/team/sub/app'), { required: true });
+    assert.deepEqual(entry('alpine:3.20'), { required: true });
+    assert.deepEqual(entry('docker.io/library/alpine'), { required: true });
+    assert.deepEqual(entry('node:22'), { required: false });
+    assert.deepEqual(entry('corp.example.evil/x'), { required: false });
   });
 
   test('signer names as docker trust inspect prints them', () => {

@@ -17,6 +17,10 @@ export const baseImageUnsigned: Rule = {
   check(ctx) {
     for (const { use, ref, facts, verdict: v } of judgedImages(ctx)) {
       const policy = v.policy;
+      if (policy?.broken !== undefined) {
+        ctx.report({ range: use.range, anchorLine: use.line, severity: 'warning', message: `The signature policy cannot be applied to ${describeSource(use)} ${shown(use)}: ${policy.broken}. Nothing is verified against a policy that could not be read; fix it and check again.` });
+        continue;
+      }
       if (policy === undefined || !policy.required || v.verified) continue;
       // A failed verification is base-image-trust-invalid's (louder) finding.
       if (v.sources.some((s) => s.state === 'invalid')) continue;

@@ -20,7 +20,7 @@ export function judgedImages(ctx: RuleContext): JudgedUse[] {
   const out: JudgedUse[] = [];
   for (const { use, ref } of externalImages(ctx.model.images)) {
     const facts = ctx.facts.get(ref);
-    if (facts === undefined || (facts.trust ?? []).length === 0) continue;
+    if (facts === undefined || ((facts.trust ?? []).length === 0 && facts.policy?.broken === undefined)) continue;
     out.push({ use, ref, facts, verdict: trustVerdict(ref, facts, ctx.facts.now) });
   }
   return out;

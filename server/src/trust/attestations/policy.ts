@@ -3,11 +3,8 @@
 //
 // Called by the policy-file parser with one raw image entry; reads only `provenance`, `scans` and
 // `attestationRepository` (ATTESTATION_ENTRY_FIELDS), reports every problem at once, never throws.
-import { createPublicKey } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
-import { spkiFingerprint, type IdentityMatcher } from '../cosign/bundleVerify';
+import type { IdentityMatcher } from '../cosign/bundleVerify';
+import { isObject, matcherField, parseSigners, unknownFields, type KeyReader } from '../policy/signers';
 import { normaliseRepository } from './provenance';
 import { SLSA_PROVENANCE_V02, SLSA_PROVENANCE_V1 } from './predicateTypes';
 import { parseAttestationRepository, type AttestationRepositoryTemplate } from './repository';
@@ -65,118 +62,14 @@ export interface ParseOptions {
   readonly where: string;
   /** Directory key paths are relative to (the policy file's). */
   readonly baseDir: string;
+  /** Reads key files named by path (stores/policyFiles.ts); the trust layer opens no file itself. */
+  readonly readKey: KeyReader;
   /** The entry's own keys and identities, used when `provenance` / `scans` name none. */
   readonly entrySigners: SignerSet;
 }
 
 const PROVENANCE_FIELDS = new Set(['required', 'keys', 'identities', 'predicateTypes', 'builder', 'builderRegexp', 'sourceRepository', 'sourceRepositoryRegexp', 'sourceRef', 'sourceRefRegexp', 'comment']);
 const SCAN_FIELDS = new Set(['maxAgeDays', 'keys', 'identities', 'comment']);
-const KEY_FIELDS = new Set(['path', 'pem', 'tlog', 'comment']);
-const IDENTITY_FIELDS = new Set(['identity', 'identityRegexp', 'issuer', 'comment']);
-const MAX_KEY_BYTES = 64 * 1024;
-const MAX_PATTERN = 1024;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function unknownFields(obj: Record<string, unknown>, known: Set<string>, where: string, errors: string[]): void {
-  // A misspelt "sourceRepositry" must not silently drop a requirement.
-  for (const k of Object.keys(obj)) if (!known.has(k)) errors.push(`${where}: unknown field "${k}" (known: ${[...known].join(', ')})`);
-}
-
-/** `exact` / `regexp` pair → matcher (exactly one of them; regexps are whole-string, anchored when matched). */
-function matcherField(obj: Record<string, unknown>, exactKey: string, rxKey: string, where: string, errors: string[], normalise?: (s: string) => string | undefined): Matcher | undefined {
-  const exact = obj[exactKey];
-  const rx = obj[rxKey];
-  if (exact === undefined && rx === undefined) return undefined;
-  if (exact !== undefined && rx !== undefined) {
-    errors.push(`${where}: give "${exactKey}" or "${rxKey}", not both`);
-    return undefined;
-  }
-  if (exact !== undefined) {
-    if (typeof exact !== 'string' || exact === '' || exact.length > MAX_PATTERN) {
-      errors.push(`${where}.${exactKey}: must be a non-empty string`);
-      return undefined;
-    }
-    const n = normalise ? normalise(exact) : exact;
-    if (n === undefined) {
-      errors.push(`${where}.${exactKey}: "${exact}" is not a repository URL (e.g. https://github.com/my-org/app)`);
-      return undefined;
-    }
-    return { exact: n };
-  }
-  if (typeof rx !== 'string' || rx === '' || rx.length > MAX_PATTERN) {
-    errors.push(`${where}.${rxKey}: must be a non-empty regular expression`);
-    return undefined;
-  }
-  try {
-    new RegExp(`^(?:${rx})$`, 'u');
-  } catch {
-    errors.push(`${where}.${rxKey}: not a valid regular expression`);
-    return undefined;
-  }
-  return { regexp: rx };
-}
-
-function expandPath(p: string, baseDir: string): string {
-  if (p === '~' || p.startsWith('~/')) return resolve(homedir(), p.slice(2));
-  return isAbsolute(p) ? p : resolve(baseDir, p);
-}
-
-function readKey(pemText: string, origin: string, tlog: boolean, where: string, errors: string[]): RequiredKey | undefined {
-  try {
-    const key = createPublicKey(pemText);
-    return { fingerprint: `sha256:${spkiFingerprint(key)}`, publicKeyPem: key.export({ type: 'spki', format: 'pem' }).toString(), tlog, origin };
-  } catch {
-    errors.push(`${where}: ${origin} is not a PEM public key`);
-    return undefined;
-  }
-}
-
-/** `keys` and `identities` of a sub-object, in the same format as the entry's own. Undefined when it names neither. */
-function signersOf(obj: Record<string, unknown>, where: string, baseDir: string, errors: string[]): SignerSet | undefined {
-  if (obj['keys'] === undefined && obj['identities'] === undefined) return undefined;
-  const keys: RequiredKey[] = [];
-  const identities: RequiredIdentity[] = [];
-  const rawKeys = obj['keys'] ?? [];
-  if (!Array.isArray(rawKeys)) errors.push(`${where}: "keys" must be an array`);
-  else
-    rawKeys.forEach((k: unknown, j) => {
-      const kw = `${where}.keys[${j}]`;
-      if (!isObject(k)) return void errors.push(`${kw}: must be an object with "path" or "pem"`);
-      unknownFields(k, KEY_FIELDS, kw, errors);
-      const tlog = k['tlog'] ?? true;
-      if (typeof tlog !== 'boolean') return void errors.push(`${kw}: "tlog" must be true or false`);
-      if (typeof k['pem'] === 'string' && k['path'] === undefined) {
-        const rk = readKey(k['pem'], 'inline key', tlog, kw, errors);
-        if (rk) keys.push(rk);
-      } else if (typeof k['path'] === 'string' && k['pem'] === undefined) {
-        const p = expandPath(k['path'], baseDir);
-        try {
-          if (statSync(p).size > MAX_KEY_BYTES) return void errors.push(`${kw}: ${p} is too large for a public key`);
-          const rk = readKey(readFileSync(p, 'utf8'), p, tlog, kw, errors);
-          if (rk) keys.push(rk);
-        } catch (e) {
-          errors.push(`${kw}: cannot read ${p} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-        }
-      } else errors.push(`${kw}: give exactly one of "path" or "pem"`);
-    });
-  const rawIds = obj['identities'] ?? [];
-  if (!Array.isArray(rawIds)) errors.push(`${where}: "identities" must be an array`);
-  else
-    rawIds.forEach((id: unknown, j) => {
-      const iw = `${where}.identities[${j}]`;
-      if (!isObject(id)) return void errors.push(`${iw}: must be an object`);
-      unknownFields(id, IDENTITY_FIELDS, iw, errors);
-      const issuer = id['issuer'];
-      if (typeof issuer !== 'string' || issuer === '') return void errors.push(`${iw}: "issuer" (the OIDC issuer URL) is required`);
-      const m = matcherField(id, 'identity', 'identityRegexp', iw, errors);
-      if (m) identities.push({ identity: m, issuer });
-      else if (id['identity'] === undefined && id['identityRegexp'] === undefined) errors.push(`${iw}: give exactly one of "identity" (exact) or "identityRegexp" (whole-string match)`);
-    });
-  return { keys, identities };
-}
 
 function hasSigners(s: SignerSet): boolean {
   return s.keys.length > 0 || s.identities.length > 0;
@@ -197,7 +90,7 @@ export function parseAttestationRequirements(entry: Record<string, unknown>, opt
       unknownFields(rawProv, PROVENANCE_FIELDS, where, errors);
       const required = rawProv['required'] ?? true;
       if (typeof required !== 'boolean') errors.push(`${where}.required: must be true or false`);
-      const own = signersOf(rawProv, where, opts.baseDir, errors);
+      const own = parseSigners(rawProv, where, opts, errors);
       const signers = own ?? opts.entrySigners;
       if (!own && !hasSigners(opts.entrySigners)) {
         errors.push(`${where}: name who signs the provenance ("keys" or "identities", here or on the entry): an attestation anyone can sign proves nothing`);
@@ -232,7 +125,7 @@ export function parseAttestationRequirements(entry: Record<string, unknown>, opt
       unknownFields(rawScans, SCAN_FIELDS, where, errors);
       const age = rawScans['maxAgeDays'];
       if (typeof age !== 'number' || !Number.isFinite(age) || age <= 0 || age > 3650) errors.push(`${where}.maxAgeDays: a number of days between 0 and 3650`);
-      const own = signersOf(rawScans, where, opts.baseDir, errors);
+      const own = parseSigners(rawScans, where, opts, errors);
       if (!own && !hasSigners(opts.entrySigners)) errors.push(`${where}: name who signs the scans ("keys" or "identities", here or on the entry)`);
       else if (own && !hasSigners(own)) errors.push(`${where}: "keys" and "identities" are both empty`);
       if (typeof age === 'number') scans = { maxAgeDays: age, signers: own ?? opts.entrySigners, signersFrom: own ? 'scans' : 'entry' };

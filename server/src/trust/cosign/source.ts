@@ -5,18 +5,15 @@ import type { HttpClient } from '../../registry/http';
 import { COSIGN_SIGN_PREDICATE, IN_TOTO_STATEMENT_TYPES, verifyBundle, type BundleVerified, type Expectation } from './bundleVerify';
 import { discoverSignatures, type DiscoveryPath } from './discovery';
 import { legacyPayloadDigest, legacyToBundle } from './legacy';
-import { matchPolicy, type Policy, type PolicyEntry } from './policy';
-import { createTrustedRootProvider, type TrustRootResult } from './trustRoot';
-import { createAuthenticatedClient, TokenCache } from '../../registry/auth';
-import type { CredentialSource } from '../../registry/credentials';
-import { registryBase } from '../../registry/distribution';
+import { matchPolicy, type PolicyEntry, type TrustPolicy } from '../policy';
+import type { TrustRootResult } from './trustRoot';
 
 export interface CosignSourceOptions {
   /** An HttpClient allowed to pull from the image's repository (the authenticated registry client). */
   readonly httpFor: (ref: ParsedReference) => HttpClient;
   /** Base URL of a registry's API, e.g. `https://registry-1.docker.io` (scheme by the insecure-hosts setting). */
   readonly registryBase: (registry: string) => string;
-  readonly policy: Policy;
+  readonly policy: Pick<TrustPolicy, 'entries'>;
   /** The Sigstore trusted root (see trustRoot.ts: loadTrustedRoot). Called once per lookup; cache it in the caller. */
   readonly trustedRoot: () => Promise<TrustRootResult>;
   /** Per-request deadline (default 15 s). */
@@ -244,38 +241,4 @@ export class CosignTrustSource {
       },
     };
   }
-}
-
-export interface RegistryCosignOptions {
-  /** The verified transport (registry/transport.ts). */
-  readonly http: HttpClient;
-  readonly credentials: CredentialSource;
-  readonly insecureHosts?: readonly string[];
-  /** Share the registry layer's token cache so the cosign requests reuse its pull tokens. */
-  readonly tokens?: TokenCache;
-  readonly policy: Policy;
-  /** Sigstore TUF cache directory and offline switch (see trustRoot.ts). */
-  readonly tuf: { readonly cacheDir?: string; readonly offline: boolean };
-  readonly timeoutMs?: number;
-}
-
-/** The cosign source wired to the registry layer: per-repository pull-scoped auth, the insecure-hosts scheme rule, a shared trusted root. */
-export function createCosignTrustSource(o: RegistryCosignOptions): CosignTrustSource {
-  const tokens = o.tokens ?? new TokenCache();
-  const insecure = o.insecureHosts ?? [];
-  return new CosignTrustSource({
-    httpFor: (ref) =>
-      createAuthenticatedClient({
-        http: o.http,
-        credentialHost: ref.registry,
-        credentialOrigin: registryBase(ref.registry, insecure),
-        credentials: o.credentials,
-        scope: `repository:${ref.repository}:pull`,
-        tokens,
-      }),
-    registryBase: (registry) => registryBase(registry, insecure),
-    policy: o.policy,
-    trustedRoot: createTrustedRootProvider({ ...(o.tuf.cacheDir !== undefined ? { cacheDir: o.tuf.cacheDir } : {}), offline: o.tuf.offline, http: o.http }),
-    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-  });
 }

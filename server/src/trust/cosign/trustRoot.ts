@@ -1,6 +1,4 @@
 // Sigstore's trusted root through TUF (tuf-js): the copy embedded in @sigstore/tuf for offline start, a verified cache, refresh when online.
-import { mkdirSync, existsSync, writeFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { BaseFetcher, Updater } from 'tuf-js';
 // tuf-js recognises the end of the root chain (404/403 on <N+1>.root.json) only through its own error class.
 import { DownloadHTTPError } from 'tuf-js/dist/error';
@@ -14,9 +12,20 @@ const TRUSTED_ROOT_TARGET = 'trusted_root.json';
 /** TUF metadata and the trusted root are small; anything bigger is hostile. */
 const MAX_TUF_BYTES = 2 * 1024 * 1024;
 
+/**
+ * Where tuf-js keeps a mirror's verified metadata and targets (stores/tufCache.ts on disk). tuf-js reads and
+ * writes inside the directories it is given; everything else goes through this interface.
+ */
+export interface TufCache {
+  /** The mirror's metadata and target directories, with `seedRoot()` written as its first root.json when new. */
+  prepare(mirror: string, seedRoot: () => Uint8Array | undefined): { ok: true; metadataDir: string; targetDir: string } | { ok: false; reason: string };
+  /** A cached target's text (at most `maxBytes`), or undefined. */
+  readTarget(path: string, maxBytes: number): string | undefined;
+}
+
 export interface TrustRootOptions {
-  /** Where TUF metadata and targets are cached (per mirror). Undefined = no cache: embedded root only. */
-  readonly cacheDir?: string;
+  /** Where TUF metadata and targets are cached. Undefined = no cache: embedded root only. */
+  readonly cache?: TufCache;
   /** Offline: never touch the network; use the verified cache if it is still fresh, else the embedded root. */
   readonly offline: boolean;
   /** Needed when online; every TUF request goes through it (caps, timeouts, TLS rules). */
@@ -72,25 +81,20 @@ class OfflineFetcher extends BaseFetcher {
 /** Loads the trusted root. Never throws; never touches the network when `offline`. */
 export async function loadTrustedRoot(opts: TrustRootOptions): Promise<TrustRootResult> {
   const mirror = opts.mirrorUrl ?? SIGSTORE_TUF_MIRROR;
-  if (!opts.cacheDir) return embeddedTrustedRoot();
+  if (!opts.cache) return embeddedTrustedRoot();
   const offline = opts.offline || !opts.http;
   try {
-    const u = new URL(mirror);
-    const dir = join(opts.cacheDir, encodeURIComponent(u.host + u.pathname.replace(/\/$/, '')));
-    const targetsDir = join(dir, 'targets');
-    mkdirSync(targetsDir, { recursive: true });
-    const rootPath = join(dir, 'root.json');
-    if (!existsSync(rootPath)) {
-      const seed = (seeds as SeedFile)[mirror];
-      if (opts.initialRoot) writeFileSync(rootPath, opts.initialRoot);
-      else if (seed) writeFileSync(rootPath, Buffer.from(seed['root.json'], 'base64'));
-      else return { ok: false, reason: `no embedded TUF root for mirror ${mirror}: give its initial root.json` };
+    const seed = (seeds as SeedFile)[mirror];
+    const dirs = opts.cache.prepare(mirror, () => opts.initialRoot ?? (seed ? new Uint8Array(Buffer.from(seed['root.json'], 'base64')) : undefined));
+    if (!dirs.ok) {
+      if (mirror !== SIGSTORE_TUF_MIRROR) return dirs;
+      throw new Error(dirs.reason);
     }
     const updater = new Updater({
       metadataBaseUrl: mirror,
       targetBaseUrl: `${mirror}/targets`,
-      metadataDir: dir,
-      targetDir: targetsDir,
+      metadataDir: dirs.metadataDir,
+      targetDir: dirs.targetDir,
       forceCache: offline,
       fetcher: offline ? new OfflineFetcher() : new HttpFetcher(opts.http as HttpClient, opts.timeoutMs ?? 10_000),
       config: { fetchTimeout: opts.timeoutMs ?? 10_000, fetchRetry: 0 },
@@ -103,7 +107,9 @@ export async function loadTrustedRoot(opts: TrustRootOptions): Promise<TrustRoot
       path = await updater.downloadTarget(info);
       origin = 'tuf-refreshed';
     }
-    const r = parseTrustedRoot(JSON.parse(readFileSync(path, 'utf8')));
+    const text = opts.cache.readTarget(path, MAX_TUF_BYTES);
+    if (text === undefined) throw new Error('the cached trusted_root.json cannot be read');
+    const r = parseTrustedRoot(JSON.parse(text));
     if (!r.ok) return r;
     return { ok: true, root: r.root, origin: offline ? 'tuf-cache' : origin };
   } catch (e) {
@@ -114,23 +120,4 @@ export async function loadTrustedRoot(opts: TrustRootOptions): Promise<TrustRoot
     const fallback = embeddedTrustedRoot();
     return fallback.ok ? { ...fallback, note: `TUF ${offline ? 'cache unusable offline' : 'refresh failed'} (${why}); using the embedded trusted root` } : fallback;
   }
-}
-
-/**
- * One trusted root per process: loaded on first use, shared by concurrent callers, reloaded after `maxAgeMs`
- * (default 24 h). A failed load is not kept, so the next lookup tries again.
- */
-export function createTrustedRootProvider(opts: TrustRootOptions & { readonly maxAgeMs?: number; readonly now?: () => number }): () => Promise<TrustRootResult> {
-  const now = opts.now ?? Date.now;
-  const maxAge = opts.maxAgeMs ?? 24 * 60 * 60 * 1000;
-  let current: { at: number; value: Promise<TrustRootResult> } | undefined;
-  return () => {
-    if (current && now() - current.at < maxAge) return current.value;
-    const value = loadTrustedRoot(opts).then((r) => {
-      if (!r.ok && current?.value === value) current = undefined;
-      return r;
-    });
-    current = { at: now(), value };
-    return value;
-  };
 }

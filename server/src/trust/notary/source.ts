@@ -2,7 +2,7 @@
 import type { ParsedReference } from '../../core/imageRef';
 import type { SignedDigest, Signer, TrustFact, TrustSubject } from '../../core/facts';
 import type { HttpClient } from '../../registry/http';
-import { notaryServerFor, type TrustPolicy } from '../policy';
+import type { NotaryServerChoice } from '../policy';
 import { NotaryClient, type UpdateResult, type VerifiedRepo, type VerifiedRole } from './client';
 import type { TrustPinning } from './root';
 import type { TrustStore } from './store';
@@ -12,10 +12,9 @@ export const RELEASES_ROLE = 'targets/releases';
 export interface NotaryTrustSourceOptions {
   readonly http: HttpClient;
   readonly store: TrustStore;
-  readonly policy?: TrustPolicy;
+  /** The server to ask when a lookup names none (standalone use); ImageLookup chooses one per lookup. */
+  readonly server?: NotaryServerChoice;
   readonly pinning?: TrustPinning;
-  /** process.env in production; injected in tests. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly timeoutMs?: number;
 }
 
@@ -23,6 +22,13 @@ export interface LookupOptions {
   readonly signal?: AbortSignal;
   /** Injectable clock (expiry checks, "verified at"). */
   readonly now?: Date;
+  /** Which Notary server serves the image's registry, chosen once by the caller (policy/notaryServer.ts). */
+  readonly server?: NotaryServerChoice;
+}
+
+/** A server given by URL (tests, standalone use): as if configured in the settings. */
+export function configuredServer(url: string): NotaryServerChoice {
+  return { url: url.replace(/\/+$/, ''), origin: 'setting' };
 }
 
 export interface RoleDetails {
@@ -165,7 +171,11 @@ export class NotaryTrustSource {
   async details(ref: ParsedReference, opts: LookupOptions = {}): Promise<TrustDetails> {
     const now = opts.now ?? new Date();
     const verifiedAt = now.toISOString();
-    const choice = notaryServerFor(ref.registry, this.opts.policy ?? {}, this.opts.env ?? {}, now);
+    const choice = opts.server ?? this.opts.server;
+    if (choice === undefined) {
+      const reason = `no Notary server is configured for ${ref.registry}`;
+      return { gun: ref.name, server: '', serverOrigin: 'default', fact: { state: 'unavailable', source: 'notary', subject: subjectOf(ref), reason, server: '', verifiedAt }, roles: [], skipped: [] };
+    }
     const server = choice.url;
     const base = { gun: ref.name, server, serverOrigin: choice.origin, ...(choice.notice ? { notice: choice.notice } : {}) };
     if (choice.retired !== undefined) {

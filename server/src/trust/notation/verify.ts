@@ -20,6 +20,8 @@ export interface NotationVerifyInput {
   /** `registry/repository` (fully qualified, e.g. `docker.io/library/alpine`), the trust policy selector. */
   readonly reference: string;
   readonly policy: TrustPolicyDocument;
+  /** The statement to apply, when the caller already chose it (a product policy entry's `notation` block). */
+  readonly statement?: TrustPolicy;
   /** notation's directory (its `truststore/x509/...`), or already opened stores. */
   readonly stores: NotationConfigStore | TrustStores;
   /** For OCSP and CRL requests (plain http endpoints); undefined = offline: revocation is not checked. */
@@ -40,7 +42,7 @@ export async function verifyNotationSignatures(input: NotationVerifyInput): Prom
 }
 
 async function verifyUnsafe(input: NotationVerifyInput): Promise<NotationResult> {
-  const policy = selectPolicy(input.policy, input.reference);
+  const policy = input.statement ?? selectPolicy(input.policy, input.reference);
   if (!policy) return { state: 'no-policy', reason: `no trust policy statement in ${input.policy.source} applies to ${input.reference}` };
   const ref = policyRef(policy, input.policy.source);
   if (policy.level === 'skip') return { state: 'skipped', policy: ref, reason: `level "skip" for ${input.reference}` };

@@ -1,0 +1,56 @@
+// One Dockerfile through the shared pipeline (pipeline/analysis.ts), as the CLI checks it: findings, the images
+// with what is known about each, and, with --fix, the safe fixes written back.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Composed } from '../compose';
+import { analyze } from '../core/analyze';
+import { describeImage } from '../core/describe';
+import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
+import { analysisOptions, checkText, factsOf } from '../pipeline/analysis';
+import type { AnalysisSettings } from '../protocol';
+import type { InputFile } from './files';
+import type { FileResult } from './format';
+
+export interface CheckContext {
+  readonly settings: AnalysisSettings;
+  /** The network services (registry, trust sources); absent = syntax checks only. */
+  readonly composed?: Composed;
+  readonly fix: boolean;
+  readonly cwd: string;
+  readonly warn: (message: string) => void;
+}
+
+export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ result: FileResult; ioError: boolean }> {
+  const lookup = ctx.composed?.lookup;
+  const checked = await checkText(file.text, ctx.settings, lookup);
+  const references = checked.references;
+  let findings = checked.findings;
+  const now = new Date();
+  const images = lookup !== undefined ? references.map((r) => ({ reference: r.canonical, ...describeImage(r, lookup.peek(r), now) })) : undefined;
+  let ioError = false;
+  if (ctx.fix) {
+    const checksums = new Map<string, string>();
+    if (ctx.composed !== undefined) {
+      for (const f of findings) {
+        const add = addChecksumOf(f);
+        if (add === null || checksums.has(add.url) || !/^https:\/\//i.test(add.url)) continue;
+        const r = await ctx.composed.checksum(add.url);
+        if (r.ok) checksums.set(add.url, r.digest);
+        else ctx.warn(`${file.path}: no checksum for ${add.url}: ${r.message}`);
+      }
+    }
+    const edits = fixEdits(findings, lookup !== undefined ? (r) => lookup.peek(r) : undefined, checksums);
+    if (edits.length > 0) {
+      const fixed = applyEdits(file.text, edits);
+      try {
+        fs.writeFileSync(path.resolve(ctx.cwd, file.path), fixed);
+      } catch (err) {
+        ctx.warn(`${file.path}: cannot write fixes (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        ioError = true;
+      }
+      ctx.warn(`${file.path}: applied ${edits.length} fix${edits.length === 1 ? '' : 'es'}`);
+      ({ findings } = analyze(fixed, analysisOptions(ctx.settings, factsOf(lookup))));
+    }
+  }
+  return { result: { path: file.path, findings, ...(images !== undefined ? { images } : {}) }, ioError };
+}

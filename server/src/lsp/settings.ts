@@ -1,0 +1,34 @@
+// Settings per document, as the client answers for that resource: cached until the configuration changes.
+import type { Connection } from 'vscode-languageserver/node';
+import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../protocol';
+
+export interface SettingsSource {
+  /** The document's settings (analysis) and the process's (machine), normalised; cached per URI. */
+  for(uri: string): Promise<Settings>;
+  /** Forgets everything (the configuration changed). */
+  clear(): void;
+  /** Forgets one document (closed). */
+  forget(uri: string): void;
+}
+
+export function documentSettings(connection: Connection, pull: () => boolean, onSettings?: (s: Settings) => void): SettingsSource {
+  const byUri = new Map<string, Promise<Settings>>();
+  return {
+    for(uri) {
+      let s = byUri.get(uri);
+      if (s === undefined) {
+        s = pull()
+          ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'dockerfileTrust' }).then(normalizeSettings, () => DEFAULT_SETTINGS)
+          : Promise.resolve(DEFAULT_SETTINGS);
+        s = s.then((settings) => {
+          onSettings?.(settings);
+          return settings;
+        });
+        byUri.set(uri, s);
+      }
+      return s;
+    },
+    clear: () => byUri.clear(),
+    forget: (uri) => void byUri.delete(uri),
+  };
+}
