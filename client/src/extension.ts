@@ -30,7 +30,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     // Background failures are logged, never shown as dialogs: the output channel keeps the cause.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    synchronize: { configurationSection: 'dockerfileTrust' },
+    // The project config (.dockerfile-trust.yaml): the server re-reads it when one is created, changed or deleted.
+    synchronize: { configurationSection: 'dockerfileTrust', fileEvents: vscode.workspace.createFileSystemWatcher('**/.dockerfile-trust.{yaml,yml}') },
   };
   const lc = new LanguageClient('dockerfileTrust', 'Dockerfile Trust', serverOptions, clientOptions);
   client = lc;

@@ -10,6 +10,10 @@ import type { ImageFacts } from './core/facts';
 import type { ParsedReference } from './core/imageRef';
 import type { Settings } from './protocol';
 import type { ImageLookup } from './trust/service';
+import { ProjectConfigLoader } from './config/loader';
+import { withProjectConfig } from './config/projectConfig';
+import { badRegistryEntries } from './config/ruleConfig';
+import { fileURLToPath } from 'node:url';
 
 // The network layer (undici, TUF, Sigstore) is a separate bundle (dist/compose.js) loaded on the first
 // settings, after `initialize` has been answered: start-up only pays for what first diagnostics need.
@@ -76,8 +80,36 @@ class SwitchableLookup implements ImageLookup {
   }
 }
 
+// The project config of each document (`.dockerfile-trust.yaml`, the nearest above it): read here, where I/O is
+// created; problems go to the output channel once per file and the editor's own settings are used meanwhile.
+const projectConfigs = new ProjectConfigLoader();
+const told = new Set<string>();
+function projectSettings(uri: string, settings: Settings): Settings {
+  if (!uri.startsWith('file:')) return settings;
+  let file: string;
+  try {
+    file = fileURLToPath(uri);
+  } catch {
+    return settings;
+  }
+  const found = projectConfigs.forFile(file);
+  if (found.kind === 'none') return settings;
+  const messages = found.ok ? [...found.config.warnings, ...badRegistryEntries(found.config.allowedRegistries).map((h) => `${found.path}: allowedRegistries: "${h}" is not a registry host and matches nothing`)] : found.errors.map((e) => `${e} (the file is not used until it is fixed)`);
+  for (const m of messages) {
+    if (told.has(m)) continue;
+    told.add(m);
+    log(`project config: ${m}`);
+  }
+  return found.ok ? withProjectConfig(settings, found.config) : settings;
+}
+
 const lookup = new SwitchableLookup();
 startServer(connection, {
+  projectSettings,
+  onProjectConfigChanged: () => {
+    projectConfigs.invalidate();
+    told.clear();
+  },
   docsRoot: path.join(__dirname, '..', 'docs', 'rules'),
   version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0',
   lookup,

@@ -38,6 +38,11 @@ export interface Settings {
   readonly buildArgs: Readonly<Record<string, string>>;
   /** Target platform for the automatic TARGET* / BUILD* ARGs (`dockerfileTrust.platform`). */
   readonly platform: string;
+  /**
+   * Registries images may come from (`dockerfileTrust.allowedRegistries`, or `allowedRegistries` in the
+   * project's `.dockerfile-trust.yaml`); null = any. Canonicalised where rules read it (config/ruleConfig.ts).
+   */
+  readonly allowedRegistries: readonly string[] | null;
   /** Answer registry/trust questions from the cache only (`dockerfileTrust.offline`). */
   readonly offline: boolean;
   /** Look up digests and trust data at all (`dockerfileTrust.network.enabled`). */
@@ -72,6 +77,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   buildArgs: {},
   platform: 'linux/amd64',
+  allowedRegistries: null,
   offline: false,
   networkEnabled: true,
   registryTtlSeconds: 3600,
@@ -225,6 +231,7 @@ export function normalizeSettings(raw: unknown): Settings {
     rules,
     buildArgs,
     platform,
+    allowedRegistries: Array.isArray(r['allowedRegistries']) ? stringList(r['allowedRegistries']).map((h) => h.toLowerCase()) : null,
     offline: r['offline'] === true,
     networkEnabled: network['enabled'] !== false,
     registryTtlSeconds: ttl(cache['registryTtlSeconds'], DEFAULT_SETTINGS.registryTtlSeconds),

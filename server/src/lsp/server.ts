@@ -21,6 +21,7 @@ import { registerCommands } from './commands';
 import { pinActions } from './pinActions';
 import { hoverAt } from './hover';
 import { fixEdits } from '../core/fixAll';
+import { ruleConfigOf } from '../config/ruleConfig';
 
 export interface ServerOptions {
   /** Folder holding the rule docs pages (for diagnostic links). */
@@ -32,6 +33,10 @@ export interface ServerOptions {
   readonly checksum?: (url: string, signal?: AbortSignal) => Promise<{ readonly ok: true; readonly digest: string; readonly bytes: number } | { readonly ok: false; readonly message: string }>;
   /** Called with each document's settings: lets the composition root rebuild network services when machine settings change. */
   readonly onSettings?: (settings: Settings) => void;
+  /** Applies the project config (`.dockerfile-trust.yaml`) of a document to its settings. */
+  readonly projectSettings?: (uri: string, settings: Settings) => Settings;
+  /** A watched project config changed on disk: forget what was read (the documents are then analysed again). */
+  readonly onProjectConfigChanged?: () => void;
 }
 
 interface DocState {
@@ -96,6 +101,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
             .getConfiguration({ scopeUri: uri, section: 'dockerfileTrust' })
             .then(normalizeSettings, () => DEFAULT_SETTINGS)
         : Promise.resolve(DEFAULT_SETTINGS);
+      if (options.projectSettings !== undefined) s = s.then((settings) => options.projectSettings!(uri, settings));
       s = s.then((settings) => {
         options.onSettings?.(settings);
         return settings;
@@ -106,6 +112,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   connection.onDidChangeConfiguration(() => {
+    settingsByUri.clear();
+    for (const doc of documents.all()) void validate(doc);
+  });
+  // The client watches `.dockerfile-trust.{yaml,yml}` files (the only files it reports).
+  connection.onDidChangeWatchedFiles(() => {
+    options.onProjectConfigChanged?.();
     settingsByUri.clear();
     for (const doc of documents.all()) void validate(doc);
   });
@@ -138,7 +150,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (st.incremental === null) st.incremental = new IncrementalDocument(text);
     // No recorded changes for a newer version means we cannot trust the held text: re-read it.
     else st.incremental.update(text, pending === 'reset' ? undefined : (pending ?? (st.version === version ? [] : undefined)));
-    const result = st.incremental.analyze({ severities: settings.rules, buildArgs: settings.buildArgs, platform: settings.platform, facts: factsFor(settings) });
+    const result = st.incremental.analyze({ severities: settings.rules, buildArgs: settings.buildArgs, platform: settings.platform, facts: factsFor(settings), ruleConfig: ruleConfigOf(settings) });
     st.result = result;
     st.version = version;
     publish(current.uri, version, result);
