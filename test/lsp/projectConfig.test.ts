@@ -62,7 +62,9 @@ test('project config: a broken file is reported in the output and not used', asy
   const c = await startLsp({ settings: { network: { enabled: false } } });
   clients.push(c);
   const logs: string[] = [];
-  c.connection.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+  c.connection.onNotification('window/logMessage', (p: { message: string }) => {
+    logs.push(p.message);
+  });
   c.open(uri, 'FROM node:22\n', 1);
   assert.deepEqual(codes(await c.until(uri, (p) => p.diagnostics.length > 0)), ['DT101']);
   await new Promise((r) => setTimeout(r, 200));

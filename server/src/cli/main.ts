@@ -14,6 +14,7 @@ import type { ParsedReference } from '../core/imageRef';
 import { expandArgs, readInput, type InputFile } from './files';
 import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
 import { runConformance } from './conformance';
+import { runAction } from './action';
 import { type FileResult, type RunInfo } from './format';
 import { FORMATS, isFormat, render } from './formats';
 import { unifiedDiff } from './diff';
@@ -25,6 +26,7 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
 
 const USAGE = `Usage: dockerfile-trust check [options] <path or glob>...
        dockerfile-trust conformance verify-bundle ...   (Sigstore conformance protocol)
+       dockerfile-trust github-action                   (entry point of action.yml; reads INPUT_*)
 
 Checks Dockerfiles for unpinned and unsigned base images and unverified downloads.
 
@@ -91,6 +93,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   if (command === 'conformance') return runConformance(rest);
+  if (command === 'github-action') return runAction(process.env, { ...io, cwd: process.env['GITHUB_WORKSPACE'] || io.cwd }, main);
   if (command !== 'check') return usageError(io, `unknown command "${command}"`);
 
   let parsed;
