@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from './protocol';
 import { checksumOfUrl, createTransport, dockerCredentials, createRegistryService, type ChecksumResult, type RegistryService } from './registry';
+import { parseProxy, proxySettingsFromEnv, type ProxySettings } from './registry/proxy';
 import { EMPTY_POLICY, loadPolicyFile, parsePolicy, type Policy } from './trust/cosign/policy';
 import { loadTrustedRoot, type TrustRootResult } from './trust/cosign/trustRoot';
 import { createTrustServices, type TrustServices } from './trust/imageLookup';
@@ -27,6 +28,8 @@ export interface ComposeOptions {
   readonly storageDir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (message: string) => void;
+  /** HTTP proxy for every request (registry, tokens, Notary, Sigstore TUF, checksums). Default: from `env` (HTTPS_PROXY, …). */
+  readonly proxy?: ProxySettings;
 }
 
 /** The part of the settings that decides how services are built (a change rebuilds them). */
@@ -101,7 +104,13 @@ export function compose(o: ComposeOptions): Composed {
       return [];
     }
   });
-  const transport = createTransport({ insecureHosts: [...insecure, ...notaryHttp], extraCaCerts });
+  const proxy = o.proxy ?? proxySettingsFromEnv(o.env);
+  for (const p of new Set([proxy.httpsProxy, proxy.httpProxy])) {
+    if (p === null) continue;
+    const parsed = parseProxy(p, proxy.authorization);
+    if (!parsed.ok) problems.push(`proxy (${proxy.source}): ${parsed.message}; requests that would use it fail`);
+  }
+  const transport = createTransport({ insecureHosts: [...insecure, ...notaryHttp], extraCaCerts, proxy });
   const credentials = dockerCredentials({ env: o.env, log: o.log });
   const registry = createRegistryService({
     http: transport.http,

@@ -14,6 +14,7 @@ import { ProjectConfigLoader } from './config/loader';
 import { withProjectConfig } from './config/projectConfig';
 import { badRegistryEntries } from './config/ruleConfig';
 import { fileURLToPath } from 'node:url';
+import { proxySettingsFromEditor, type ProxySettings } from './registry/proxy';
 
 // The network layer (undici, TUF, Sigstore) is a separate bundle (dist/compose.js) loaded on the first
 // settings, after `initialize` has been answered: start-up only pays for what first diagnostics need.
@@ -29,6 +30,24 @@ function argValue(name: string): string | undefined {
 }
 
 const storageDir = argValue('--storage') ?? path.join(process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'), 'dockerfile-trust');
+/**
+ * Workspace Trust's Restricted Mode (the client starts the server with --restricted in an untrusted workspace):
+ * syntactic analysis only. The network layer is never loaded, so nothing sends requests, runs credential helpers
+ * or reads policy, CA or key files; the client restarts the server without the flag once the workspace is trusted.
+ */
+const restricted = process.argv.includes('--restricted');
+/** VS Code's http.proxy, http.proxyStrictSSL, http.noProxy, http.proxyAuthorization, http.proxySupport (from the client). */
+function editorProxy(): ProxySettings | undefined {
+  const raw = process.env['DFT_EDITOR_HTTP'];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const { DFT_EDITOR_HTTP: _own, ...env } = process.env;
+    return proxySettingsFromEditor(JSON.parse(raw) as Record<string, unknown>, env);
+  } catch {
+    return undefined;
+  }
+}
+const proxy = editorProxy();
 /**
  * Over stdio our writer assembles publishDiagnostics from the JSON of diagnostics it already sent
  * (lsp/wire.ts). The library patches console only for the stdio it sets up itself, so it is done here:
@@ -59,7 +78,7 @@ class SwitchableLookup implements ImageLookup {
     if (key === this.key && this.current !== undefined) return;
     const old = this.current;
     this.key = key;
-    this.current = net().compose({ settings, storageDir, env: process.env, log });
+    this.current = net().compose({ settings, storageDir, env: process.env, log, ...(proxy !== undefined ? { proxy } : {}) });
     if (old !== undefined) void old.close();
   }
   peek(ref: ParsedReference): ImageFacts | undefined {
@@ -104,6 +123,7 @@ function projectSettings(uri: string, settings: Settings): Settings {
 }
 
 const lookup = new SwitchableLookup();
+if (restricted) log('Restricted Mode: syntactic checks only; no registry or trust lookups, credential helpers or policy files until the workspace is trusted');
 startServer(connection, {
   projectSettings,
   onProjectConfigChanged: () => {
@@ -112,9 +132,7 @@ startServer(connection, {
   },
   docsRoot: path.join(__dirname, '..', 'docs', 'rules'),
   version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0',
-  lookup,
-  onSettings: (s) => lookup.configure(s),
-  checksum: (url, signal) => lookup.checksum(url, signal),
+  ...(restricted ? {} : { lookup, onSettings: (s: Settings) => lookup.configure(s), checksum: (url: string, signal?: AbortSignal) => lookup.checksum(url, signal) }),
 });
 connection.onShutdown(() => lookup.close());
 connection.listen();
