@@ -15,6 +15,7 @@ const ALLOWED = [
   // Every bundle (client, server, cli, lazily loaded parts such as compose.js); never source maps.
   /^extension\/dist\/[A-Za-z0-9_-]+\.js$/,
   /^extension\/docs\/rules\/[a-z0-9-]+\.md$/,
+  /^extension\/images\/icon\.png$/,
   /^extension\/(readme|changelog)\.md$/i,
   /^extension\/license(\.md|\.txt)?$/i,
 ];
