@@ -31,7 +31,7 @@ const announced = new Set<string>();
 export function sharedData(rel: string, what: string): SharedData {
   const dir = path.join(SHARED_DIR, rel);
   if (fs.existsSync(dir)) return { dir, skip: false };
-  const reason = `SKIPPED: ${what} needs ../shared/${rel}, which is not beside this clone (looked in ${dir})`;
+  const reason = `SKIPPED: ${what} (needs ../shared/${rel}, which is not beside this clone: looked in ${dir})`;
   if (underCi()) {
     if (!announced.has(rel)) {
       announced.add(rel);
