@@ -37,10 +37,12 @@ export default tseslint.config(
   layer(['server/src/cli/**/*.ts'], [['vscode*', '**/lsp/**', 'undici']], 'the CLI runs the engine without LSP'),
   // client: only the shared protocol types from the server.
   layer(['client/**/*.ts'], [['**/server/src/core/**', '**/server/src/lsp/**', '**/server/src/registry/**', '**/server/src/trust/**', '**/server/src/cli/**', 'undici']], 'the client only shares protocol/settings types with the server'),
-  // Only transport.ts imports undici.
+  // config: the project config; no network, no LSP, no trust.
+  layer(['server/src/config/**/*.ts'], [['vscode*', 'undici', '**/lsp/**', '**/registry/**', '**/trust/**', '**/cli/**']], 'config reads project files; it knows nothing of LSP, network or trust'),
+  // Only transport.ts (and its proxy dispatchers, proxyAgent.ts) import undici.
   {
     files: ['server/src/registry/**/*.ts'],
-    ignores: ['server/src/registry/transport.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['undici', 'vscode*', '**/lsp/**', '**/trust/**', '**/cli/**', '**/core/rules/**'], message: 'only registry/transport.ts imports undici' }] }] },
+    ignores: ['server/src/registry/transport.ts', 'server/src/registry/proxyAgent.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['undici', 'vscode*', '**/lsp/**', '**/trust/**', '**/cli/**', '**/core/rules/**'], message: 'only registry/transport.ts and registry/proxyAgent.ts import undici' }] }] },
   },
 );

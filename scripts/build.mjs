@@ -22,7 +22,9 @@ const targets = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   // The server loads its network layer lazily from dist/compose.js (see server/src/main.ts): faster start-up.
   { ...common, entryPoints: { server: 'server/src/main.ts' }, outdir: 'dist', external: ['./compose'] },
-  { ...common, entryPoints: { cli: 'server/src/cli/main.ts', compose: 'server/src/compose.ts' }, outdir: 'dist' },
+  // The CLI is the npm package's `bin`: one self-contained file (no runtime dependencies), run directly.
+  { ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { compose: 'server/src/compose.ts' }, outdir: 'dist' },
 ];
 
 if (watch) {

@@ -21,19 +21,42 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Dockerfile Trust', { log: true });
   context.subscriptions.push(output);
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, args: ['--storage', context.globalStorageUri.fsPath] },
-    debug: { module: serverModule, transport: TransportKind.ipc, args: ['--storage', context.globalStorageUri.fsPath], options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  // Restricted Mode (an untrusted workspace): the server runs syntactic checks only (--restricted). The proxy
+  // settings (VS Code's http.*) reach the server in its environment. Both are re-read on every (re)start.
+  const serverArgs = (): string[] => ['--storage', context.globalStorageUri.fsPath, ...(vscode.workspace.isTrusted ? [] : ['--restricted'])];
+  const serverEnv = (): NodeJS.ProcessEnv => {
+    const http = vscode.workspace.getConfiguration('http');
+    const value = { proxy: http.get('proxy'), proxyStrictSSL: http.get('proxyStrictSSL'), noProxy: http.get('noProxy'), proxyAuthorization: http.get('proxyAuthorization'), proxySupport: http.get('proxySupport') };
+    return { ...process.env, DFT_EDITOR_HTTP: JSON.stringify(value) };
   };
+  const run = { module: serverModule, transport: TransportKind.ipc, args: serverArgs(), options: { env: serverEnv() } };
+  const debug = { module: serverModule, transport: TransportKind.ipc, args: serverArgs(), options: { env: serverEnv(), execArgv: ['--nolazy', '--inspect=6019'] } };
+  const serverOptions: ServerOptions = { run, debug };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     // Background failures are logged, never shown as dialogs: the output channel keeps the cause.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    synchronize: { configurationSection: 'dockerfileTrust' },
+    // The project config (.dockerfile-trust.yaml): the server re-reads it when one is created, changed or deleted.
+    synchronize: { configurationSection: 'dockerfileTrust', fileEvents: vscode.workspace.createFileSystemWatcher('**/.dockerfile-trust.{yaml,yml}') },
   };
   const lc = new LanguageClient('dockerfileTrust', 'Dockerfile Trust', serverOptions, clientOptions);
   client = lc;
+  async function restartServer(why: string): Promise<void> {
+    run.args = serverArgs();
+    run.options.env = serverEnv();
+    debug.args = serverArgs();
+    debug.options.env = serverEnv();
+    output.info(`restarting the language server: ${why}`);
+    try {
+      // Notification handlers registered on the client stay registered across restarts.
+      await lc.restart();
+      void pollStatus();
+      void inventory.reload(true);
+    } catch (err) {
+      output.error(`the language server did not restart: ${describe(err)}`);
+    }
+  }
   const ctx: Ctx = { client: lc, output };
 
   // Language status: whether trust sources answer, offline mode and how old the answers are.
@@ -46,6 +69,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const cfg = vscode.workspace.getConfiguration('dockerfileTrust');
     const offline = cfg.get<boolean>('offline') === true;
     const networkOff = cfg.get<boolean>('network.enabled') === false;
+    if (!vscode.workspace.isTrusted) {
+      status.text = '$(shield) Restricted Mode: syntax checks only';
+      status.detail = 'No registry or trust lookups, credential helpers or policy files until you trust this workspace.';
+      status.severity = vscode.LanguageStatusSeverity.Warning;
+      status.busy = false;
+      return;
+    }
     const mode = networkOff ? 'network off' : offline ? 'offline (cache only)' : s.text;
     status.text = `$(shield) ${mode}`;
     status.detail = s.detail;
@@ -96,6 +126,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('dockerfileTrust.inventory.open', async (uri: vscode.Uri, range: vscode.Range) => {
       const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: false });
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }),
+    // Trust granted, or the proxy settings changed: a new server with the new arguments and environment.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restartServer('workspace trusted: registry and trust lookups are on')),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.proxyStrictSSL') || e.affectsConfiguration('http.noProxy') || e.affectsConfiguration('http.proxyAuthorization') || e.affectsConfiguration('http.proxySupport')) {
+        void restartServer('proxy settings changed');
+      }
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('dockerfileTrust')) return;

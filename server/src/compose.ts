@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MachineSettings } from './protocol';
 import { apiHost, checksumOfUrl, createTransport, dockerCredentials, createRegistryService, type ChecksumResult, type RegistryService } from './registry';
+import { parseProxy, proxySettingsFromEnv, type ProxySettings } from './registry/proxy';
 import { fileKeyReader, readPolicyFile } from './stores/policyFiles';
 import { FileTrustStore } from './stores/notaryTrust';
 import { fsTufCache } from './stores/tufCache';
@@ -35,6 +36,8 @@ export interface ComposeOptions {
   readonly storageDir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (message: string) => void;
+  /** HTTP proxy for every request (registry, tokens, Notary, Sigstore TUF, checksums, revocation). Default: from `env` (HTTPS_PROXY, …). */
+  readonly proxy?: ProxySettings;
 }
 
 /** notation's configuration directory: the setting, else notation's own default ($XDG_CONFIG_HOME/notation). */
@@ -94,9 +97,15 @@ export async function compose(o: ComposeOptions): Promise<Composed> {
       return [];
     }
   });
-  const transport = createTransport({ insecureHosts: [...insecure.map(apiHost), ...notaryHttp], extraCaCerts });
+  const proxy = o.proxy ?? proxySettingsFromEnv(o.env);
+  for (const p of new Set([proxy.httpsProxy, proxy.httpProxy])) {
+    if (p === null) continue;
+    const parsed = parseProxy(p, proxy.authorization);
+    if (!parsed.ok) problems.push(`proxy (${proxy.source}): ${parsed.message}; requests that would use it fail`);
+  }
+  const transport = createTransport({ insecureHosts: [...insecure.map(apiHost), ...notaryHttp], extraCaCerts, proxy });
   // OCSP and CRL endpoints are plain http (the answers are signed, and checked): a transport of their own, never carrying credentials.
-  const revocationTransport = createTransport({ allowPlainHttp: true });
+  const revocationTransport = createTransport({ allowPlainHttp: true, proxy });
   const credentials = dockerCredentials({ env: o.env, log: o.log });
   const registry = createRegistryService({
     http: transport.http,

@@ -10,6 +10,11 @@ import type { ImageFacts } from './core/facts';
 import type { ParsedReference } from './core/imageRef';
 import { machineKey, type Settings } from './protocol';
 import type { ImageLookup } from './trust/service';
+import { ProjectConfigLoader } from './config/loader';
+import { withProjectConfig } from './config/projectConfig';
+import { badRegistryEntries } from './config/ruleConfig';
+import { fileURLToPath } from 'node:url';
+import { proxySettingsFromEditor, type ProxySettings } from './registry/proxy';
 
 // The network layer (undici, TUF, Sigstore) is a separate bundle (dist/compose.js) loaded on the first
 // settings, after `initialize` has been answered: start-up only pays for what first diagnostics need.
@@ -25,6 +30,24 @@ function argValue(name: string): string | undefined {
 }
 
 const storageDir = argValue('--storage') ?? path.join(process.env['XDG_CACHE_HOME'] ?? path.join(os.homedir(), '.cache'), 'dockerfile-trust');
+/**
+ * Workspace Trust's Restricted Mode (the client starts the server with --restricted in an untrusted workspace):
+ * syntactic analysis only. The network layer is never loaded, so nothing sends requests, runs credential helpers
+ * or reads policy, CA or key files; the client restarts the server without the flag once the workspace is trusted.
+ */
+const restricted = process.argv.includes('--restricted');
+/** VS Code's http.proxy, http.proxyStrictSSL, http.noProxy, http.proxyAuthorization, http.proxySupport (from the client). */
+function editorProxy(): ProxySettings | undefined {
+  const raw = process.env['DFT_EDITOR_HTTP'];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const { DFT_EDITOR_HTTP: _own, ...env } = process.env;
+    return proxySettingsFromEditor(JSON.parse(raw) as Record<string, unknown>, env);
+  } catch {
+    return undefined;
+  }
+}
+const proxy = editorProxy();
 /**
  * Over stdio our writer assembles publishDiagnostics from the JSON of diagnostics it already sent
  * (lsp/wire.ts). The library patches console only for the stdio it sets up itself, so it is done here:
@@ -58,7 +81,7 @@ class SwitchableLookup implements ImageLookup {
     const key = machineKey(settings.machine);
     if (key === this.key) return;
     this.key = key;
-    const building = net().compose({ settings: settings.machine, storageDir, env: process.env, log });
+    const building = net().compose({ settings: settings.machine, storageDir, env: process.env, log, ...(proxy !== undefined ? { proxy } : {}) });
     this.next = building;
     void building.then((c) => {
       // A newer configuration may have started meanwhile: only the latest one becomes current.
@@ -95,13 +118,41 @@ class SwitchableLookup implements ImageLookup {
   }
 }
 
+// The project config of each document (`.dockerfile-trust.yaml`, the nearest above it): read here, where I/O is
+// created; problems go to the output channel once per file and the editor's own settings are used meanwhile.
+// It can only change analysis settings (the type says so): trust settings stay the machine's.
+const projectConfigs = new ProjectConfigLoader();
+const told = new Set<string>();
+function projectSettings(uri: string, settings: Settings): Settings {
+  if (!uri.startsWith('file:')) return settings;
+  let file: string;
+  try {
+    file = fileURLToPath(uri);
+  } catch {
+    return settings;
+  }
+  const found = projectConfigs.forFile(file);
+  if (found.kind === 'none') return settings;
+  const messages = found.ok ? [...found.config.warnings, ...badRegistryEntries(found.config.allowedRegistries).map((h) => `${found.path}: allowedRegistries: "${h}" is not a registry host and matches nothing`)] : found.errors.map((e) => `${e} (the file is not used until it is fixed)`);
+  for (const m of messages) {
+    if (told.has(m)) continue;
+    told.add(m);
+    log(`project config: ${m}`);
+  }
+  return found.ok ? { ...settings, analysis: withProjectConfig(settings.analysis, found.config) } : settings;
+}
+
 const lookup = new SwitchableLookup();
+if (restricted) log('Restricted Mode: syntactic checks only; no registry or trust lookups, credential helpers or policy files until the workspace is trusted');
 startServer(connection, {
+  projectSettings,
+  onProjectConfigChanged: () => {
+    projectConfigs.invalidate();
+    told.clear();
+  },
   docsRoot: path.join(__dirname, '..', 'docs', 'rules'),
   version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0',
-  lookup,
-  onSettings: (s) => lookup.configure(s),
-  checksum: (url, signal) => lookup.checksum(url, signal),
+  ...(restricted ? {} : { lookup, onSettings: (s: Settings) => lookup.configure(s), checksum: (url: string, signal?: AbortSignal) => lookup.checksum(url, signal) }),
 });
 connection.onShutdown(() => lookup.close());
 connection.listen();

@@ -27,6 +27,11 @@ export interface AnalysisSettings {
   readonly buildArgs: Readonly<Record<string, string>>;
   /** Target platform for the automatic TARGET* / BUILD* ARGs (`dockerfileTrust.platform`). */
   readonly platform: string;
+  /**
+   * Registries images may come from (`dockerfileTrust.allowedRegistries`, or `allowedRegistries` in the
+   * project's `.dockerfile-trust.yaml`); null = any. Canonical hosts (canonicalRegistry).
+   */
+  readonly allowedRegistries: readonly string[] | null;
   /** Offer single-platform pins too (`dockerfileTrust.pin.platformDigest`). */
   readonly pinPlatformDigest: boolean;
   /** Code lenses with pin/signature state above each image (`dockerfileTrust.codeLens.enabled`). */
@@ -80,7 +85,7 @@ export function machineKey(m: MachineSettings): string {
   return JSON.stringify(m);
 }
 
-export const DEFAULT_ANALYSIS: AnalysisSettings = { rules: {}, buildArgs: {}, platform: 'linux/amd64', pinPlatformDigest: false, codeLens: false };
+export const DEFAULT_ANALYSIS: AnalysisSettings = { rules: {}, buildArgs: {}, platform: 'linux/amd64', allowedRegistries: null, pinPlatformDigest: false, codeLens: false };
 
 export const DEFAULT_MACHINE: MachineSettings = {
   offline: false,
@@ -209,7 +214,14 @@ export function normalizeSettings(raw: unknown): Settings {
   const policy = Array.isArray(trust['policy']) ? trust['policy'].slice(0, 1000) : [];
 
   return {
-    analysis: { rules, buildArgs, platform, pinPlatformDigest: record(r['pin'])['platformDigest'] === true, codeLens: codeLens['enabled'] === true },
+    analysis: {
+      rules,
+      buildArgs,
+      platform,
+      allowedRegistries: Array.isArray(r['allowedRegistries']) ? r['allowedRegistries'].map(str).filter((h): h is string => h !== null).map((h) => canonicalRegistry(h.toLowerCase())) : null,
+      pinPlatformDigest: record(r['pin'])['platformDigest'] === true,
+      codeLens: codeLens['enabled'] === true,
+    },
     machine: {
       offline: r['offline'] === true,
       networkEnabled: network['enabled'] !== false,

@@ -76,6 +76,7 @@ export function packageVsix(outDir: string): { file: string; size: number; entri
     if (existsSync(join(REPO, f))) copyFileSync(join(REPO, f), join(stage, f));
   }
   cpSync(join(REPO, 'docs', 'rules'), join(stage, 'docs', 'rules'), { recursive: true });
+  cpSync(join(REPO, 'images'), join(stage, 'images'), { recursive: true });
   const build = spawnSync(process.execPath, [join(REPO, 'scripts', 'build.mjs'), '--minify'], { cwd: stage, encoding: 'utf8', timeout: 180_000 });
   if (build.status !== 0) throw new Error(`minified build failed (${build.status}): ${build.stderr}${build.stdout}`);
   const file = join(outDir, 'dockerfile-trust.vsix');
@@ -95,6 +96,10 @@ export interface EditorOptions {
   /** User (and machine) settings.json contents. */
   readonly settings: Record<string, unknown>;
   readonly vsix: string;
+  /** Leave Workspace Trust on (the folder then opens in Restricted Mode until trusted). Default: off. */
+  readonly workspaceTrust?: boolean;
+  /** Extra environment for code-server and the extension host (e.g. DOCKER_CONFIG). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface Editor {
@@ -150,6 +155,7 @@ export async function startEditor(opts: EditorOptions): Promise<Editor> {
     LANG: 'C.UTF-8',
     // A dead loopback address: code-server must never reach a real extension gallery.
     EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item', resourceUrlTemplate: 'http://127.0.0.1:9/r' }),
+    ...opts.env,
   };
   const common = ['--user-data-dir', data, '--extensions-dir', exts];
   run(node, [entry, ...common, '--install-extension', opts.vsix], env);
@@ -158,7 +164,7 @@ export async function startEditor(opts: EditorOptions): Promise<Editor> {
   // detached = setsid: the server and its extension host form one process group, stopped together.
   const child = spawn(
     node,
-    [entry, ...common, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--bind-addr', `127.0.0.1:${port}`, opts.workspace],
+    [entry, ...common, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(opts.workspaceTrust === true ? [] : ['--disable-workspace-trust']), '--bind-addr', `127.0.0.1:${port}`, opts.workspace],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

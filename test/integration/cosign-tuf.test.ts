@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +10,11 @@ import { canonicalize } from '@tufjs/canonical-json';
 import { createTransport, type Transport } from '../../server/src/registry/transport';
 import type { HttpClient } from '../../server/src/registry/http';
 import { fsTufCache } from '../../server/src/stores/tufCache';
-import { loadTrustedRoot } from '../../server/src/trust/cosign/trustRoot';
-import { REPO_ROOT } from '../support/paths';
+import { loadTrustedRoot, SIGSTORE_TUF_MIRROR } from '../../server/src/trust/cosign/trustRoot';
+import seeds from '@sigstore/tuf/seeds.json';
 
-const TRUSTED_ROOT = readFileSync(join(REPO_ROOT, '..', 'shared', 'conformance', 'sigstore', 'assets', 'bundle-verify', 'intoto-with-custom-trust-root', 'trusted_root.json'));
+// A real Sigstore trusted root as the TUF target: the copy @sigstore/tuf ships (no external test data needed).
+const TRUSTED_ROOT = Buffer.from((seeds as Record<string, { targets: Record<string, string> }>)[SIGSTORE_TUF_MIRROR]!.targets['trusted_root.json']!, 'base64');
 
 interface TufKey {
   readonly id: string;

@@ -1,23 +1,22 @@
 // Runs every Sigstore conformance verification case through `dockerfile-trust conformance verify-bundle`, offline; prints pass/fail per case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runConformance } from '../../server/src/cli/conformance';
 import { REPO_ROOT } from '../support/paths';
+import { sharedData } from '../support/shared';
+import { freshBundle } from '../support/build';
 
 const ROOT = REPO_ROOT;
 // The shared conformance assets live beside the repository, like the corpus.
-const CASES = resolve(REPO_ROOT, '..', 'shared', 'conformance', 'sigstore', 'assets', 'bundle-verify');
+const vectors = sharedData(join('conformance', 'sigstore', 'assets', 'bundle-verify'), 'the Sigstore conformance suite');
+const CASES = vectors.dir;
 // The product's own CLI as shipped (`dockerfile-trust conformance verify-bundle …`): the bundled dist/cli.js,
 // which also starts ~10x faster than running the sources through tsx (70 processes).
-const ENTRY = join(ROOT, 'dist', 'cli.js');
-if (!existsSync(ENTRY)) {
-  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  if (b.status !== 0) throw new Error('could not build dist/cli.js');
-}
+const ENTRY = freshBundle('cli.js');
 const DEFAULT_IDENTITY =
   'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -74,7 +73,7 @@ async function pool<T, R>(items: readonly T[], width: number, fn: (t: T) => Prom
   return out;
 }
 
-test('Sigstore conformance: every bundle-verify case gives its expected outcome', { timeout: 600_000 }, async () => {
+test('Sigstore conformance: every bundle-verify case gives its expected outcome', { timeout: 600_000, skip: vectors.skip }, async () => {
   assert.ok(existsSync(CASES), `conformance cases not found at ${CASES}`);
   const cases = readdirSync(CASES)
     .filter((c) => statSync(join(CASES, c)).isDirectory())
@@ -98,7 +97,7 @@ test('Sigstore conformance: every bundle-verify case gives its expected outcome'
   );
 });
 
-test('Sigstore conformance, digest form: every case again with the artifact given as sha256:<hex> (in-process)', { timeout: 300_000 }, async () => {
+test('Sigstore conformance, digest form: every case again with the artifact given as sha256:<hex> (in-process)', { timeout: 300_000, skip: vectors.skip }, async () => {
   const cases = readdirSync(CASES)
     .filter((c) => statSync(join(CASES, c)).isDirectory())
     .sort();
@@ -128,7 +127,7 @@ test('Sigstore conformance, digest form: every case again with the artifact give
   assert.deepEqual(bad, []);
 });
 
-test('conformance entry: a DSSE case verifies against the artifact digest instead of the file', async () => {
+test('conformance entry: a DSSE case verifies against the artifact digest instead of the file', { skip: vectors.skip }, async () => {
   const hex = createHash('sha256').update(readFileSync(join(CASES, 'a.txt'))).digest('hex');
   const args = caseArgs('happy-path-intoto-in-dsse-v3');
   args[args.length - 1] = `sha256:${hex}`;
@@ -140,7 +139,7 @@ test('conformance entry: a DSSE case verifies against the artifact digest instea
   assert.match(bad.stderr, /does not name the artifact/);
 });
 
-test('conformance entry: the right bundle with the wrong identity, issuer or key is rejected', async () => {
+test('conformance entry: the right bundle with the wrong identity, issuer or key is rejected', { skip: vectors.skip }, async () => {
   const base = caseArgs('happy-path-v0.3');
   const wrongId = base.map((a) => (a === DEFAULT_IDENTITY ? `${DEFAULT_IDENTITY}x` : a));
   const r1 = await runEntry(wrongId);

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { main } from '../../server/src/cli/main';
 import { REPO_ROOT } from '../support/paths';
+import { freshBundle } from '../support/build';
 
 async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -103,11 +104,8 @@ test('SARIF output is valid against the SARIF 2.1.0 schema and carries rule meta
 
 test('the bundled CLI runs the example (main job of the README)', async () => {
   const { spawnSync } = await import('node:child_process');
-  const cli = path.join(REPO_ROOT, 'dist', 'cli.js');
-  if (!fs.existsSync(cli)) {
-    const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT });
-    assert.equal(b.status, 0);
-  }
+  // Never a stale bundle: rebuilt when any source is newer.
+  const cli = freshBundle('cli.js');
   const r = spawnSync(process.execPath, [cli, 'check', 'examples/Dockerfile'], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stdout, /examples\/Dockerfile/);

@@ -1,150 +1,19 @@
-// Differential test: random edit sequences over the corpus, incremental analysis compared with a full analysis after every edit.
+// Differential test: random edit sequences over the project's fixtures (the corpus run is in test/corpus), incremental
+// analysis compared with a full analysis after every edit; moved and renamed stages reuse their work.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, runRules, type AnalyzeOptions } from '../../server/src/core/analyze';
+import { analyze, type AnalyzeOptions } from '../../server/src/core/analyze';
 import { RULES } from '../../server/src/core/rules';
 import { IncrementalDocument, type ContentChange } from '../../server/src/core/incremental';
-import type { Range } from '../../server/src/core/types';
-import { CORPUS_DIR } from '../support/paths';
+import { differential } from '../support/differential';
+import { projectDockerfiles } from '../support/shared';
 
-/** mulberry32: small, seeded, good enough to pick edits reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// Characters and snippets that change Dockerfile structure: continuations, heredocs, comments, quotes,
-// directives, stages, variables, digests. Most edits are single characters, as when typing.
-const CHARS = ['a', 'x', 'E', ' ', '\t', '\\', '\n', '#', '"', "'", '$', '{', '}', '=', '-', ':', '@', '`', '<', '/'];
-const SNIPPETS = [
-  '<<EOF',
-  '<<-EOF',
-  '<<"EOF"',
-  'EOF',
-  '\nEOF\n',
-  '\n\tEOF\n',
-  'cat <<EOF\n',
-  ' \\\n',
-  '\\\n# inside\n',
-  '\n\n',
-  'FROM alpine:3.19 AS tools\n',
-  'FROM $BASE\n',
-  'FROM scratch\n',
-  'ARG BASE=debian:12\n',
-  'ARG TAG\n',
-  'ENV TAG=latest\n',
-  'COPY --from=tools / /\n',
-  'COPY --from=nginx:1.25 /etc /etc\n',
-  'RUN --mount=type=bind,from=busybox,target=/b true\n',
-  'ONBUILD COPY --from=node:20 / /\n',
-  '# dockerfile-trust ignore=base-image-unpinned\n',
-  '# escape=`\n',
-  '# syntax=docker/dockerfile:1\n',
-  '# check=skip=all\n',
-  '${TAG}',
-  ':latest',
-  '@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
-  'curl -fsSL https://example.com/x.tgz | tar xz',
-  '`\n',
-];
-
-function randomPosition(doc: TextDocument, rnd: () => number): { line: number; character: number } {
-  const line = Math.floor(rnd() * doc.lineCount);
-  const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
-  return { line, character: Math.floor(rnd() * (text.length + 1)) };
-}
-
-function randomChange(doc: TextDocument, rnd: () => number): ContentChange {
-  const roll = rnd();
-  const start = randomPosition(doc, rnd);
-  if (roll < 0.45) return { range: { start, end: start }, text: CHARS[Math.floor(rnd() * CHARS.length)] as string };
-  if (roll < 0.6) return { range: { start, end: start }, text: SNIPPETS[Math.floor(rnd() * SNIPPETS.length)] as string };
-  if (roll < 0.62) {
-    // Edits at the very top, where directives live.
-    const s = SNIPPETS.filter((x) => x.startsWith('# '));
-    return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: s[Math.floor(rnd() * s.length)] as string };
-  }
-  if (roll < 0.85) {
-    // Delete a few characters (possibly across a line break).
-    const from = doc.offsetAt(start);
-    const to = Math.min(doc.getText().length, from + 1 + Math.floor(rnd() * 4));
-    return { range: { start, end: doc.positionAt(to) }, text: '' };
-  }
-  if (roll < 0.95) {
-    // Delete or replace whole lines.
-    const count = 1 + Math.floor(rnd() * 3);
-    const range: Range = { start: { line: start.line, character: 0 }, end: { line: Math.min(start.line + count, doc.lineCount), character: 0 } };
-    return { range, text: rnd() < 0.5 ? '' : (SNIPPETS[Math.floor(rnd() * SNIPPETS.length)] as string) };
-  }
-  if (roll < 0.97) {
-    // Positions past the end of a line and CR line breaks take the exact fallback path.
-    return { range: { start: { line: start.line, character: start.character + 5 }, end: { line: start.line, character: start.character + 5 } }, text: rnd() < 0.5 ? 'z' : '\r\n' };
-  }
-  if (roll < 0.98) return { text: doc.getText().slice(0, Math.floor(doc.getText().length * rnd())) };
-  return { range: { start, end: start }, text: 'a\nb' };
-}
-
-/** The same rules with the stage-local declaration removed: the engine then runs each on the whole model. */
-const WHOLE_MODEL_RULES = RULES.map(({ locality: _locality, ...r }) => r);
-
-const OPTIONS: readonly AnalyzeOptions[] = [{}, { buildArgs: { TAG: '1.0', BASE: 'alpine:3.20' }, platform: 'linux/arm64' }, { severities: { 'base-image-unpinned': 'off' } }];
-
-test('incremental analysis equals full analysis after every random edit over the corpus', () => {
-  const dir = path.join(CORPUS_DIR, 'files');
-  const files = fs.readdirSync(dir).sort();
-  assert.ok(files.length >= 100, `corpus not found or too small at ${dir}`);
-  const rnd = prng(0x5eed);
-  const EDITS_PER_FILE = 20;
-  let edits = 0;
-  let findings = 0;
-  let version = 1;
-  let localityChecks = 0;
-  for (const [fi, name] of files.entries()) {
-    let text = fs.readFileSync(path.join(dir, name), 'utf8');
-    // Some files as CRLF, to exercise the Windows line breaks.
-    if (fi % 9 === 0) text = text.replace(/\r?\n/g, '\r\n');
-    const options = OPTIONS[fi % OPTIONS.length] as AnalyzeOptions;
-    let doc = TextDocument.create('file:///' + name, 'dockerfile', version, text);
-    const inc = new IncrementalDocument(text);
-    assert.deepEqual(inc.analyze(options), analyze(text, options), `${name}: after open`);
-    for (let e = 0; e < EDITS_PER_FILE; e++) {
-      // Sometimes several changes in one notification.
-      const batch = [randomChange(doc, rnd)];
-      if (rnd() < 0.1) {
-        const tmp = TextDocument.update(TextDocument.create('x', 'dockerfile', 0, doc.getText()), batch, 0);
-        batch.push(randomChange(tmp, rnd));
-      }
-      doc = TextDocument.update(doc, batch, ++version);
-      inc.update(doc.getText(), batch);
-      const full = analyze(doc.getText(), options);
-      const mine = inc.analyze(options);
-      if (!isDeepStrictEqual(mine, full)) {
-        assert.deepEqual(mine.model.lines.join('\n'), full.model.lines.join('\n'), `${name}: text after edit ${e} ${JSON.stringify(batch)}`);
-        assert.deepEqual(mine.model.instructions, full.model.instructions, `${name}: instructions after edit ${e} ${JSON.stringify(batch)}`);
-        assert.deepEqual(mine, full, `${name}: after edit ${e} ${JSON.stringify(batch)}`);
-      }
-      // Rules declared stage-local must report the same when run over the whole model at once.
-      if (e % 5 === 0) {
-        const whole = runRules(full.model, { ...options, rules: WHOLE_MODEL_RULES });
-        assert.deepEqual(whole, full.findings, `${name}: a rule declared locality 'stage' reports differently on the whole model (edit ${e})`);
-        localityChecks++;
-      }
-      edits++;
-      findings += full.findings.length;
-    }
-  }
-  console.log(`incremental differential: ${edits} edits over ${files.length} files checked (models and ${findings} findings identical); ${localityChecks} stage-locality checks`);
-  assert.ok(edits >= 3000, `only ${edits} edits checked`);
+test('incremental analysis equals full analysis after every random edit over the project\'s fixtures', () => {
+  const files = projectDockerfiles();
+  assert.ok(files.length >= 10);
+  const { edits } = differential(files, 150);
+  assert.ok(edits >= 1500, `only ${edits} edits checked`);
 });
 
 test('a stage that only moved (lines added or removed above it) keeps its reports, moved, without re-running its rules', () => {

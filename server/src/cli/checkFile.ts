@@ -8,6 +8,7 @@ import { describeImage } from '../core/describe';
 import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
 import { analysisOptions, checkText, factsOf } from '../pipeline/analysis';
 import type { AnalysisSettings } from '../protocol';
+import { unifiedDiff } from './diff';
 import type { InputFile } from './files';
 import type { FileResult } from './format';
 
@@ -16,7 +17,10 @@ export interface CheckContext {
   /** The network services (registry, trust sources); absent = syntax checks only. */
   readonly composed?: Composed;
   readonly fix: boolean;
+  /** With `fix`: print the fixes as a unified diff to `out` and write nothing. */
+  readonly diff?: boolean;
   readonly cwd: string;
+  readonly out?: (s: string) => void;
   readonly warn: (message: string) => void;
 }
 
@@ -40,6 +44,11 @@ export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ r
       }
     }
     const edits = fixEdits(findings, lookup !== undefined ? (r) => lookup.peek(r) : undefined, checksums);
+    if (edits.length > 0 && ctx.diff === true) {
+      ctx.out?.(unifiedDiff(file.path, file.text, applyEdits(file.text, edits)));
+      ctx.warn(`${file.path}: ${edits.length} fix${edits.length === 1 ? '' : 'es'} shown, not written`);
+      return { result: { path: file.path, findings, ...(images !== undefined ? { images } : {}) }, ioError };
+    }
     if (edits.length > 0) {
       const fixed = applyEdits(file.text, edits);
       try {

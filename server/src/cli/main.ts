@@ -9,24 +9,32 @@ import * as os from 'node:os';
 import { compose, type Composed } from '../compose';
 import { expandArgs, readInput, type InputFile } from './files';
 import { checkFile } from './checkFile';
-import { formatJson, formatSarif, formatText, type FileResult } from './format';
+import { runAction } from './action';
+import { type FileResult, type RunInfo } from './format';
+import { FORMATS, isFormat, render } from './formats';
+import { projectSettings } from './projectSettings';
 
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.1.0';
 
 const USAGE = `Usage: dockerfile-trust check [options] <path or glob>...
        dockerfile-trust conformance verify-bundle ...   (Sigstore conformance protocol)
+       dockerfile-trust github-action                   (entry point of action.yml; reads INPUT_*)
        dockerfile-trust conformance notation-verify ... (Notation signature envelopes)
 
 Checks Dockerfiles for unpinned and unsigned base images and unverified downloads.
 
 Options:
-  --format text|json|sarif   output format (default: text)
+  --format FORMAT            text | json | sarif | github (workflow commands) |
+                             gitlab (Code Quality JSON) | checkstyle (default: text)
   --severity LEVEL           fail (exit 1) on findings at or above LEVEL:
                              error | warning | information | hint (default: warning)
   --build-arg KEY=VALUE      value for an ARG when resolving image references (repeatable)
   --platform OS/ARCH         target platform for TARGET*/BUILD* ARGs (default: linux/amd64)
   --rule ID=LEVEL            severity for one rule, or "off" (repeatable)
+  --config FILE              project config to use for every file (default: the nearest
+                             .dockerfile-trust.yaml above each file; see docs/project-config.md)
+  --no-config                ignore project configs
 
 Registry and trust (off unless one of these is given):
   --network                  look up digests in registries and check signatures
@@ -39,6 +47,7 @@ Registry and trust (off unless one of these is given):
                              (default: $XDG_CACHE_HOME/dockerfile-trust)
   --fix                      write the safe fixes into the files (pins use signed
                              digests, or registry digests when no trust source applies)
+  --diff                     with --fix: print the fixes as a unified diff, write nothing
   --no-color                 plain text output
   -h, --help                 this help
   -v, --version              print the version
@@ -51,6 +60,8 @@ export interface Io {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
   readonly isTTY: boolean;
+  /** Receives the results before they are printed (the GitHub Action renders more than one format from them). */
+  readonly onResults?: (results: readonly FileResult[], info: RunInfo) => void;
 }
 
 const SEVERITY_NAMES: Record<string, Severity> = { error: 'error', warning: 'warning', information: 'information', info: 'information', hint: 'hint', note: 'information' };
@@ -77,6 +88,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   // Loaded on demand: the conformance entries pull in the Sigstore and Notation verifiers, which `check` does not need at start.
   if (command === 'conformance') return (await import('./conformance')).runConformance(rest);
+  if (command === 'github-action') return runAction(process.env, { ...io, cwd: process.env['GITHUB_WORKSPACE'] || io.cwd }, main);
   if (command !== 'check') return usageError(io, `unknown command "${command}"`);
 
   let parsed;
@@ -100,6 +112,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         offline: { type: 'boolean', default: false },
         'cache-dir': { type: 'string' },
         fix: { type: 'boolean', default: false },
+        diff: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        'no-config': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -112,7 +127,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const format = v.format as string;
-  if (!['text', 'json', 'sarif'].includes(format)) return usageError(io, `--format must be text, json or sarif (got "${format}")`);
+  if (!isFormat(format)) return usageError(io, `--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
+  if (v.diff === true && v.fix !== true) return usageError(io, '--diff shows the fixes of --fix: use --fix --diff');
   const threshold = SEVERITY_NAMES[(v.severity as string).toLowerCase()];
   if (threshold === undefined) return usageError(io, `--severity must be error, warning, information or hint (got "${v.severity as string}")`);
 
@@ -170,6 +186,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     ioError = true;
   }
 
+  const project = projectSettings(settings.analysis, io.cwd, io.stderr, v.config as string | undefined, v['no-config'] !== true);
   const results: FileResult[] = [];
   const inputs: InputFile[] = [];
   for (const p of paths) {
@@ -194,8 +211,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   try {
     for (const file of inputs) {
+      const fileSettings = project.forFile(file.path);
+      if (fileSettings === null) {
+        results.push({ path: file.path, findings: [], error: 'project config is invalid (see above)' });
+        continue;
+      }
       try {
-        const checked = await checkFile(file, { settings: settings.analysis, ...(composed !== undefined ? { composed } : {}), fix: v.fix === true, cwd: io.cwd, warn: (m) => io.stderr(`dockerfile-trust: ${m}\n`) });
+        const checked = await checkFile(file, { settings: fileSettings, ...(composed !== undefined ? { composed } : {}), fix: v.fix === true, diff: v.diff === true, cwd: io.cwd, out: io.stdout, warn: (m) => io.stderr(`dockerfile-trust: ${m}\n`) });
         results.push(checked.result);
         if (checked.ioError) ioError = true;
       } catch (err) {
@@ -211,11 +233,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 
   const info = { version: VERSION, rules: RULES, threshold, rootUri: pathToFileURL(io.cwd + path.sep).toString() };
-  if (format === 'json') io.stdout(formatJson(results, info));
-  else if (format === 'sarif') io.stdout(formatSarif(results, info));
-  else io.stdout(formatText(results, io.isTTY && v['no-color'] !== true && process.env['NO_COLOR'] === undefined));
+  io.onResults?.(results, info);
+  // With --diff, stdout is the patch alone (pipe it to git apply); the findings go nowhere else.
+  if (v.diff !== true) io.stdout(render(format, results, info, io.isTTY && v['no-color'] !== true && process.env['NO_COLOR'] === undefined));
 
-  if (ioError) return 2;
+  if (ioError || project.failed) return 2;
   const failing = results.some((r) => r.findings.some((f) => SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[threshold]));
   return failing ? 1 : 0;
 }

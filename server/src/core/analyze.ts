@@ -2,7 +2,7 @@
 import { NO_FACTS, type Facts } from './facts';
 import { buildModel, type DockerfileModel, type ModelOptions, type Stage } from './model';
 import { parseDocument, type ParsedDocument, type SegmentCache } from './parse';
-import type { Report, Rule } from './rule';
+import { DEFAULT_RULE_CONFIG, type Report, type Rule, type RuleConfig } from './rule';
 import { RULES } from './rules';
 import type { Finding, Severity } from './types';
 import { comparePositions } from './types';
@@ -17,6 +17,8 @@ export interface AnalyzeOptions extends ModelOptions {
   /** 'syntax' runs only the rules that need no outside facts. Default: all. */
   readonly phase?: 'syntax' | 'all';
   readonly rules?: readonly Rule[];
+  /** Project settings rules read (allowed registries). The same object between analyses keeps incremental reuse. */
+  readonly ruleConfig?: RuleConfig;
 }
 
 export interface AnalysisResult {
@@ -62,13 +64,13 @@ export function activeRules(options: AnalyzeOptions = {}): Rule[] {
 }
 
 /** Runs `rules` over `model`, appending what they report to `out`. */
-export function collectReports(model: DockerfileModel, rules: readonly Rule[], facts: Facts, out: RawReport[]): void {
+export function collectReports(model: DockerfileModel, rules: readonly Rule[], facts: Facts, out: RawReport[], config: RuleConfig = DEFAULT_RULE_CONFIG): void {
   for (const rule of rules) {
     const report = (r: Report): void => {
       out.push({ rule, report: r });
     };
     try {
-      rule.check({ model, facts, report });
+      rule.check({ model, facts, config, report });
     } catch (err) {
       // A rule bug must not take the others down or crash the server: say so instead.
       out.push({ rule, report: null, error: err instanceof Error ? err.message : String(err) });
@@ -137,26 +139,27 @@ function severitySetting(options: AnalyzeOptions, rule: Rule): Severity | undefi
 }
 
 /** Reports of the stage-local rules for one stage (the incremental document answers from its cache). */
-export type StageReports = (stage: Stage, local: readonly Rule[], facts: Facts) => readonly RawReport[];
+export type StageReports = (stage: Stage, local: readonly Rule[], facts: Facts, config: RuleConfig) => readonly RawReport[];
 
 const freshStageReports =
   (model: DockerfileModel): StageReports =>
-  (stage, local, facts) => {
+  (stage, local, facts, config) => {
     const out: RawReport[] = [];
-    collectReports(stagePart(model, stage), local, facts, out);
+    collectReports(stagePart(model, stage), local, facts, out, config);
     return out;
   };
 
 /** The raw reports of every active rule: whole-model rules on the model, then stage-local rules part by part. */
 export function collectAll(model: DockerfileModel, options: AnalyzeOptions, stageReports: StageReports = freshStageReports(model)): RawReport[] {
   const facts = options.facts ?? NO_FACTS;
+  const config = options.ruleConfig ?? DEFAULT_RULE_CONFIG;
   const rules = activeRules(options);
   const raws: RawReport[] = [];
-  collectReports(model, rules.filter((r) => r.locality !== 'stage'), facts, raws);
+  collectReports(model, rules.filter((r) => r.locality !== 'stage'), facts, raws, config);
   const local = rules.filter((r) => r.locality === 'stage');
   if (local.length > 0) {
-    collectReports(globalPart(model), local, facts, raws);
-    for (const stage of model.stages) for (const r of stageReports(stage, local, facts)) raws.push(r);
+    collectReports(globalPart(model), local, facts, raws, config);
+    for (const stage of model.stages) for (const r of stageReports(stage, local, facts, config)) raws.push(r);
   }
   return raws;
 }

@@ -10,7 +10,7 @@
 import { collectAll, collectReports, failedAnalysis, finalizeReports, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
 import { buildGlobals, buildStage, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
-import type { Report, Rule } from './rule';
+import type { Report, Rule, RuleConfig } from './rule';
 import { SegmentCache } from './parse';
 import { moveReport } from './move';
 import { parseSegmentText, readDirectives, segmentAt, shiftInstruction, splitLines, type Directives, type Instruction, type SegmentKind } from './syntax';
@@ -40,6 +40,7 @@ interface ReportEntry {
   readonly rulesKey: string;
   readonly rules: readonly Rule[] | null;
   readonly facts: Facts;
+  readonly config: RuleConfig;
   readonly raws: readonly RawReport[];
 }
 
@@ -128,23 +129,23 @@ export class IncrementalDocument {
     // so its reports can be too, as long as the same rules run with the same facts.
     let keyOf: readonly Rule[] | null = null;
     let rulesKey = '';
-    const raws = collectAll(model, options, (stage, local, f) => {
+    const raws = collectAll(model, options, (stage, local, f, config) => {
       if (keyOf !== local) {
         keyOf = local;
         rulesKey = local.map((r) => r.id).join(',');
       }
       let entry = this.reportCache[stage.index];
-      if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts) {
+      if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config) {
         const moved = this.stageCache[stage.index]?.movedFrom;
         let stageRaws: RawReport[];
-        if (moved !== undefined && entry !== undefined && entry.stage === moved.stage && entry.rulesKey === rulesKey && entry.rules === rulesOpt && entry.facts === facts) {
+        if (moved !== undefined && entry !== undefined && entry.stage === moved.stage && entry.rulesKey === rulesKey && entry.rules === rulesOpt && entry.facts === facts && entry.config === config) {
           // Only lines moved (an edit above the stage): the stage-local reports are the old ones moved along.
           stageRaws = entry.raws.map((r) => moveRaw(r, moved.delta));
         } else {
           stageRaws = [];
-          collectReports(stagePart(model, stage), local, f, stageRaws);
+          collectReports(stagePart(model, stage), local, f, stageRaws, config);
         }
-        entry = { stage, rulesKey, rules: rulesOpt, facts, raws: stageRaws };
+        entry = { stage, rulesKey, rules: rulesOpt, facts, config, raws: stageRaws };
         this.reportCache[stage.index] = entry;
       }
       return entry.raws;

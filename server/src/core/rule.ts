@@ -36,10 +36,19 @@ export interface Report {
   readonly severity?: Severity;
 }
 
+/** Project settings some rules read (from `.dockerfile-trust.yaml` or the editor's settings); plain data. */
+export interface RuleConfig {
+  /** Registries images may come from, canonical (`core/registryHost.ts`); null = any registry. */
+  readonly allowedRegistries: readonly string[] | null;
+}
+
+export const DEFAULT_RULE_CONFIG: RuleConfig = { allowedRegistries: null };
+
 export interface RuleContext {
   readonly model: DockerfileModel;
   /** Registry and trust facts known so far (empty during the syntactic phase). */
   readonly facts: Facts;
+  readonly config: RuleConfig;
   report(r: Report): void;
 }
 

@@ -22,6 +22,10 @@ export interface ServerOptions {
   readonly checksum?: ChecksumFetch;
   /** Called with each document's settings: lets the composition root rebuild network services when machine settings change. */
   readonly onSettings?: (settings: Settings) => void;
+  /** Applies the project config (`.dockerfile-trust.yaml`) of a document to its settings. */
+  readonly projectSettings?: (uri: string, settings: Settings) => Settings;
+  /** A watched project config changed on disk: forget what was read (the documents are then analysed again). */
+  readonly onProjectConfigChanged?: () => void;
 }
 
 /** A change backlog longer than this is dropped: the next analysis re-reads the whole text (bounded memory). */
@@ -43,7 +47,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     },
   });
   let pullConfiguration = false;
-  const settings = documentSettings(connection, () => pullConfiguration, options.onSettings);
+  const settings = documentSettings(connection, () => pullConfiguration, options.onSettings, options.projectSettings);
   const analyses = documentAnalyses({
     connection,
     documents,
@@ -71,6 +75,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onDidChangeConfiguration(() => {
+    settings.clear();
+    analyses.revalidateAll();
+  });
+  // The client watches `.dockerfile-trust.{yaml,yml}` files (the only files it reports).
+  connection.onDidChangeWatchedFiles(() => {
+    options.onProjectConfigChanged?.();
     settings.clear();
     analyses.revalidateAll();
   });

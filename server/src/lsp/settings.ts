@@ -11,7 +11,7 @@ export interface SettingsSource {
   forget(uri: string): void;
 }
 
-export function documentSettings(connection: Connection, pull: () => boolean, onSettings?: (s: Settings) => void): SettingsSource {
+export function documentSettings(connection: Connection, pull: () => boolean, onSettings?: (s: Settings) => void, project?: (uri: string, s: Settings) => Settings): SettingsSource {
   const byUri = new Map<string, Promise<Settings>>();
   return {
     for(uri) {
@@ -20,6 +20,7 @@ export function documentSettings(connection: Connection, pull: () => boolean, on
         s = pull()
           ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'dockerfileTrust' }).then(normalizeSettings, () => DEFAULT_SETTINGS)
           : Promise.resolve(DEFAULT_SETTINGS);
+        if (project !== undefined) s = s.then((settings) => project(uri, settings));
         s = s.then((settings) => {
           onSettings?.(settings);
           return settings;

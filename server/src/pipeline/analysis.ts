@@ -5,12 +5,13 @@ import { NO_FACTS, factsKey, type Facts } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import { IncrementalDocument, type ContentChange } from '../core/incremental';
 import type { DockerfileModel } from '../core/model';
+import { ruleConfigOf } from '../config/ruleConfig';
 import type { AnalysisSettings } from '../protocol';
 import type { ImageLookup } from '../trust/service';
 
 /** The engine options for a document's analysis settings and the facts known now. */
 export function analysisOptions(a: AnalysisSettings, facts: Facts = NO_FACTS): AnalyzeOptions {
-  return { severities: a.rules, buildArgs: a.buildArgs, platform: a.platform, facts };
+  return { severities: a.rules, buildArgs: a.buildArgs, platform: a.platform, facts, ruleConfig: ruleConfigOf(a) };
 }
 
 /** The facts view of a lookup at one moment: the cache (no I/O) and the time verdicts are made at. */

@@ -4,6 +4,8 @@ import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { HttpClient, HttpFailureKind, HttpRequest, HttpResult } from './http';
 import { safeUrl } from './url';
+import { describeProxyError, NO_PROXY_SETTINGS, type ProxySettings } from './proxy';
+import { createProxyDispatchers } from './proxyAgent';
 
 export interface TransportOptions {
   /** Hosts (`host` or `host:port`, as in image references) that may be contacted over plain http. */
@@ -18,6 +20,8 @@ export interface TransportOptions {
   /** At most this many redirects per request (default 5). */
   readonly maxRedirects?: number;
   readonly userAgent?: string;
+  /** HTTP proxy for requests (registry/proxy.ts); default: none. */
+  readonly proxy?: ProxySettings;
 }
 
 export interface Transport {
@@ -43,6 +47,7 @@ const TLS_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'HOSTNAME_MISMATCH',
+  'UND_ERR_PRX_TLS',
 ]);
 
 function fail(kind: HttpFailureKind, message: string): HttpResult {
@@ -70,6 +75,8 @@ function errorCode(err: unknown): string {
 function mapError(err: unknown, target: string, timedOut: boolean, callerAborted: boolean, timeoutMs: number): HttpResult {
   if (timedOut) return fail('timeout', `${target} did not answer completely within ${timeoutMs} ms`);
   if (callerAborted) return fail('aborted', `request to ${target} was cancelled`);
+  const proxyProblem = describeProxyError(err);
+  if (proxyProblem !== null) return fail('unreachable', `cannot reach ${target}: ${proxyProblem}`);
   const code = errorCode(err);
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) {
     return fail('tls', `TLS verification failed for ${target} (${code}); add the registry's CA certificate in the settings if it uses a private CA`);
@@ -111,6 +118,11 @@ export function createTransport(options: TransportOptions = {}): Transport {
     caAgents.set(host.toLowerCase(), new Agent({ connect: { rejectUnauthorized: true, ca: [...rootCertificates, pem] }, keepAliveTimeout: 10_000 }));
   }
   const agentFor = (url: URL): Dispatcher => caAgents.get(url.host.toLowerCase()) ?? caAgents.get(url.hostname.toLowerCase()) ?? defaultAgent;
+  const extraCa = (url: URL): string | undefined => options.extraCaCerts?.[url.host.toLowerCase()] ?? options.extraCaCerts?.[url.hostname.toLowerCase()];
+  const proxies = createProxyDispatchers(options.proxy ?? NO_PROXY_SETTINGS, (url) => {
+    const pem = extraCa(url);
+    return pem !== undefined ? [...rootCertificates, pem] : undefined;
+  });
 
   const http: HttpClient = async (req: HttpRequest): Promise<HttpResult> => {
     let url: URL;
@@ -143,10 +155,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
         if (url.protocol === 'http:' && options.allowPlainHttp !== true && !matchesHost(insecure, url)) {
           return fail('insecure-refused', `refusing plain http to ${url.host}: list it as an insecure registry to allow it`);
         }
+        const route = proxies.route(url);
+        if (route.kind === 'invalid') return fail('invalid', `cannot reach ${target}: ${route.message}`);
         let res: Dispatcher.ResponseData;
         try {
           res = await request(url, {
-            dispatcher: agentFor(url),
+            dispatcher: route.kind === 'proxy' ? route.dispatcher : agentFor(url),
             method,
             headers,
             ...(body !== undefined && method === 'POST' ? { body } : {}),
@@ -238,7 +252,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   return {
     http,
     async close() {
-      await Promise.all([defaultAgent.close(), ...[...caAgents.values()].map((a) => a.close())]);
+      await Promise.all([defaultAgent.close(), proxies.close(), ...[...caAgents.values()].map((a) => a.close())]);
     },
   };
 }

@@ -9,6 +9,7 @@ import { buildContextOrImage } from './build-context-or-image';
 import { registryDigestUnknown } from './registry-digest-unknown';
 import { registryLookupFailed } from './registry-lookup-failed';
 import { registryNewerDigest } from './registry-newer-digest';
+import { registryNotAllowed } from './registry-not-allowed';
 import { downloadUnverified } from './download-unverified';
 import { downloadPipedToShell } from './download-piped-to-shell';
 import { downloadInsecureTransport } from './download-insecure-transport';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   registryDigestUnknown,
   registryNewerDigest,
   registryLookupFailed,
+  registryNotAllowed,
   downloadUnverified,
   downloadPipedToShell,
   downloadInsecureTransport,
