@@ -25,7 +25,7 @@ const registry = { state: 'ok', registry: '127.0.0.1:5000', digest: D1, mediaTyp
 
 test('trust details carry role, signers, key IDs, digest and expiries', () => {
   const md = trustMarkdown(ref, { registry, trust: [signed] });
-  for (const want of ['targets/releases', `| \`${D1}\` | releases | targets/releases | \`k1\` | 2026-12-12T00:00:00Z |`, '2036-11-25T00:00:00Z', '### notary — signed', "docker's choice for 1.0"]) assert.ok(md.includes(want), `missing ${want}:\n${md}`);
+  for (const want of ['targets/releases', `#### \`${D1}\``, '| releases | targets/releases | `k1` |', '2026-12-12T00:00:00Z', '2036-11-25T00:00:00Z', '### notary — signed', "docker's choice for 1.0"]) assert.ok(md.includes(want), `missing ${want}:\n${md}`);
   assert.match(trustMarkdown(ref, undefined), /Nothing is known about this image yet/);
 });
 

@@ -8,7 +8,7 @@ import type { FileResult, RunInfo } from './format';
 import { formatSarif } from './format';
 import { formatGithub } from './formats/github';
 import { formatSummary } from './formats/summary';
-import type { Io } from './main';
+import type { Io } from './io';
 
 const truthy = (v: string | undefined, dflt: boolean): boolean => (v === undefined || v.trim() === '' ? dflt : /^(true|yes|1|on)$/i.test(v.trim()));
 

@@ -10,7 +10,10 @@ import { compose, type Composed } from '../compose';
 import { expandArgs, readInput, type InputFile } from './files';
 import { checkFile } from './checkFile';
 import { runAction } from './action';
-import { type FileResult, type RunInfo } from './format';
+import type { Io } from './io';
+
+export type { Io };
+import type { FileResult } from './format';
 import { FORMATS, isFormat, render } from './formats';
 import { projectSettings } from './projectSettings';
 
@@ -55,14 +58,6 @@ Registry and trust (off unless one of these is given):
 Exit codes: 0 no findings at or above the threshold, 1 findings at or above it, 2 usage or I/O error.
 `;
 
-export interface Io {
-  readonly cwd: string;
-  readonly stdout: (s: string) => void;
-  readonly stderr: (s: string) => void;
-  readonly isTTY: boolean;
-  /** Receives the results before they are printed (the GitHub Action renders more than one format from them). */
-  readonly onResults?: (results: readonly FileResult[], info: RunInfo) => void;
-}
 
 const SEVERITY_NAMES: Record<string, Severity> = { error: 'error', warning: 'warning', information: 'information', info: 'information', hint: 'hint', note: 'information' };
 

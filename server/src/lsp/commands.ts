@@ -264,9 +264,11 @@ export function trustMarkdown(ref: ParsedReference, facts: ImageFacts | undefine
     out.push(`### ${t.source} — ${t.state}`, '', `- server: ${mdEscape(t.server)}`, `- verified at: ${t.verifiedAt}`);
     if (t.state === 'signed') {
       if (t.tagDigest !== null) out.push(`- docker's choice for ${mdEscape(t.subject.tag ?? '')}: \`${t.tagDigest}\``);
-      out.push(`- root expires: ${t.rootExpires ?? 'unknown'}`, '', '| signed digest | signer | role | key IDs | expires |', '|---|---|---|---|---|');
+      out.push(`- root expires: ${t.rootExpires ?? 'unknown'}`);
+      // One section per signed digest, naming exactly its signers: no statement mixes two digests.
       for (const d of t.signed) {
-        for (const s of d.signers) out.push(`| \`${d.digest}\` | ${mdEscape(s.name)} | ${mdEscape(s.role)} | ${s.keyIds.map((k) => `\`${k.replace(/`/g, '')}\``).join(' ')} | ${d.expires ?? 'unknown'} |`);
+        out.push('', `#### \`${d.digest}\``, '', `- expires (earliest in its chain): ${d.expires ?? 'unknown'}`, '', '| signer | role | key IDs |', '|---|---|---|');
+        for (const s of d.signers) out.push(`| ${mdEscape(s.name)} | ${mdEscape(s.role)} | ${s.keyIds.map((k) => `\`${k.replace(/`/g, '')}\``).join(' ')} |`);
       }
       if (t.details !== undefined && t.details.length > 0) out.push('', '#### Chain', '', ...t.details.map((d) => `- ${mdEscape(d)}`));
     } else if (t.state === 'invalid') out.push(`- failed check: ${mdEscape(t.reason)}`, `- attack stopped: ${mdEscape(t.attack)}`);
