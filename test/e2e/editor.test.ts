@@ -228,6 +228,12 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
     await runCommand(page, 'Dockerfile Trust: Show trust details for this image');
     const doc = page.locator('.editor-instance .view-lines', { hasText: 'Trust details' }).first();
     await doc.waitFor({ timeout: 30_000 });
+    // The signer table sits below the fold, and the editor renders only visible lines: find reveals it.
+    await doc.click();
+    await page.keyboard.press('Control+F');
+    await page.keyboard.type('| targets/releases |');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
     await page.locator('.view-line', { hasText: 'targets/releases' }).first().waitFor({ timeout: 30_000 });
     // The digest wraps in a narrow editor: look for its start, which fits on one visual line.
     await page.locator('.view-line', { hasText: signed.digest.slice(0, 30) }).first().waitFor();
