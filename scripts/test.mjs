@@ -50,6 +50,7 @@ const shared = resolve(ROOT, '..', 'shared');
 const needs = [
   ['corpus', 'corpus scores and engine checks over 180 real Dockerfiles (suite corpus)'],
   ['conformance/sigstore', 'Sigstore conformance vectors (suites unit, integration)'],
+  ['conformance/notation', 'Notation vectors from notation-go: the vector table and the registry end-to-end case (suite integration)'],
 ].filter(([rel]) => !existsSync(join(shared, rel)));
 if (needs.length > 0) {
   const ci = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());

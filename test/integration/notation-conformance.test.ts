@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { decode } from 'cbor2';
+import { envelopeChain } from '../support/notationRegistry';
 import { NOTATION_VECTORS as V, Scratch, ensureCli, pool, runCli, type PolicyStatement } from '../support/notationCli';
 
 const PRESENT = existsSync(V);
@@ -80,11 +80,7 @@ function args(o: { envelope: string; target: object; policy: string; store?: str
 
 /** The DER certificates of an envelope (x5c or x5chain), for trust stores that trust the envelope's own root. */
 function envelopeCerts(file: string): X509Certificate[] {
-  const b = readFileSync(file);
-  if (b[0] === 0x7b) return (JSON.parse(b.toString()) as { header: { x5c: string[] } }).header.x5c.map((c) => new X509Certificate(Buffer.from(c, 'base64')));
-  const t = decode(b, { preferMap: true, ignoreGlobalTags: true }) as { contents: [unknown, Map<number, Uint8Array[] | Uint8Array>] };
-  const chain = t.contents[1].get(33);
-  return (Array.isArray(chain) ? chain : [chain as Uint8Array]).map((d) => new X509Certificate(d));
+  return envelopeChain(readFileSync(file));
 }
 
 /** A truststore whose `ca/own` (or `signingAuthority/own`) holds the envelope's root, plus copies of vector stores. */

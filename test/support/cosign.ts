@@ -1,10 +1,9 @@
 // Test support: signs images in a real registry the way cosign does (legacy `.sig` tag; v3 Sigstore bundle referrer + referrers tag).
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { MT, rawRequest, sha256, type RegistryHandle } from './registry';
+import { attachReferrer, getManifest, MT, type RegistryHandle } from './registry';
 
 export const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
-const EMPTY_TYPE = 'application/vnd.oci.empty.v1+json';
 
 export interface TestKey {
   readonly privateKey: KeyObject;
@@ -36,17 +35,6 @@ export function simpleSigningPayload(imageRef: string, digest: string): Buffer {
       optional: null,
     }),
   );
-}
-
-async function getManifest(reg: RegistryHandle, repo: string, reference: string, accept: string): Promise<Buffer | null> {
-  const auth = reg.adminAuthorization(repo);
-  const r = await rawRequest(`${reg.url}/v2/${repo}/manifests/${reference}`, {
-    headers: { accept, ...(auth !== '' ? { authorization: auth } : {}) },
-    ...(reg.caPem !== undefined ? { ca: reg.caPem } : {}),
-  });
-  if (r.status === 404) return null;
-  if (r.status !== 200) throw new Error(`GET manifest ${repo}:${reference}: ${r.status}`);
-  return r.body;
 }
 
 async function pushEmptyConfig(reg: RegistryHandle, repo: string): Promise<{ mediaType: string; digest: string; size: number }> {
@@ -149,25 +137,5 @@ export async function attachBundle(
   opts: { predicateType?: string; announceInIndex?: boolean } = {},
 ): Promise<{ manifestDigest: string }> {
   const annotations = { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': opts.predicateType ?? 'https://sigstore.dev/cosign/sign/v1' };
-  const bundleDigest = await reg.pushBlob(repo, bundle);
-  const empty = Buffer.from('{}');
-  const emptyDigest = await reg.pushBlob(repo, empty);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: MT.ociManifest,
-      artifactType: BUNDLE_TYPE,
-      config: { mediaType: EMPTY_TYPE, digest: emptyDigest, size: empty.length },
-      layers: [{ mediaType: BUNDLE_TYPE, digest: bundleDigest, size: bundle.length }],
-      subject: { mediaType: subjectMediaType, digest, size: subjectSize },
-      annotations,
-    }),
-  );
-  const manifestDigest = await reg.pushManifest(repo, sha256(manifest), MT.ociManifest, manifest);
-  const tag = `sha256-${hexOf(digest)}`;
-  const existing = await getManifest(reg, repo, tag, MT.ociIndex);
-  const manifests: unknown[] = existing ? ((JSON.parse(existing.toString()) as { manifests: unknown[] }).manifests ?? []) : [];
-  manifests.push({ mediaType: MT.ociManifest, digest: manifestDigest, size: manifest.length, artifactType: BUNDLE_TYPE, ...(opts.announceInIndex ? { annotations } : {}) });
-  await reg.pushManifest(repo, tag, MT.ociIndex, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT.ociIndex, manifests })));
-  return { manifestDigest };
+  return attachReferrer(reg, repo, { mediaType: subjectMediaType, digest, size: subjectSize }, { artifactType: BUNDLE_TYPE, layer: { mediaType: BUNDLE_TYPE, bytes: bundle }, annotations, announceInIndex: opts.announceInIndex ?? false });
 }

@@ -405,3 +405,55 @@ export async function startRegistry(options: StartOptions = {}): Promise<Registr
     throw err;
   }
 }
+
+/** GETs a manifest (null on 404), with the admin credential. */
+export async function getManifest(reg: RegistryHandle, repo: string, reference: string, accept: string): Promise<Buffer | null> {
+  const auth = reg.adminAuthorization(repo);
+  const r = await rawRequest(`${reg.url}/v2/${repo}/manifests/${reference}`, {
+    headers: { accept, ...(auth !== '' ? { authorization: auth } : {}) },
+    ...(reg.caPem !== undefined ? { ca: reg.caPem } : {}),
+  });
+  if (r.status === 404) return null;
+  if (r.status !== 200) throw new Error(`GET manifest ${repo}:${reference}: ${r.status}`);
+  return r.body;
+}
+
+export interface Descriptor {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+}
+
+/**
+ * Attaches an artifact to `subject` as an OCI referrer (a manifest with `subject`, an empty config and one layer) and,
+ * as a client does on a registry without the referrers API (distribution 2.x), lists it in the referrers tag index
+ * `sha256-<hex>`. `announceInIndex` copies the annotations into the index entry, as the referrers API does.
+ */
+export async function attachReferrer(
+  reg: RegistryHandle,
+  repo: string,
+  subject: Descriptor,
+  o: { readonly artifactType: string; readonly layer: { readonly mediaType: string; readonly bytes: Buffer }; readonly annotations?: Record<string, string>; readonly announceInIndex?: boolean },
+): Promise<{ manifestDigest: string; manifest: Buffer }> {
+  const layerDigest = await reg.pushBlob(repo, o.layer.bytes);
+  const empty = Buffer.from('{}');
+  const emptyDigest = await reg.pushBlob(repo, empty);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MT.ociManifest,
+      artifactType: o.artifactType,
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyDigest, size: empty.length },
+      layers: [{ mediaType: o.layer.mediaType, digest: layerDigest, size: o.layer.bytes.length }],
+      subject,
+      ...(o.annotations !== undefined ? { annotations: o.annotations } : {}),
+    }),
+  );
+  const manifestDigest = await reg.pushManifest(repo, sha256(manifest), MT.ociManifest, manifest);
+  const tag = `sha256-${subject.digest.replace(/^sha256:/, '')}`;
+  const existing = await getManifest(reg, repo, tag, MT.ociIndex);
+  const manifests: unknown[] = existing ? ((JSON.parse(existing.toString()) as { manifests?: unknown[] }).manifests ?? []) : [];
+  manifests.push({ mediaType: MT.ociManifest, digest: manifestDigest, size: manifest.length, artifactType: o.artifactType, ...(o.announceInIndex === true && o.annotations !== undefined ? { annotations: o.annotations } : {}) });
+  await reg.pushManifest(repo, tag, MT.ociIndex, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT.ociIndex, manifests })));
+  return { manifestDigest, manifest };
+}

@@ -39,12 +39,14 @@ Options:
                              .dockerfile-trust.yaml above each file; see docs/project-config.md)
   --no-config                ignore project configs
 
-Registry and trust (off unless one of these is given):
+Registry and trust (off unless --network, --policy or --offline is given):
   --network                  look up digests in registries and check signatures
   --policy FILE              signature policy (docs/policy.md); implies --network
   --notary-server REG=URL    Notary server for a registry host (repeatable)
   --insecure-registry HOST   allow plain http for this registry host (repeatable)
   --ca HOST=PEMFILE          extra CA certificate for a registry host (repeatable)
+  --notation-dir DIR         notation's configuration directory: its trustpolicy.oci.json and
+                             truststore/ (default: notation's own, $XDG_CONFIG_HOME/notation)
   --offline                  answer from the cache only (implies --network)
   --cache-dir DIR            registry cache, Notary roots and Sigstore TUF cache
                              (default: $XDG_CACHE_HOME/dockerfile-trust)
@@ -105,6 +107,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         'insecure-registry': { type: 'string', multiple: true, default: [] },
         ca: { type: 'string', multiple: true, default: [] },
         offline: { type: 'boolean', default: false },
+        'notation-dir': { type: 'string' },
         'cache-dir': { type: 'string' },
         fix: { type: 'boolean', default: false },
         diff: { type: 'boolean', default: false },
@@ -162,6 +165,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     rules,
     registries,
     notary: { servers: notaryServers },
+    ...(v['notation-dir'] !== undefined ? { notation: { configDir: path.resolve(io.cwd, v['notation-dir'] as string) } } : {}),
     offline: v.offline === true,
     ...(policyFile !== undefined ? { trust: { policyFile } } : {}),
     ...(v.platform !== undefined ? { platform: v.platform } : {}),

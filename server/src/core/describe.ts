@@ -61,6 +61,8 @@ export function describeRegistry(r: RegistryFact, now: Date): string[] {
 }
 
 const SOURCE_NAMES: Readonly<Record<TrustFact['source'], string>> = { notary: 'Docker Content Trust (Notary v1)', cosign: 'Sigstore (cosign)', notation: 'Notary Project (Notation)' };
+/** What `rootExpires` is the expiry of, in each source's words. */
+export const ROOT_NAMES: Readonly<Record<TrustFact['source'], string>> = { notary: 'Root key', cosign: 'Trust root', notation: 'Certificate chain' };
 
 function signerText(signers: readonly Signer[]): string {
   return signers.map((x) => `${x.name}${x.keyIds.length > 0 ? ` (key ${x.keyIds.map((k) => k.replace(/^sha256:/, '').slice(0, 12)).join(', ')})` : ''}`).join('; ');
@@ -88,7 +90,7 @@ export function describeTrustSource(sv: SourceVerdict, digest: string | null, no
       if (t.cosign?.certValidFrom && t.cosign.certValidTo) out.push(`Certificate valid ${t.cosign.certValidFrom} – ${t.cosign.certValidTo}`);
       const expires = sv.state === 'signed' ? sv.expires : null;
       if (expires) out.push(`Trust data ${expiryText(expires, now)}`);
-      if (t.rootExpires) out.push(`Root key ${expiryText(t.rootExpires, now)}`);
+      if (t.rootExpires) out.push(`${ROOT_NAMES[t.source]} ${expiryText(t.rootExpires, now)}`);
       out.push(`Server ${t.server}; verified ${relativeTime(t.verifiedAt, now)}`);
       for (const d of t.details ?? []) out.push(d);
       return out;

@@ -140,6 +140,8 @@ export interface PolicyFact {
   readonly severity?: 'error' | 'warning' | 'information';
   /** Where the entry came from (pattern and file), for messages. */
   readonly pattern?: string;
+  /** Set when the requirement comes from a trust source's own policy file, not ours (e.g. notation's trust policy). */
+  readonly requiredBy?: string;
   /** The policy could not be read as written: nothing can be "verified" against it, and the rules say why. */
   readonly broken?: string;
 }

@@ -2,7 +2,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { analyze } from '../core/analyze';
 import type { ImageFacts, TrustFact } from '../core/facts';
-import { verdictHeadline } from '../core/describe';
+import { ROOT_NAMES, verdictHeadline } from '../core/describe';
 import { trustVerdict } from '../core/verdict';
 import { parseReference, type ParsedReference } from '../core/imageRef';
 import type { ImageUse } from '../core/model';
@@ -252,7 +252,7 @@ export function trustMarkdown(ref: ParsedReference, facts: ImageFacts | undefine
     }
   } else out.push(`- error (${r.kind}) from ${mdEscape(r.registry)}: ${mdEscape(r.message)}`, `- at: ${r.lookedUpAt}`);
   if (facts.policy !== undefined) {
-    out.push('', '## Policy', '', `- signature required: ${facts.policy.required ? 'yes' : 'no'}`);
+    out.push('', '## Policy', '', `- signature required: ${facts.policy.required ? 'yes' : 'no'}${facts.policy.requiredBy !== undefined ? ` (by ${mdEscape(facts.policy.requiredBy)})` : ''}`);
     if (facts.policy.signers !== undefined && facts.policy.signers.length > 0) out.push(`- accepted signers: ${facts.policy.signers.map(mdEscape).join(', ')}`);
   }
   const v = trustVerdict(ref, facts, new Date());
@@ -264,13 +264,13 @@ export function trustMarkdown(ref: ParsedReference, facts: ImageFacts | undefine
     out.push(`### ${t.source} — ${t.state}`, '', `- server: ${mdEscape(t.server)}`, `- verified at: ${t.verifiedAt}`);
     if (t.state === 'signed') {
       if (t.tagDigest !== null) out.push(`- docker's choice for ${mdEscape(t.subject.tag ?? '')}: \`${t.tagDigest}\``);
-      out.push(`- root expires: ${t.rootExpires ?? 'unknown'}`);
+      out.push(`- ${ROOT_NAMES[t.source].toLowerCase()} expires: ${t.rootExpires ?? 'unknown'}`);
       // One section per signed digest, naming exactly its signers: no statement mixes two digests.
       for (const d of t.signed) {
         out.push('', `#### \`${d.digest}\``, '', `- expires (earliest in its chain): ${d.expires ?? 'unknown'}`, '', '| signer | role | key IDs |', '|---|---|---|');
         for (const s of d.signers) out.push(`| ${mdEscape(s.name)} | ${mdEscape(s.role)} | ${s.keyIds.map((k) => `\`${k.replace(/`/g, '')}\``).join(' ')} |`);
       }
-      if (t.details !== undefined && t.details.length > 0) out.push('', '#### Chain', '', ...t.details.map((d) => `- ${mdEscape(d)}`));
+      if (t.details !== undefined && t.details.length > 0) out.push('', `#### ${t.source === 'notary' ? 'Chain' : 'Details'}`, '', ...t.details.map((d) => `- ${mdEscape(d)}`));
     } else if (t.state === 'invalid') out.push(`- failed check: ${mdEscape(t.reason)}`, `- attack stopped: ${mdEscape(t.attack)}`);
     else out.push(`- reason: ${mdEscape(t.reason)}`);
     out.push('');

@@ -96,11 +96,15 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
   }
 
   /** What the rules see of the policy. A policy that could not be read is never "no policy": it says so. */
-  function policyFact(entry: PolicyEntry | undefined): PolicyFact | undefined {
+  function policyFact(ref: ParsedReference, entry: PolicyEntry | undefined, asked: readonly TrustSourcePlugin[]): PolicyFact | undefined {
     if (opts.policy.problems.length > 0) {
       return { required: true, severity: 'warning', broken: `the trust policy has problems (${opts.policy.problems.slice(0, 3).join('; ')}${opts.policy.problems.length > 3 ? '; …' : ''})` };
     }
-    if (entry === undefined) return undefined;
+    if (entry === undefined) {
+      // No entry of ours: a source's own policy file may still require a signature (notation's trust policy).
+      const by = asked.map((p) => p.requirement?.(ref)).find((x) => x !== undefined);
+      return by !== undefined ? { required: true, severity: 'error', requiredBy: by } : undefined;
+    }
     return { required: entry.required, severity: entry.severity, pattern: entry.pattern, ...(entry.notarySigners.length > 0 ? { signers: [...entry.notarySigners] } : {}) };
   }
 
@@ -127,7 +131,7 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
     // past that, e.g. with the registry unreachable since, it is never "verified".
     const tagFreshUntil =
       ref.digest === null && registry.state === 'ok' && !registry.fromCache ? new Date(Date.parse(registry.lookedUpAt) + 2 * opts.ttlMs).toISOString() : undefined;
-    const policy = policyFact(entry);
+    const policy = policyFact(ref, entry, asked);
     return {
       registry,
       ...(tagFreshUntil !== undefined ? { tagFreshUntil } : {}),

@@ -27,4 +27,10 @@ export interface TrustSourcePlugin {
   applies(ref: ParsedReference, entry: PolicyEntry | undefined): boolean;
   /** The source's fact for the image. Never rejects; offline and failures are states. */
   lookup(q: SourceQuery): Promise<TrustFact>;
+  /**
+   * For an image no product policy entry governs: whether the source's own policy file requires a signature (and
+   * names it), e.g. notation's trust policy at an enforcing level, so that an unsigned image is reported as
+   * `notation verify` would refuse it. Pure. Absent or undefined = the source requires nothing by itself.
+   */
+  requirement?(ref: ParsedReference): string | undefined;
 }

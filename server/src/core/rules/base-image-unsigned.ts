@@ -74,7 +74,7 @@ export const baseImageUnsigned: Rule = {
       if (unsigned.length > 0) {
         // Every source that looked says what it found: "no trust data" from one and "no signature for <digest>" from another.
         const reasons = unsigned.map((u) => `${u.fact.state === 'unsigned' ? u.fact.reason : `no signature for ${v.digest ?? 'this digest'}`} (${u.fact.source}, ${u.fact.server})`);
-        report(`${what} is not signed: ${reasons.join('; ')}. Use a signed tag or digest, ask the publisher to sign it, or set required: false for it in the policy.`);
+        report(`${what} is not signed: ${reasons.join('; ')}. ${policy.requiredBy !== undefined ? `A signature is required by ${policy.requiredBy}. ` : ''}Use a signed tag or digest, ask the publisher to sign it, or ${policy.requiredBy !== undefined ? 'change that policy' : 'set required: false for it in the policy'}.`);
         continue;
       }
       // 4. Nothing could be checked for this digest: say so, never "fine".

@@ -81,6 +81,12 @@ export function notationPlugin(o: NotationPluginOptions): TrustSourcePlugin {
       const s = statementFor(o, ref, entry);
       return s !== undefined && s.level !== 'skip';
     },
+    requirement(ref) {
+      // Only notation's own file: an entry's `notation` block comes with the entry's own `required`.
+      const s = o.policy === null ? undefined : selectPolicy(o.policy, ref.name);
+      // strict and permissive enforce authenticity: `notation verify` refuses an unsigned image; audit only logs.
+      return s !== undefined && (s.level === 'strict' || s.level === 'permissive') ? `notation trust policy "${s.name}" (level ${s.level}, ${o.policy?.source ?? 'notation'})` : undefined;
+    },
     async lookup(q) {
       const at = q.now.toISOString();
       const base = { source: 'notation' as const, subject: { tag: null, digest: q.digest }, server: q.ref.registry, verifiedAt: at };
