@@ -1,6 +1,6 @@
 // key-unverified: a signing key trusted without checking its fingerprint (apt-key add, gpg --dearmor of a fetched key, short key ids).
 import { analyzeDownloads } from '../downloads';
-import { describe, weakText } from '../downloads/messages';
+import { describe, notesText, weakText } from '../downloads/messages';
 import type { Rule } from '../rule';
 
 export const keyUnverified: Rule = {
@@ -20,7 +20,7 @@ export const keyUnverified: Rule = {
         range: d.range,
         anchorLine: d.instruction.startLine,
         message:
-          `Signing key from ${describe(d)} is trusted without checking its fingerprint.${weakText(d)} ` +
+          `Signing key from ${describe(d)} is trusted without checking its fingerprint.${notesText(d)}${weakText(d)} ` +
           `Import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg), or check the key file against a pinned SHA-256, then reference it with [signed-by=…].`,
         data: { kind: 'key', url: d.url, instructionLine: d.instruction.startLine },
       });

@@ -1,0 +1,499 @@
+// Walks a parsed PowerShell script with a symbolic scope: values carry trust like the POSIX walk's, and a few
+// object kinds (a WebClient, a Get-FileHash result, an Authenticode signature) so that `.DownloadFile(…)`,
+// `(Get-FileHash f).Hash -ne $env:SHA` and `$sig.Status -eq 'Valid'` are understood. `if` conditions are read
+// for checks, and each check counts only when its mismatch branch fails the build (throw, exit).
+import type { Range } from '../../types';
+import type { Outcome, WalkContext } from '../context';
+import type { Download } from '../types';
+import { basename, HEX40, HEX_DIGEST, val, worst, type Trust, type Val } from '../values';
+import { runCommand } from './cmdlets';
+import { PS_UNKNOWN, psText, PsScope, type PsFunction, type PsHost, type PsVal } from './scope';
+import { strLit, type PsArg, type PsElement, type PsExpr, type PsStatement } from './syntax';
+
+/** A check found in an `if` condition: what it compares and on which truth value the mismatch branch runs. */
+interface Atom {
+  readonly kind: 'hash' | 'status' | 'thumb';
+  readonly file: string;
+  readonly expected: Val;
+  readonly mismatchWhen: boolean;
+  readonly text: string;
+}
+
+const BENIGN = /^(?:write-host|write-output|write-warning|write-verbose|write-information|write-debug|echo|out-host|out-null|start-sleep|remove-item)$/;
+const MAX_CALL_DEPTH = 8;
+
+export class PsWalker implements PsHost {
+  /** `$ErrorActionPreference = 'Stop'`: Write-Error ends the script. */
+  errexit: boolean;
+  private callDepth = 0;
+  /** Range of the outermost helper-function call being walked. */
+  callSite: Range | null = null;
+  /** Inside `try { }` whose `catch` does not fail: a throw there does not stop the build. */
+  private swallowed = false;
+  /** Statement nesting (blocks, functions): fixes are offered only for top-level statements. */
+  nesting = 0;
+  /** Authenticode checks seen per file: a valid status and a pinned signer thumbprint make a verification. */
+  private readonly signatureChecks = new Map<string, { status: boolean; thumb: boolean }>();
+
+  constructor(
+    readonly ctx: WalkContext,
+    readonly src: string,
+    readonly rangeAt: (start: number, end: number) => Range,
+    /** Offsets map to document positions exactly (fixes may insert text). */
+    readonly exact: boolean,
+  ) {
+    this.errexit = ctx.st.errexit;
+  }
+
+  text(e: { start: number; end: number }): string {
+    return this.src.slice(e.start, e.end);
+  }
+
+  rangeOf(e: { start: number; end: number }): Range {
+    return this.callSite ?? this.rangeAt(e.start, e.end);
+  }
+
+  newDownload(tool: string, urlExpr: PsExpr, url: PsVal, kind: Download['kind'] = 'file'): Download {
+    const written = this.text(urlExpr).replace(/^(['"])(.*)\1$/s, '$2');
+    const resolved = url.v.resolved && url.v.trust !== 'fetched' && url.v.trust !== 'unknown' ? url.v.text : null;
+    const d = this.ctx.newDownload(tool, written, resolved, this.rangeOf(urlExpr), kind);
+    if (this.callSite !== null) d.inHelper = true;
+    if (url.v.resolved && url.v.alternatives.length > 1) d.alternatives = url.v.alternatives;
+    if (url.v.trust === 'fetched') this.ctx.note(d, 'its URL (the version) is resolved at build time from another download, so what gets fetched can change from build to build');
+    if (resolved !== null && /^http:\/\//i.test(resolved) && !/^http:\/\/(?:localhost|127\.|\[::1\])/i.test(resolved)) this.ctx.insecureHttp(resolved, written, this.rangeOf(urlExpr));
+    return d;
+  }
+
+  // ---- statements -----------------------------------------------------------------------------------
+
+  statements(list: readonly PsStatement[], scope: PsScope): PsVal {
+    let last: PsVal = PS_UNKNOWN;
+    for (const s of list) last = this.statement(s, scope);
+    return last;
+  }
+
+  nested<T>(fn: () => T): T {
+    this.nesting++;
+    try {
+      return fn();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  statement(s: PsStatement, scope: PsScope): PsVal {
+    switch (s.k) {
+      case 'pipeline':
+        return this.pipeline(s.elems, scope, s);
+      case 'assign': {
+        const v = this.statement(s.value, scope);
+        const t = s.target;
+        if (t.k === 'var') {
+          scope.set(t.name, v);
+          if (t.name === 'erroractionpreference') this.errexit = /^stop$/i.test(v.v.text);
+        } else if (t.k === 'member' && t.name === 'servercertificatevalidationcallback') {
+          this.ctx.insecureFlag('ServerCertificateValidationCallback', '`ServerCertificateValidationCallback` is replaced, which turns off TLS certificate verification', this.rangeOf(s), 'a man-in-the-middle can serve any content', 'remove the callback; add a private CA to the certificate store instead');
+        }
+        return v;
+      }
+      case 'if':
+        this.ifStatement(s, scope);
+        return PS_UNKNOWN;
+      case 'function':
+        scope.functions.set(s.name, { params: s.params, body: s.body });
+        return PS_UNKNOWN;
+      case 'loop': {
+        const inner = new PsScope(scope);
+        if (s.variable !== null && s.over !== null) {
+          const over = this.expr(s.over, scope);
+          inner.vars.set(s.variable, over);
+        }
+        this.nested(() => {
+          this.statements(s.header, inner);
+          this.statements(s.body, inner);
+        });
+        return PS_UNKNOWN;
+      }
+      case 'try': {
+        const catches = s.handlers.map((h) => this.blockFate(h, scope));
+        const saved = this.swallowed;
+        if (s.handlers.length > 0 && catches.every((c) => c.fate !== 'fails')) this.swallowed = true;
+        this.nested(() => this.statements(s.body, scope));
+        this.swallowed = saved;
+        for (const h of s.handlers) this.nested(() => this.statements(h, scope));
+        return PS_UNKNOWN;
+      }
+      case 'flow':
+        if (s.arg !== null) this.statement(s.arg, scope);
+        return PS_UNKNOWN;
+      case 'chain':
+        for (const i of s.items) this.statement(i, scope);
+        return PS_UNKNOWN;
+    }
+  }
+
+  private pipeline(elems: readonly PsElement[], scope: PsScope, stmt: PsStatement): PsVal {
+    let input: PsVal | null = null;
+    for (let i = 0; i < elems.length; i++) {
+      const el = elems[i] as PsElement;
+      input = el.k === 'expr' ? this.expr(el.e, scope) : this.command(el, scope, input, { stmt, index: i, count: elems.length });
+    }
+    return input ?? PS_UNKNOWN;
+  }
+
+  /** Runs a command: a helper function, or a cmdlet/tool from the table. */
+  command(el: PsElement & { k: 'cmd' }, scope: PsScope, input: PsVal | null, at: { stmt: PsStatement; index: number; count: number }): PsVal {
+    const nameVal = el.name.k === 'str' && el.invoke === '' ? psText(strLit(el.name)) : this.expr(el.name, scope);
+    const name = el.invoke === '' ? nameVal.v.text.toLowerCase() : '';
+    const fn = name !== '' ? scope.functions.get(name) : undefined;
+    if (fn !== undefined) return this.callFunction(fn, el, scope);
+    return runCommand(this, { el, name, nameVal, scope, input, stmt: at.stmt, index: at.index, count: at.count });
+  }
+
+  private callFunction(fn: PsFunction, el: PsElement & { k: 'cmd' }, scope: PsScope): PsVal {
+    if (this.callDepth >= MAX_CALL_DEPTH) return PS_UNKNOWN;
+    const inner = new PsScope(scope);
+    const positional: PsVal[] = [];
+    const args = el.args;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as PsArg;
+      if (a.k === 'param') {
+        const p = fn.params.find((x) => x === a.name) ?? fn.params.find((x) => x.startsWith(a.name));
+        const next = args[i + 1];
+        const value = a.inline !== null ? this.expr(a.inline, scope) : next !== undefined && next.k === 'value' ? this.expr(next.e, scope) : psText('True');
+        if (a.inline === null && next !== undefined && next.k === 'value') i++;
+        if (p !== undefined) inner.vars.set(p, value);
+        continue;
+      }
+      positional.push(this.expr(a.e, scope));
+    }
+    const free = fn.params.filter((p) => !inner.vars.has(p));
+    free.forEach((p, i) => inner.vars.set(p, positional[i] ?? PS_UNKNOWN));
+    inner.vars.set('args', { v: val(positional.map((p) => p.v.text).join(' '), positional.reduce<Trust>((t, p) => worst(t, p.v.trust), 'literal')), obj: null, of: null });
+    this.callDepth++;
+    const outer = this.callSite;
+    this.callSite ??= this.rangeAt(el.start, el.end);
+    const out = this.nested(() => this.statements(fn.body, inner));
+    this.callSite = outer;
+    this.callDepth--;
+    return out;
+  }
+
+  // ---- expressions ----------------------------------------------------------------------------------
+
+  expr(e: PsExpr, scope: PsScope): PsVal {
+    switch (e.k) {
+      case 'str': {
+        if (e.quote === 'single') return psText((e.parts[0] as { lit?: string } | undefined)?.lit ?? '');
+        let text = '';
+        let trust: Trust = 'literal';
+        let resolved = true;
+        let fetched: Download | null = null;
+        let hashOf: string | null = null;
+        for (const p of e.parts) {
+          if ('lit' in p) {
+            text += p.lit;
+            continue;
+          }
+          const v = this.expr(p.expr, scope);
+          text += v.v.resolved ? v.v.text : this.text(p.expr);
+          trust = worst(trust, v.v.trust);
+          resolved &&= v.v.resolved;
+          fetched ??= v.v.fetched;
+          hashOf ??= v.v.hashOf;
+          // "$($h.Hash)" is still the hash.
+          if (e.parts.length === 1 && v.obj !== null) return v;
+        }
+        return psText(text, trust, { resolved, fetched, hashOf });
+      }
+      case 'var':
+        return this.variable(e.name, scope, this.text(e));
+      case 'paren':
+        return this.nested(() => this.statements(e.body, new PsScope(scope)));
+      case 'bin':
+        return this.binary(e, scope);
+      case 'not':
+        this.expr(e.e, scope);
+        return psText('');
+      case 'member':
+        return this.member(e, scope);
+      case 'index':
+        return this.expr(e.target, scope);
+      case 'type':
+        return psText(`[${e.name}]`);
+      case 'cast':
+        return this.expr(e.e, scope);
+      case 'array': {
+        const items = e.items.map((x) => this.expr(x, scope));
+        return psText(
+          items.map((i) => i.v.text).join(' '),
+          items.reduce<Trust>((t, i) => worst(t, i.v.trust), 'literal'),
+          { resolved: items.every((i) => i.v.resolved), alternatives: items.map((i) => i.v.text) },
+        );
+      }
+      case 'block':
+        return PS_UNKNOWN;
+      case 'hash':
+        return PS_UNKNOWN;
+      case 'num':
+        return psText(e.text);
+    }
+  }
+
+  private variable(name: string, scope: PsScope, written: string): PsVal {
+    const own = scope.get(name);
+    if (own !== undefined) return own;
+    if (name.startsWith('env:')) {
+      const v = this.ctx.expandDocker('${' + envName(this.src, written) + '}');
+      if (v.resolved) return { v: val(v.text, 'dockerfile'), obj: null, of: null };
+      return { v: val(written, 'unknown', { resolved: false }), obj: null, of: null };
+    }
+    if (name === 'true' || name === 'false' || name === 'null') return psText(name === 'null' ? '' : name === 'true' ? 'True' : 'False');
+    return { v: val(written, 'unknown', { resolved: false }), obj: null, of: null };
+  }
+
+  private binary(e: PsExpr & { k: 'bin' }, scope: PsScope): PsVal {
+    const l = this.expr(e.left, scope);
+    const r = this.expr(e.right, scope);
+    const trust = worst(l.v.trust, r.v.trust);
+    const resolved = l.v.resolved && r.v.resolved;
+    const fetched = l.v.fetched ?? r.v.fetched;
+    switch (e.op) {
+      case '+':
+        return psText(l.v.text + r.v.text, trust, { resolved, fetched });
+      case '-f': {
+        const args = e.right.k === 'array' ? e.right.items.map((x) => this.expr(x, scope)) : [r];
+        const text = l.v.text.replace(/\{(\d+)(?:[,:][^}]*)?\}/g, (m, i: string) => {
+          const a = args[Number(i)];
+          return a === undefined ? m : a.v.resolved ? a.v.text : this.textOfArg(e.right, Number(i));
+        });
+        return psText(text, args.reduce<Trust>((t, a) => worst(t, a.v.trust), l.v.trust), { resolved: l.v.resolved && args.every((a) => a.v.resolved), fetched });
+      }
+      case '-join':
+        return psText(l.v.alternatives.join(r.v.text), trust, { resolved, fetched });
+      case '-replace': {
+        if (e.right.k === 'array' && e.right.items.length === 2 && l.v.resolved) {
+          const [pat, rep] = e.right.items.map((x) => this.expr(x, scope).v.text) as [string, string];
+          try {
+            return psText(l.v.text.replace(new RegExp(pat, 'gi'), rep.replace(/\$(\d)/g, '$$$1')), trust, { resolved, fetched });
+          } catch {
+            return psText(l.v.text, 'unknown', { resolved: false });
+          }
+        }
+        return psText(l.v.text, worst(l.v.trust, 'unknown'), { resolved: false, fetched });
+      }
+      default:
+        return psText('', 'literal');
+    }
+  }
+
+  private textOfArg(right: PsExpr, i: number): string {
+    const item = right.k === 'array' ? right.items[i] : right;
+    return item === undefined ? '' : this.text(item);
+  }
+
+  private member(e: PsExpr & { k: 'member' }, scope: PsScope): PsVal {
+    if (e.isStatic && e.target.k === 'type') return this.staticMember(e.target.name, e.name, e.args, scope, e);
+    const t = this.expr(e.target, scope);
+    const args = e.args?.map((a) => this.expr(a, scope)) ?? null;
+    const name = e.name;
+    if (t.obj === 'webclient' && args !== null && e.args !== null) {
+      if (name === 'downloadfile' || name === 'downloadfileasync' || name === 'downloadfiletaskasync') {
+        const urlExpr = e.args[0];
+        const fileExpr = e.args[1];
+        if (urlExpr === undefined) return PS_UNKNOWN;
+        const d = this.newDownload('WebClient.DownloadFile', urlExpr, args[0] as PsVal);
+        if (fileExpr !== undefined) this.output(d, (args[1] as PsVal).v, fileExpr);
+        return PS_UNKNOWN;
+      }
+      if (name === 'downloadstring' || name === 'downloaddata' || name === 'openread') {
+        const urlExpr = e.args[0];
+        if (urlExpr === undefined) return PS_UNKNOWN;
+        const d = this.newDownload(`WebClient.${name === 'downloadstring' ? 'DownloadString' : name === 'downloaddata' ? 'DownloadData' : 'OpenRead'}`, urlExpr, args[0] as PsVal);
+        d.sink = 'metadata';
+        d.status = 'metadata';
+        return { v: val('', 'fetched', { fetched: d, resolved: false }), obj: null, of: null };
+      }
+    }
+    if (t.obj === 'hash' && name === 'hash') return { v: val('', 'hash', { hashOf: t.of, resolved: false }), obj: null, of: t.of };
+    if (t.obj === 'signature' && name === 'status') return { v: val('', 'literal', { resolved: false }), obj: 'sigstatus', of: t.of };
+    if (t.obj === 'signature' && name === 'signercertificate') return { v: val('', 'literal', { resolved: false }), obj: 'sigcert', of: t.of };
+    if (t.obj === 'sigcert' && name === 'thumbprint') return { v: val('', 'literal', { resolved: false }), obj: 'sigthumb', of: t.of };
+    if (t.obj === 'response' && (name === 'content' || name === 'rawcontent')) return { v: t.v, obj: null, of: null };
+    // String methods keep what the value is (a hash lower-cased is still the hash).
+    if (name === 'tolower' || name === 'toupper' || name === 'tolowerinvariant' || name === 'toupperinvariant') return { ...t, v: { ...t.v, text: name.includes('lower') ? t.v.text.toLowerCase() : t.v.text.toUpperCase() } };
+    if (name === 'trim' || name === 'tostring' || name === 'trimend' || name === 'trimstart') return t;
+    if (name === 'replace' && args !== null && args.length === 2 && t.v.resolved) return { ...t, v: { ...t.v, text: t.v.text.split((args[0] as PsVal).v.text).join((args[1] as PsVal).v.text) } };
+    if (name === 'substring' || name === 'split') return { v: val(t.v.text, worst(t.v.trust, 'unknown'), { resolved: false, fetched: t.v.fetched, hashOf: t.v.hashOf }), obj: null, of: null };
+    if (name === 'equals' && args !== null && args.length === 1) return psText('');
+    return { v: val('', t.v.trust === 'fetched' ? 'fetched' : 'unknown', { resolved: false, fetched: t.v.fetched }), obj: null, of: null };
+  }
+
+  private staticMember(type: string, name: string, argExprs: readonly PsExpr[] | null, scope: PsScope, e: PsExpr): PsVal {
+    const args = argExprs?.map((a) => this.expr(a, scope)) ?? [];
+    const t = type.replace(/^system\./, '');
+    if ((t === 'net.webclient' || t === 'webclient') && name === 'new') return { v: val('', 'literal'), obj: 'webclient', of: null };
+    if ((t === 'io.path' || t === 'path') && name === 'combine') {
+      return psText(args.map((a) => a.v.text).join('\\'), args.reduce<Trust>((x, a) => worst(x, a.v.trust), 'literal'), { resolved: args.every((a) => a.v.resolved) });
+    }
+    if (t === 'environment' && name === 'getenvironmentvariable' && args[0] !== undefined) return this.variable(`env:${args[0].v.text.toLowerCase()}`, scope, `$env:${args[0].v.text}`);
+    if ((t === 'io.file' || t === 'file') && (name === 'readalltext' || name === 'readalllines')) return this.fileContent(args[0]?.v.text ?? '');
+    if (t === 'management.automation.signaturestatus' || t === 'signaturestatus') return psText(name === 'valid' ? 'Valid' : name);
+    return { v: val(this.text(e), 'unknown', { resolved: false }), obj: null, of: null };
+  }
+
+  /** The content of a file, as trustworthy as its origin. */
+  fileContent(path: string): PsVal {
+    const f = this.ctx.fileState(path);
+    if (f !== undefined && f.origin === 'download' && f.downloads.some((d) => d.status !== 'verified')) return { v: val('', 'fetched', { fetched: f.downloads[0] ?? null, resolved: false }), obj: null, of: null };
+    if (f !== undefined) return psText('', 'literal', { resolved: false });
+    return PS_UNKNOWN;
+  }
+
+  /** Records the file a download writes to. */
+  output(d: Download, file: Val, expr: PsExpr): void {
+    const name = file.resolved || file.text !== '' ? file.text : this.text(expr);
+    d.outputs.push(name);
+    this.ctx.addFile(name, d);
+  }
+
+  // ---- checks -----------------------------------------------------------------------------------------
+
+  private ifStatement(s: PsStatement & { k: 'if' }, scope: PsScope): void {
+    s.clauses.forEach((c, k) => {
+      const atoms: Atom[] = [];
+      if (c.cond !== null) {
+        if (c.cond.k === 'pipeline' && c.cond.elems.length === 1 && c.cond.elems[0]?.k === 'expr') this.condition(c.cond.elems[0].e, scope, true, atoms);
+        else this.statement(c.cond, scope);
+      }
+      const later = s.clauses.slice(k + 1);
+      const onTrue = this.blockFate(c.body, scope);
+      const onFalse: Outcome = later.length > 0 ? { fate: 'none', text: '' } : s.elseBody !== null ? this.blockFate(s.elseBody, scope) : { fate: 'continues', text: 'no else branch' };
+      for (const a of atoms) this.applyAtom(a, a.mismatchWhen ? onTrue : onFalse);
+      this.nested(() => this.statements(c.body, new PsScope(scope)));
+    });
+    if (s.elseBody !== null) this.nested(() => this.statements(s.elseBody as readonly PsStatement[], new PsScope(scope)));
+  }
+
+  /** Collects the checks in a condition; `truthy` is false under an odd number of -not. */
+  private condition(e: PsExpr, scope: PsScope, truthy: boolean, out: Atom[]): void {
+    if (e.k === 'paren' && e.body.length === 1) {
+      const st = e.body[0] as PsStatement;
+      if (st.k === 'pipeline' && st.elems.length === 1 && st.elems[0]?.k === 'expr') return this.condition(st.elems[0].e, scope, truthy, out);
+    }
+    if (e.k === 'not') return this.condition(e.e, scope, !truthy, out);
+    if (e.k === 'bin' && (e.op === '-and' || e.op === '-or')) {
+      this.condition(e.left, scope, truthy, out);
+      this.condition(e.right, scope, truthy, out);
+      return;
+    }
+    if (e.k === 'bin' && /^-(?:c|i)?(?:eq|ne|match|notmatch|like|notlike)$/.test(e.op)) {
+      const negative = /ne$|^-(?:c|i)?not/.test(e.op);
+      this.compare(this.expr(e.left, scope), this.expr(e.right, scope), negative === truthy, out, this.text(e));
+      return;
+    }
+    if (e.k === 'member' && e.name === 'equals' && e.args !== null && e.args.length === 1) {
+      this.compare(this.expr(e.target, scope), this.expr(e.args[0] as PsExpr, scope), !truthy, out, this.text(e));
+      return;
+    }
+    this.expr(e, scope);
+  }
+
+  private compare(a: PsVal, b: PsVal, mismatchWhen: boolean, out: Atom[], text: string): void {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      if (x.v.trust === 'hash' && x.v.hashOf !== null) {
+        out.push({ kind: 'hash', file: x.v.hashOf, expected: y.v, mismatchWhen, text });
+        return;
+      }
+      if (x.obj === 'sigstatus' && x.of !== null) {
+        if (/^valid$/i.test(y.v.text)) out.push({ kind: 'status', file: x.of, expected: y.v, mismatchWhen, text });
+        return;
+      }
+      if (x.obj === 'sigthumb' && x.of !== null) {
+        out.push({ kind: 'thumb', file: x.of, expected: y.v, mismatchWhen, text });
+        return;
+      }
+    }
+  }
+
+  private applyAtom(a: Atom, mismatch: Outcome): void {
+    const downloads = this.ctx.fileState(a.file)?.downloads ?? this.ctx.fileState(basename(a.file))?.downloads ?? [];
+    const ignored = mismatch.fate === 'continues';
+    const ignoredNote = `\`${a.text}\` is checked, but a mismatch does not stop the build (${mismatch.text === 'no else branch' || mismatch.text === '' ? 'no branch fails on it' : `the mismatch branch only runs \`${mismatch.text}\``})`;
+    if (a.kind === 'hash') {
+      for (const d of downloads) {
+        if (a.expected.trust === 'fetched') this.ctx.weak(d, 'the expected hash is itself downloaded during the build');
+        else if (a.expected.trust === 'hash') this.ctx.weak(d, 'the hash is compared with another computed hash, not with a pinned value');
+        else if (!(HEX_DIGEST.test(a.expected.text) || a.expected.trust === 'dockerfile')) continue;
+        else if (ignored) this.ctx.weak(d, ignoredNote);
+        else this.ctx.verify(d, 'Get-FileHash compared with a pinned value');
+      }
+      return;
+    }
+    const pinnedThumb = a.kind === 'thumb' && (HEX40.test(a.expected.text) || (a.expected.trust === 'dockerfile' && a.expected.resolved));
+    if (a.kind === 'thumb' && !pinnedThumb) return;
+    const seen = this.signatureChecks.get(a.file) ?? { status: false, thumb: false };
+    if (ignored) {
+      for (const d of downloads) this.ctx.weak(d, ignoredNote);
+      return;
+    }
+    if (a.kind === 'status') seen.status = true;
+    else seen.thumb = true;
+    this.signatureChecks.set(a.file, seen);
+    for (const d of downloads) {
+      if (seen.status && seen.thumb) this.ctx.verify(d, 'Authenticode signature valid and signed by the pinned certificate thumbprint');
+      else if (seen.status) this.ctx.weak(d, '`Get-AuthenticodeSignature` only shows that some certificate Windows trusts signed it, not whose: compare `SignerCertificate.Thumbprint` with a pinned value too');
+      else this.ctx.weak(d, 'the signer thumbprint is compared, but not the signature `Status`, so a file with a broken signature still passes');
+    }
+  }
+
+  /** Does running `list` fail the build? */
+  blockFate(list: readonly PsStatement[], scope: PsScope): Outcome {
+    const text = list.map((s) => this.text(s).trim()).join('; ');
+    const short = text.length > 60 ? `${text.slice(0, 57)}…` : text;
+    let benign = true;
+    for (const s of list) {
+      if (s.k === 'flow' && s.kw === 'throw') {
+        if (!this.swallowed) return { fate: 'fails', text: short };
+        continue;
+      }
+      if (s.k === 'flow' && s.kw === 'exit') {
+        const code = s.arg === null ? '' : this.text(s.arg).trim();
+        if (code !== '0') return { fate: 'fails', text: short };
+        continue;
+      }
+      if (s.k === 'pipeline' && s.elems.length === 1) {
+        const el = s.elems[0] as PsElement;
+        if (el.k === 'expr') continue;
+        const name = el.name.k === 'str' ? strLit(el.name).toLowerCase() : '';
+        if (name === 'write-error' && this.errexit && !this.swallowed) return { fate: 'fails', text: short };
+        if (name === 'write-error') continue;
+        const fn = scope.functions.get(name);
+        if (fn !== undefined) {
+          const inner = this.blockFate(fn.body, scope);
+          if (inner.fate === 'fails') return { fate: 'fails', text: short };
+          if (inner.fate === 'none') benign = false;
+          continue;
+        }
+        if (BENIGN.test(name)) continue;
+      }
+      if (s.k === 'assign') continue;
+      benign = false;
+    }
+    return { fate: benign ? 'continues' : 'none', text: short };
+  }
+
+  /** A file named by a value, for tracking (its text, or the expression as written when unknown). */
+  fileName(v: PsVal, e: PsExpr): string {
+    return v.v.resolved || v.v.text !== '' ? v.v.text.replace(/^(['"])(.*)\1$/s, '$2') : this.text(e);
+  }
+}
+
+/** The ENV name as written in `$env:Name` / `${env:Name}`. */
+function envName(_src: string, written: string): string {
+  const m = /env:([A-Za-z_][A-Za-z0-9_]*)/i.exec(written);
+  return m?.[1] ?? '';
+}
