@@ -2,10 +2,13 @@
 import type { Download } from './types';
 import { displayText, oneOf } from './values';
 
+/** A URL built by an expression (`('…' + $v)`, `$('…' -f $x)`): shown by its value alone when that is known. */
+const EXPRESSION = /^\$?\(|'\s*\+|\s-f\s/;
+
 export function describe(d: Download): string {
   const written = displayText(d.url);
   const resolved = d.alternatives.length > 1 ? oneOf(d.alternatives) : d.resolvedUrl;
-  const url = resolved !== null && resolved !== d.url ? `${written} (= ${resolved})` : written;
+  const url = resolved === null || resolved === d.url ? written : EXPRESSION.test(d.url) && d.alternatives.length <= 1 ? resolved : `${written} (= ${resolved})`;
   const to = d.outputs.length > 0 ? ` into ${displayText(d.outputs[0] as string)}` : '';
   return `${d.tool} of ${url}${to}`;
 }
@@ -43,7 +46,7 @@ export function howToVerify(d: Download): string {
   if (d.tool === 'pip') return 'Pin the file\'s hash: append #sha256=<hex> to the URL, or install from a requirements file with --require-hashes and a --hash=sha256:<hex> for every requirement.';
   if (d.tool === 'npm') return 'Install from the registry by exact version with a lockfile (npm ci checks each package\'s integrity hash), or download the tarball, check its SHA-256 (echo "<sha256>  pkg.tgz" | sha256sum -c -) and install the checked file.';
   if (d.tool === 'gem') return 'Install with -P HighSecurity and the publisher\'s certificate in the trust store, or fetch the .gem, check its SHA-256 and gem install --local the checked file.';
-  if (d.tool === 'go install') return 'Keep the Go checksum database on (remove GONOSUMDB/GONOSUMCHECK/GOFLAGS=-insecure/GOSUMDB=off for this module) and install an exact version (pkg@v1.2.3), never @latest or a branch.';
-  if (d.tool === 'nix-env') return 'Import a fixed revision with its hash (builtins.fetchTarball { url = …/<commit>.tar.gz; sha256 = "<hash>"; }) or a flake with a lock file, instead of a moving URL.';
+  if (d.tool.startsWith('go ')) return 'Keep the Go checksum database on (remove GONOSUMDB/GONOSUMCHECK/GOFLAGS=-insecure/GOSUMDB=off for this module) and install an exact version (pkg@v1.2.3), never @latest or a branch.';
+  if (d.tool.startsWith('nix')) return 'Import a fixed revision with its hash (builtins.fetchTarball { url = …/<commit>.tar.gz; sha256 = "<hash>"; }) or a flake with a lock file, instead of a moving URL.';
   return `Pin its SHA-256 in the Dockerfile and check it before use: echo "<sha256>  ${file}" | sha256sum -c - (or verify its signature with gpg --verify against a key pinned by fingerprint).`;
 }

@@ -18,6 +18,8 @@ import { writeText } from './texts';
 import type { Download } from './types';
 import { applyStrip, basename, isInside, val, worst, type Trust, type Val } from './values';
 
+const CMD_BACKSLASH = '\uE000';
+const CMD_BACKSLASH_ALL = /\uE000/g;
 /** Commands that run the rest of their words as a command. */
 const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nice', 'command', 'su-exec', 'gosu', 'chroot', 'nohup', 'stdbuf']);
 /** Nesting of function calls, `sh -c` bodies and heredoc scripts walked from one RUN. */
@@ -113,7 +115,9 @@ export class InstructionWalker implements WalkContext {
       this.powershell(s.text, (start, end) => s.rangeOf(start, end), true);
       return;
     }
-    const parsed = parseShellShared(s.text);
+    // cmd.exe does not escape with backslashes (C:\tools\x.zip): they stand in as a private-use character
+    // of the same length while the POSIX reader parses the line, and come back when words are expanded.
+    const parsed = parseShellShared(kind === 'cmd' ? s.text.replace(/\\/g, CMD_BACKSLASH) : s.text);
     if (parsed.errors.length > 0) this.out.parseErrors.set(this.ins.startLine, [...parsed.errors]);
     this.walkScript(parsed, new Env(null), true);
     // A verification command hidden in a comment line inside the continuation never runs.
@@ -259,7 +263,8 @@ export class InstructionWalker implements WalkContext {
   }
 
   /** Expands `$X`, `${X…}`, `$1`; substitutions take the values in `subVals`, in order. */
-  expandText(text: string, env: Env | null, subVals: Val[]): Val {
+  expandText(written: string, env: Env | null, subVals: Val[]): Val {
+    const text = written.includes(CMD_BACKSLASH) ? written.replace(CMD_BACKSLASH_ALL, '\\') : written;
     // Most words hold no expansion at all: skip the scan (this runs on every keystroke).
     if (!text.includes('$') && !text.includes('`')) return val(text, 'literal');
     let trust: Trust = 'literal';

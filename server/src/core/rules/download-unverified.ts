@@ -9,7 +9,7 @@ export const downloadUnverified: Rule = {
   category: 'download',
   defaultSeverity: 'warning',
   description: 'File downloaded during the build without a checksum or signature check',
-  fix: 'none',
+  fix: 'unsafe',
   phase: 'syntax',
   locality: 'stage',
   check(ctx) {
@@ -22,7 +22,7 @@ export const downloadUnverified: Rule = {
         message:
           `${what}${contextText(d)} ` +
           howToVerify(d),
-        data: { kind: 'download', url: d.url, resolvedUrl: d.resolvedUrl, instructionLine: d.instruction.startLine },
+        data: { kind: 'download', url: d.url, resolvedUrl: d.resolvedUrl, instructionLine: d.instruction.startLine, ...(d.pin !== null ? { pin: d.pin } : {}) },
       });
     }
   },

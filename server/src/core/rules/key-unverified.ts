@@ -9,7 +9,7 @@ export const keyUnverified: Rule = {
   category: 'download',
   defaultSeverity: 'warning',
   description: 'Signing key fetched and trusted without a fingerprint check',
-  fix: 'none',
+  fix: 'unsafe',
   phase: 'syntax',
   locality: 'stage',
   check(ctx) {
@@ -21,8 +21,14 @@ export const keyUnverified: Rule = {
         anchorLine: d.instruction.startLine,
         message:
           `Signing key from ${describe(d)} is trusted without checking its fingerprint.${notesText(d)}${weakText(d)} ` +
-          `Import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg), or check the key file against a pinned SHA-256, then reference it with [signed-by=…].`,
-        data: { kind: 'key', url: d.url, instructionLine: d.instruction.startLine },
+          (d.tool === 'ADD'
+            ? `Pin the key file with ADD --checksum=sha256:<digest> (the quick fix downloads it once and fills it in), or import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg).`
+            : `Import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg), or check the key file against a pinned SHA-256, then reference it with [signed-by=…].`),
+        // A key added with ADD gets the same quick fix as any ADD: --checksum from one download.
+        data:
+          d.tool === 'ADD' && d.addInsertAt !== null
+            ? { kind: 'add-checksum', url: d.resolvedUrl ?? d.url, insertAt: d.addInsertAt, instructionLine: d.instruction.startLine }
+            : { kind: 'key', url: d.url, instructionLine: d.instruction.startLine },
       });
     }
     for (const k of a.keyProblems) {

@@ -103,14 +103,10 @@ export class PsWalker implements PsHost {
         scope.functions.set(s.name, { params: s.params, body: s.body });
         return PS_UNKNOWN;
       case 'loop': {
-        const inner = new PsScope(scope);
-        if (s.variable !== null && s.over !== null) {
-          const over = this.expr(s.over, scope);
-          inner.vars.set(s.variable, over);
-        }
+        if (s.variable !== null && s.over !== null) scope.set(s.variable, this.expr(s.over, scope));
         this.nested(() => {
-          this.statements(s.header, inner);
-          this.statements(s.body, inner);
+          this.statements(s.header, scope);
+          this.statements(s.body, scope);
         });
         return PS_UNKNOWN;
       }
@@ -209,7 +205,7 @@ export class PsWalker implements PsHost {
       case 'var':
         return this.variable(e.name, scope, this.text(e));
       case 'paren':
-        return this.nested(() => this.statements(e.body, new PsScope(scope)));
+        return this.nested(() => this.statements(e.body, scope));
       case 'bin':
         return this.binary(e, scope);
       case 'not':
@@ -370,9 +366,29 @@ export class PsWalker implements PsHost {
       const onTrue = this.blockFate(c.body, scope);
       const onFalse: Outcome = later.length > 0 ? { fate: 'none', text: '' } : s.elseBody !== null ? this.blockFate(s.elseBody, scope) : { fate: 'continues', text: 'no else branch' };
       for (const a of atoms) this.applyAtom(a, a.mismatchWhen ? onTrue : onFalse);
-      this.nested(() => this.statements(c.body, new PsScope(scope)));
     });
-    if (s.elseBody !== null) this.nested(() => this.statements(s.elseBody as readonly PsStatement[], new PsScope(scope)));
+    // Branches share the script's scope (PowerShell blocks do not make one): a variable set in several
+    // branches may hold any of their values afterwards.
+    const bodies = [...s.clauses.map((c) => c.body), ...(s.elseBody !== null ? [s.elseBody] : [])];
+    const before = new Map(scope.vars);
+    const merged = new Map<string, PsVal>();
+    for (const body of bodies) {
+      scope.vars.clear();
+      for (const [k, v] of before) scope.vars.set(k, v);
+      this.nested(() => this.statements(body, scope));
+      for (const [k, v] of scope.vars) {
+        if (before.get(k) === v) continue;
+        const prev = merged.get(k);
+        merged.set(k, prev === undefined ? v : { ...prev, v: val(prev.v.text, worst(prev.v.trust, v.v.trust), { alternatives: [...prev.v.alternatives, ...v.v.alternatives], resolved: prev.v.resolved && v.v.resolved, fetched: prev.v.fetched ?? v.v.fetched, hashOf: prev.v.hashOf ?? v.v.hashOf }) });
+      }
+    }
+    scope.vars.clear();
+    for (const [k, v] of before) scope.vars.set(k, v);
+    // Without an else branch the variable may also keep its old value.
+    for (const [k, v] of merged) {
+      const old = before.get(k);
+      scope.vars.set(k, s.elseBody === null && old !== undefined ? { ...v, v: val(v.v.text, worst(v.v.trust, old.v.trust), { alternatives: [...v.v.alternatives, ...old.v.alternatives], resolved: v.v.resolved && old.v.resolved, fetched: v.v.fetched ?? old.v.fetched }) } : v);
+    }
   }
 
   /** Collects the checks in a condition; `truthy` is false under an odd number of -not. */
