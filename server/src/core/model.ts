@@ -2,6 +2,7 @@
 import { expand, splitAssignments, splitWords, stripQuotes, type Lookup } from './expand';
 import { parseReference, type ReferenceResult } from './imageRef';
 import type { Directive, Directives, Instruction, Word } from './syntax';
+import type { CopyOut } from './stageCopies';
 import type { Range } from './types';
 
 export type ImageSource = 'from' | 'copy-from' | 'mount-from' | 'syntax';
@@ -61,6 +62,11 @@ export interface ModelOptions {
 }
 
 export interface DockerfileModel {
+  /**
+   * In one stage's part of the model (analyze.ts stagePart): what other stages copy out of it with COPY
+   * --from, so stage-local rules can say so. Absent on the whole model (compute it with copiesByStage).
+   */
+  readonly copiesOut?: readonly CopyOut[];
   readonly lines: readonly string[];
   readonly directives: Directives;
   readonly instructions: readonly Instruction[];

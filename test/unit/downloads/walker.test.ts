@@ -26,3 +26,21 @@ test('walker: messages show a case-chosen URL as "one of …" and never a cut-of
   assert.equal(describe(b), 'curl of https://example.com/app.tgz into /tmp/app-$(uname -m).tgz');
   assert.ok(!describe(b).includes('`'));
 });
+
+test('walker: a download another stage takes with COPY --from says so, also while typing', async () => {
+  const { analyze } = await import('../../../server/src/core/analyze');
+  const { IncrementalDocument } = await import('../../../server/src/core/incremental');
+  const text = 'FROM debian:12 AS build\nRUN curl -fsSLo /opt/tool https://example.com/tool\nFROM debian:12 AS runtime\nCOPY --from=build /opt/ /usr/local/bin/\n';
+  const f = analyze(text).findings.find((x) => x.ruleId === 'download-unverified');
+  assert.match(f?.message ?? '', /copied into stage runtime \(COPY --from\)/);
+  // A stage-local rule's reports on the first stage change when only the second stage's COPY changes.
+  const inc = new IncrementalDocument(text);
+  inc.analyze();
+  const edited = text.replace('COPY --from=build /opt/', 'COPY --from=build /srv/');
+  inc.update(edited, [{ range: { start: { line: 3, character: 19 }, end: { line: 3, character: 22 } }, text: 'srv' }]);
+  const mine = inc.analyze();
+  assert.deepEqual(mine, analyze(edited));
+  assert.ok(!mine.findings.some((x) => /COPY --from/.test(x.message)));
+  // Not copied: a download in a stage nobody copies from.
+  assert.ok(!analyze('FROM debian:12\nRUN curl -fsSLo /opt/tool https://example.com/tool\n').findings.some((x) => /COPY --from/.test(x.message)));
+});

@@ -9,8 +9,9 @@
 import type { DockerfileModel } from '../model';
 import { isWindowsImage } from '../shell/source';
 import type { Instruction } from '../syntax';
+import { copiesByStage, type CopyOut } from '../stageCopies';
 import { Collector, type StageState } from './state';
-import type { DownloadAnalysis } from './types';
+import type { Download, DownloadAnalysis } from './types';
 import { VERIFICATION_MATERIAL } from './values';
 import { globalVars, StageVars } from './vars';
 import { InstructionWalker } from './walker';
@@ -18,6 +19,8 @@ import { InstructionWalker } from './walker';
 /** Analyzes every stage of the model. Pure; never throws (errors become an empty analysis for that stage). */
 export function runAnalysis(model: DockerfileModel): DownloadAnalysis {
   const out = new Collector();
+  // A stage's part of the model carries what other stages copy out of it; the whole model says it itself.
+  const copies = model.copiesOut !== undefined && model.stages.length === 1 ? new Map([[(model.stages[0] as { index: number }).index, model.copiesOut]]) : copiesByStage(model);
   const globals = globalVars(model);
   const escape = model.directives.escape;
   for (const stage of model.stages) {
@@ -52,9 +55,29 @@ export function runAnalysis(model: DockerfileModel): DownloadAnalysis {
       for (const d of out.downloads.slice(first)) {
         if (d.status === 'unverified' && d.kind === 'file' && d.sink === 'file' && d.uses.length === 0 && d.outputs.length > 0 && d.outputs.every((o) => VERIFICATION_MATERIAL.test(o))) d.status = 'material';
       }
+      for (const c of copies.get(stage.index) ?? []) markCopied(out.downloads.slice(first), c);
     } catch (err) {
       out.parseErrors.set(stage.from.startLine, [`internal: ${err instanceof Error ? err.message : String(err)}`]);
     }
   }
   return { downloads: out.downloads, insecure: out.insecure, keyProblems: out.keyProblems, aptSources: out.aptSources, parseErrors: out.parseErrors };
+}
+
+/** "copied into stage X": a download whose file another stage takes with COPY --from. */
+function markCopied(downloads: readonly Download[], c: CopyOut): void {
+  for (const d of downloads) {
+    if (d.sink !== 'file' || d.status === 'material' || d.status === 'metadata') continue;
+    if (!d.outputs.some((o) => c.sources.some((s) => copiedBy(s, o)))) continue;
+    const what = `copied into stage ${c.into} (COPY --from)`;
+    if (!d.uses.includes(what)) d.uses.push(what);
+  }
+}
+
+/** Does COPY source `src` take the file at `path` (the path itself, a directory above it, or a glob)? */
+function copiedBy(src: string, path: string): boolean {
+  const s = src.replace(/\/+$/, '');
+  if (s === '' || path === s || path.startsWith(`${s}/`)) return true;
+  if (!/[*?[]/.test(s)) return false;
+  const re = new RegExp(`^${s.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}(?:/|$)`);
+  return re.test(path);
 }
