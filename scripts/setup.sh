@@ -7,7 +7,7 @@ start=$(date +%s)
 stamp() { echo "[setup +$(( $(date +%s) - start ))s] $*"; }
 
 export DEBIAN_FRONTEND=noninteractive
-APT_PACKAGES=(docker-registry notary chromium libkrb5-dev apache2-utils openssl ca-certificates)
+APT_PACKAGES=(docker-registry notary chromium libkrb5-dev apache2-utils openssl ca-certificates git)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -19,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-for b in docker-registry notary notary-server chromium htpasswd openssl; do
+for b in docker-registry notary notary-server chromium htpasswd openssl git; do
   command -v "$b" >/dev/null || { echo "setup: $b is not installed" >&2; exit 1; }
 done
 

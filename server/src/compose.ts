@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from './protocol';
-import { checksumOfUrl, createTransport, dockerCredentials, createRegistryService, type ChecksumResult, type RegistryService } from './registry';
+import { checksumOfUrl, createTransport, dockerCredentials, createRegistryService, resolveGitRef, type ChecksumResult, type GitRefResult, type RegistryService } from './registry';
 import { EMPTY_POLICY, loadPolicyFile, parsePolicy, type Policy } from './trust/cosign/policy';
 import { loadTrustedRoot, type TrustRootResult } from './trust/cosign/trustRoot';
 import { createTrustServices, type TrustServices } from './trust/imageLookup';
@@ -18,6 +18,8 @@ export interface Composed {
   readonly policy: Policy;
   /** sha256 of what an https URL serves (for ADD --checksum), capped and timed, without credentials. */
   checksum(url: string, signal?: AbortSignal): Promise<ChecksumResult>;
+  /** The commit a git branch/tag names, over smart HTTP (for "Pin this clone"), https only, without credentials. */
+  gitRef(url: string, ref: string | null, kind: 'branch' | 'tag' | 'any', signal?: AbortSignal): Promise<GitRefResult>;
   close(): Promise<void>;
 }
 
@@ -135,6 +137,7 @@ export function compose(o: ComposeOptions): Composed {
     problems,
     policy,
     checksum: (url, signal) => checksumOfUrl(transport.http, url, signal ? { signal } : {}),
+    gitRef: (url, ref, kind, signal) => resolveGitRef(transport.http, url, ref, { kind, ...(signal ? { signal } : {}) }),
     async close() {
       await registry.dispose();
       await transport.close();

@@ -71,6 +71,10 @@ class SwitchableLookup implements ImageLookup {
     if (this.current === undefined) return Promise.resolve({ ok: false, message: 'network services are not configured yet' });
     return this.current.checksum(url, signal);
   }
+  gitRef(...args: Parameters<Composed['gitRef']>): ReturnType<Composed['gitRef']> {
+    if (this.current === undefined) return Promise.resolve({ ok: false, message: 'network services are not configured yet' });
+    return this.current.gitRef(...args);
+  }
   async close(): Promise<void> {
     await this.current?.close();
   }
@@ -83,6 +87,7 @@ startServer(connection, {
   lookup,
   onSettings: (s) => lookup.configure(s),
   checksum: (url, signal) => lookup.checksum(url, signal),
+  gitRef: (url, ref, kind, signal) => lookup.gitRef(url, ref, kind, signal),
 });
 connection.onShutdown(() => lookup.close());
 connection.listen();

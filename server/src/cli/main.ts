@@ -13,6 +13,7 @@ import { describeImage } from '../core/describe';
 import type { ParsedReference } from '../core/imageRef';
 import { expandArgs, readInput, type InputFile } from './files';
 import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
+import { pinFixEdits } from './pins';
 import { runConformance } from './conformance';
 import { formatJson, formatSarif, formatText, type FileResult } from './format';
 
@@ -41,8 +42,10 @@ Registry and trust (off unless one of these is given):
   --offline                  answer from the cache only (implies --network)
   --cache-dir DIR            registry cache, Notary roots and Sigstore TUF cache
                              (default: $XDG_CACHE_HOME/dockerfile-trust)
-  --fix                      write the safe fixes into the files (pins use signed
-                             digests, or registry digests when no trust source applies)
+  --fix                      write the fixes into the files (pins use signed
+                             digests, or registry digests when no trust source applies);
+                             with --network also ADD --checksum and the download and
+                             clone pins, each fetched once over https and printed
   --no-color                 plain text output
   -h, --help                 this help
   -v, --version              print the version
@@ -219,7 +222,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             else io.stderr(`dockerfile-trust: ${file.path}: no checksum for ${add.url}: ${r.message}\n`);
           }
         }
-        const edits = fixEdits(findings, composed !== undefined ? (r) => composed!.lookup.peek(r) : undefined, checksums);
+        const pins = composed !== undefined ? await pinFixEdits(findings, composed, (m) => io.stderr(`dockerfile-trust: ${file.path}: ${m}\n`)) : [];
+        const edits = fixEdits(findings, composed !== undefined ? (r) => composed!.lookup.peek(r) : undefined, checksums, {}, pins);
         if (edits.length > 0) {
           const fixed = applyEdits(file.text, edits);
           try {

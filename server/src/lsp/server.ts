@@ -21,6 +21,7 @@ import { registerCommands } from './commands';
 import { pinActions } from './pinActions';
 import { hoverAt } from './hover';
 import { fixEdits } from '../core/fixAll';
+import { PIN_COMMAND, pinFixActions, runPinCommand, type PinServices } from './pinFixes';
 
 export interface ServerOptions {
   /** Folder holding the rule docs pages (for diagnostic links). */
@@ -30,6 +31,8 @@ export interface ServerOptions {
   readonly version: string;
   /** sha256 of what an https URL serves, for the ADD --checksum fix (capped, timed, no credentials). */
   readonly checksum?: (url: string, signal?: AbortSignal) => Promise<{ readonly ok: true; readonly digest: string; readonly bytes: number } | { readonly ok: false; readonly message: string }>;
+  /** The commit a git ref names, for the "Pin this clone" fix (smart HTTP, https only). */
+  readonly gitRef?: PinServices['gitRef'];
   /** Called with each document's settings: lets the composition root rebuild network services when machine settings change. */
   readonly onSettings?: (settings: Settings) => void;
 }
@@ -74,15 +77,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const states = new Map<string, DocState>();
   const settingsByUri = new Map<string, Promise<Settings>>();
   let pullConfiguration = false;
+  /** The client previews annotated edits before applying them (the pin fixes show what they insert that way). */
+  let previewsEdits = false;
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    previewsEdits = params.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined && params.capabilities.workspace.workspaceEdit.documentChanges === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, PIN_ALL], resolveProvider: false },
         hoverProvider: true,
-        executeCommandProvider: { commands: [ADD_CHECKSUM] },
+        executeCommandProvider: { commands: [ADD_CHECKSUM, PIN_COMMAND] },
       },
       serverInfo: { name: 'dockerfile-trust', version: options.version },
     };
@@ -214,6 +220,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           command: { title: 'Add --checksum', command: ADD_CHECKSUM, arguments: [{ uri: doc.uri, url: cd.url, insertAt: cd.insertAt }] },
         });
       }
+      actions.push(...pinFixActions(doc, d, f, options));
       for (const fix of f.fixes ?? []) {
         actions.push({
           title: fix.title,
@@ -247,6 +254,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onExecuteCommand(async (params, token) => {
+    if (params.command === PIN_COMMAND) return runPinCommand(connection, documents, params.arguments?.[0], options, token, previewsEdits);
     if (params.command !== ADD_CHECKSUM || options.checksum === undefined) return;
     const arg = (params.arguments?.[0] ?? {}) as { uri?: unknown; url?: unknown; insertAt?: { start?: { line?: unknown; character?: unknown } } };
     const uri = typeof arg.uri === 'string' ? arg.uri : '';

@@ -11,6 +11,8 @@ export function stdoutSink(ctx: WalkContext, call: Call): StdoutSink {
   const { cmd, pipe, index, env } = call;
   const redirect = cmd.redirects.find((r) => (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>') && (r.fd === '' || r.fd === '1'));
   if (redirect?.target) return { sink: 'file', file: ctx.expandWord(redirect.target, env).text, interpreter: null, keyTool: null };
+  // `| tee file | sh`: the file is written and the text runs on.
+  let teeFile: string | null = null;
   for (let i = index + 1; i < pipe.length; i++) {
     const n = pipe[i] as ShNode;
     if (n.type !== 'cmd') return NO_SINK;
@@ -23,15 +25,16 @@ export function stdoutSink(ctx: WalkContext, call: Call): StdoutSink {
       nm = basename(ws[0] !== undefined ? ctx.expandWord(ws[0], env).text : '');
     }
     const args = ws.slice(1).map((w) => ctx.expandWord(w, env).text);
-    if (SHELL_INTERPRETERS.test(nm) && !(nm.startsWith('python') && args.some((a) => a === '-c' || (/\.py$/.test(a) && a !== '-')))) return { sink: 'shell', file: null, interpreter: nm, keyTool: null, consumer: n };
-    if (nm === 'iex' || /^invoke-expression$/i.test(nm)) return { sink: 'shell', file: null, interpreter: nm, keyTool: null, consumer: n };
+    if (SHELL_INTERPRETERS.test(nm) && !(nm.startsWith('python') && args.some((a) => a === '-c' || (/\.py$/.test(a) && a !== '-')))) return { sink: 'shell', file: teeFile, interpreter: nm, keyTool: null, consumer: n };
+    if (nm === 'iex' || /^invoke-expression$/i.test(nm)) return { sink: 'shell', file: teeFile, interpreter: nm, keyTool: null, consumer: n };
     if ((nm === 'gpg' || nm === 'gpg2') && args.some((a) => /^--(?:import|dearmou?r|enarmou?r)$/.test(a) || a === '--recv-keys')) return { sink: 'key', file: null, interpreter: null, keyTool: `gpg ${args.find((a) => /^--(?:import|dearmou?r)/.test(a)) ?? ''}`.trim() };
     if (nm === 'apt-key' && args.includes('add')) return { sink: 'key', file: null, interpreter: null, keyTool: 'apt-key add' };
     if ((nm === 'rpm' || nm === 'rpmkeys') && args.includes('--import')) return { sink: 'key', file: null, interpreter: null, keyTool: `${nm} --import` };
     if (nm === 'tee') {
       const f = args.find((a) => !a.startsWith('-')) ?? null;
       if (f !== null && KEYRING_DIR.test(f)) return { sink: 'key', file: f, interpreter: null, keyTool: 'tee into a keyring' };
-      if (f !== null) return { sink: 'file', file: f, interpreter: null, keyTool: null };
+      if (f !== null && i === pipe.length - 1) return { sink: 'file', file: f, interpreter: null, keyTool: null };
+      if (f !== null) teeFile ??= f;
       continue;
     }
     if (EXTRACTORS.test(nm)) return { sink: 'extract', file: null, interpreter: nm, keyTool: null };
@@ -42,7 +45,7 @@ export function stdoutSink(ctx: WalkContext, call: Call): StdoutSink {
     }
     return { sink: 'extract', file: null, interpreter: nm, keyTool: null };
   }
-  return { sink: 'metadata', file: null, interpreter: null, keyTool: null };
+  return teeFile !== null ? { sink: 'file', file: teeFile, interpreter: null, keyTool: null } : { sink: 'metadata', file: null, interpreter: null, keyTool: null };
 }
 
 /** What a command reads on stdin: echo/printf text, or a file (cat f, grep pattern f, < f, <<< text). */

@@ -11,6 +11,15 @@ import { basename, SHELL_INTERPRETERS } from '../values';
 const SAFE_WORD = /^[A-Za-z0-9._+\-/@%:,=~${}]+$/;
 const SAFE_LITERAL = /^[A-Za-z0-9._+\-/@%:,=~]+$/;
 
+/** Where a simple command's text ends (its last word or redirection; the parser's end includes trailing blanks). */
+function commandEnd(cmd: ShCommand): number {
+  let end = cmd.start;
+  for (const w of cmd.words) end = Math.max(end, w.end);
+  for (const a of cmd.assigns) end = Math.max(end, a.value.end);
+  for (const r of cmd.redirects) end = Math.max(end, r.target?.end ?? end);
+  return end;
+}
+
 function pinnableUrl(d: Download): string | null {
   const u = d.resolvedUrl;
   if (u === null || d.alternatives.length > 1 || !/^https:\/\/[^/?#\s]+/i.test(u) || /\s/.test(u)) return null;
@@ -37,7 +46,7 @@ export function pinFileTarget(ctx: WalkContext, call: Call, d: Download, file: s
   const url = pinnableUrl(d);
   const guard = guardOf(call);
   if (url === null || guard === null || ctx.st.shell !== 'posix' || call.pipe.length !== 1 || d.sink !== 'file') return null;
-  const at = ctx.positionAt(call.cmd.end);
+  const at = ctx.positionAt(commandEnd(call.cmd));
   const word = fileWord(outWord, file);
   if (at === null || word === null || word === '-') return null;
   return { kind: 'file', shell: 'posix', url, file: word, insertAt: at, guard };
@@ -49,9 +58,9 @@ export function pinPipeTarget(ctx: WalkContext, call: Call, stdout: StdoutSink, 
   if (url === null || consumer === undefined || ctx.st.shell !== 'posix' || call.index !== 0 || call.pipe.length !== 2 || call.pipe[1] !== consumer) return null;
   if (guardOf(call) === null) return null;
   const start = ctx.positionAt(call.cmd.start);
-  const end = ctx.positionAt(consumer.end);
+  const end = ctx.positionAt(commandEnd(consumer));
   if (start === null || end === null) return null;
-  const name = basename(new URL(url).pathname);
+  const name = basename(url.replace(/^https:\/\/[^/?#]*/i, '').replace(/[?#].*$/, ''));
   const file = `/tmp/${SAFE_LITERAL.test(name) && name !== '' ? name : 'install.sh'}`;
   const fetch = tool === 'curl' ? curlToFile(call.cmd, call.words.length, file) : wgetToFile(call.cmd, file);
   const run = runFromFile(consumer, file);
@@ -110,7 +119,7 @@ export function pinCloneTarget(ctx: WalkContext, call: Call, d: Download, dirWor
   const guard = guardOf(call);
   if (url === null || !/^https:\/\/[^/?#\s]+\/\S+$/i.test(url) || guard === null || call.pipe.length !== 1) return null;
   if (d.gitRef !== null && !/^[A-Za-z0-9._/+-]+$/.test(d.gitRef)) return null;
-  const at = ctx.positionAt(call.cmd.end);
+  const at = ctx.positionAt(commandEnd(call.cmd));
   const word = fileWord(dirWord, dir);
   if (at === null || word === null || word === '') return null;
   return { kind: 'clone', url, ref: d.gitRef, dir: word, insertAt: at, guard };
