@@ -24,6 +24,7 @@ const CMD_BACKSLASH_ALL = /\uE000/g;
 const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nice', 'command', 'su-exec', 'gosu', 'chroot', 'nohup', 'stdbuf']);
 /** Nesting of function calls, `sh -c` bodies and heredoc scripts walked from one RUN. */
 const MAX_CALL_DEPTH = 8;
+const MAX_CALLS = 256;
 /** A value chosen by `case` or a loop keeps at most this many alternatives (products of several stay small). */
 const MAX_ALTERNATIVES = 16;
 
@@ -32,6 +33,8 @@ export class InstructionWalker implements WalkContext {
   /** Downloads created by this instruction. */
   readonly local: Download[] = [];
   private callDepth = 0;
+  /** Helper-function bodies walked for this instruction: each call is walked, up to this many (hostile fan-out stays bounded). */
+  private callsLeft = MAX_CALLS;
   /** Range of the outermost helper-function call being walked: what its downloads are reported at. */
   private callSite: Range | null = null;
   private readonly substMemo = new Map<ShScript, { env: Env; value: Val }>();
@@ -602,7 +605,7 @@ export class InstructionWalker implements WalkContext {
     }
     const texts = words.map((w) => this.expandWord(w, env));
     const fn = env.functions.get(name);
-    if (fn !== undefined && this.callDepth < MAX_CALL_DEPTH) {
+    if (fn !== undefined && this.callDepth < MAX_CALL_DEPTH && this.callsLeft-- > 0) {
       // A helper function: walked per call with the call's arguments; its downloads are the call's.
       this.callDepth++;
       const outer = this.callSite;

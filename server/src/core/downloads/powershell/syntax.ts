@@ -196,7 +196,7 @@ class PsParser {
         case 'function':
         case 'filter': {
           this.skip();
-          const m = /^[^\s({]+/.exec(this.src.slice(this.pos));
+          const m = /^[^\s({]+/.exec(this.src.slice(this.pos, this.pos + 256));
           const name = (m?.[0] ?? '').toLowerCase();
           this.pos += name.length;
           const params: string[] = [];
@@ -236,7 +236,7 @@ class PsParser {
             this.pos++;
             if (kw === 'foreach') {
               this.skip();
-              const v = /^\$([A-Za-z_][A-Za-z0-9_]*)\s+in\s+/i.exec(this.src.slice(this.pos));
+              const v = /^\$([A-Za-z_][A-Za-z0-9_]*)\s+in\s+/i.exec(this.src.slice(this.pos, this.pos + 256));
               if (v !== null) {
                 variable = (v[1] as string).toLowerCase();
                 this.pos += v[0].length;
@@ -346,7 +346,7 @@ class PsParser {
           break;
         }
       } else if (c === '$' && depth === 1) {
-        const m = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(this.src.slice(this.pos));
+        const m = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(this.src.slice(this.pos, this.pos + 256));
         if (m !== null) {
           names.push((m[1] as string).toLowerCase());
           this.pos += m[0].length;
@@ -444,7 +444,7 @@ class PsParser {
         continue;
       }
       const pm = /^-([A-Za-z_][A-Za-z0-9_]*)(:?)/.exec(this.src.slice(this.pos, this.pos + 128));
-      if (pm !== null && !/^-(?:\d)/.test(this.src.slice(this.pos))) {
+      if (pm !== null) {
         this.pos += pm[0].length;
         let inline: PsExpr | null = null;
         if (pm[2] === ':') inline = this.argumentValue();
@@ -564,8 +564,9 @@ class PsParser {
       return { k: 'paren', body, start, end: this.pos };
     }
     if (this.peek(1) === '{') {
-      const e = this.src.indexOf('}', this.pos + 2);
-      const end = e < 0 ? this.src.length : e + 1;
+      // `${name}` is short: look for its `}` nearby only (hostile text stays linear).
+      const e = this.src.slice(this.pos + 2, this.pos + 258).indexOf('}');
+      const end = e < 0 ? Math.min(this.src.length, this.pos + 2) : this.pos + 2 + e + 1;
       const name = this.src.slice(this.pos, end);
       this.pos = end;
       return { k: 'var', name: varName(name), start, end };
@@ -755,33 +756,44 @@ class PsParser {
   }
 
   private unary(): PsExpr | null {
-    this.skip();
-    const start = this.pos;
-    if (this.peek() === '!' || /^-not\b/i.test(this.src.slice(this.pos, this.pos + 5))) {
-      this.pos += this.peek() === '!' ? 1 : 4;
+    // Prefixes (`!`, `-not`, `-join`, `-split`, casts) are read in a loop: a long run of them stays flat.
+    const prefixes: { k: 'not' | 'cast'; type: string; start: number }[] = [];
+    let e: PsExpr | null = null;
+    for (let guard = 0; guard < 100000; guard++) {
       this.skip();
-      const e = this.unary();
-      return e === null ? null : { k: 'not', e, start, end: this.pos };
-    }
-    if (/^-(?:join|split)\b/i.test(this.src.slice(this.pos, this.pos + 6))) {
-      this.pos += 5;
-      return this.unary();
-    }
-    if (this.peek() === '[') {
-      const m = /^\[([A-Za-z_][A-Za-z0-9_.`\[\], ]*)\]/.exec(this.src.slice(this.pos, this.pos + 128));
-      if (m !== null) {
-        const type = (m[1] as string).toLowerCase();
-        this.pos += m[0].length;
-        const n = this.peek();
-        if (n === ':' && this.peek(1) === ':') return this.postfix({ k: 'type', name: type, start, end: this.pos });
-        if (n === '$' || n === '(' || n === "'" || n === '"' || n === '[' || n === '@') {
-          const e = this.unary();
-          return e === null ? null : { k: 'cast', type, e, start, end: this.pos };
-        }
-        return this.postfix({ k: 'type', name: type, start, end: this.pos });
+      const start = this.pos;
+      if (this.peek() === '!' || /^-not\b/i.test(this.src.slice(this.pos, this.pos + 5))) {
+        this.pos += this.peek() === '!' ? 1 : 4;
+        prefixes.push({ k: 'not', type: '', start });
+        continue;
       }
+      if (/^-(?:join|split)\b/i.test(this.src.slice(this.pos, this.pos + 6))) {
+        this.pos += 5;
+        continue;
+      }
+      if (this.peek() === '[') {
+        const m = /^\[([A-Za-z_][A-Za-z0-9_.`\[\], ]*)\]/.exec(this.src.slice(this.pos, this.pos + 128));
+        if (m !== null) {
+          const type = (m[1] as string).toLowerCase();
+          this.pos += m[0].length;
+          const n = this.peek();
+          if (n === '$' || n === '(' || n === "'" || n === '"' || n === '[' || n === '@') {
+            prefixes.push({ k: 'cast', type, start });
+            continue;
+          }
+          e = this.postfix({ k: 'type', name: type, start, end: this.pos });
+          break;
+        }
+      }
+      e = this.postfix(this.primary());
+      break;
     }
-    return this.postfix(this.primary());
+    if (e === null) return null;
+    for (let i = prefixes.length - 1; i >= 0; i--) {
+      const p = prefixes[i] as { k: 'not' | 'cast'; type: string; start: number };
+      e = p.k === 'not' ? { k: 'not', e, start: p.start, end: this.pos } : { k: 'cast', type: p.type, e, start: p.start, end: this.pos };
+    }
+    return e;
   }
 
   private primary(): PsExpr | null {

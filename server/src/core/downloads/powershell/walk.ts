@@ -26,6 +26,8 @@ export class PsWalker implements PsHost {
   /** `$ErrorActionPreference = 'Stop'`: Write-Error ends the script. */
   errexit: boolean;
   private callDepth = 0;
+  /** Function bodies walked in this script: every call is walked, up to this many (hostile fan-out stays bounded). */
+  private callsLeft = 256;
   /** Range of the outermost helper-function call being walked. */
   callSite: Range | null = null;
   /** Inside `try { }` whose `catch` does not fail: a throw there does not stop the build. */
@@ -147,7 +149,7 @@ export class PsWalker implements PsHost {
   }
 
   private callFunction(fn: PsFunction, el: PsElement & { k: 'cmd' }, scope: PsScope): PsVal {
-    if (this.callDepth >= MAX_CALL_DEPTH) return PS_UNKNOWN;
+    if (this.callDepth >= MAX_CALL_DEPTH || this.callsLeft-- <= 0) return PS_UNKNOWN;
     const inner = new PsScope(scope);
     const positional: PsVal[] = [];
     const args = el.args;
@@ -208,17 +210,23 @@ export class PsWalker implements PsHost {
         return this.nested(() => this.statements(e.body, scope));
       case 'bin':
         return this.binary(e, scope);
-      case 'not':
-        this.expr(e.e, scope);
+      case 'not': {
+        let inner: PsExpr = e.e;
+        while (inner.k === 'not') inner = inner.e;
+        this.expr(inner, scope);
         return psText('');
+      }
       case 'member':
         return this.member(e, scope);
       case 'index':
         return this.expr(e.target, scope);
       case 'type':
         return psText(`[${e.name}]`);
-      case 'cast':
-        return this.expr(e.e, scope);
+      case 'cast': {
+        let inner: PsExpr = e.e;
+        while (inner.k === 'cast') inner = inner.e;
+        return this.expr(inner, scope);
+      }
       case 'array': {
         const items = e.items.map((x) => this.expr(x, scope));
         return psText(
@@ -248,8 +256,20 @@ export class PsWalker implements PsHost {
     return { v: val(written, 'unknown', { resolved: false }), obj: null, of: null };
   }
 
-  private binary(e: PsExpr & { k: 'bin' }, scope: PsScope): PsVal {
-    const l = this.expr(e.left, scope);
+  private binary(top: PsExpr & { k: 'bin' }, scope: PsScope): PsVal {
+    // `a + b + c …` parses left-deep: walk the left spine in a loop, then fold (long chains stay flat).
+    const spine: (PsExpr & { k: 'bin' })[] = [];
+    let base: PsExpr = top;
+    while (base.k === 'bin') {
+      spine.push(base);
+      base = base.left;
+    }
+    let acc = this.expr(base, scope);
+    for (let i = spine.length - 1; i >= 0; i--) acc = this.apply(spine[i] as PsExpr & { k: 'bin' }, acc, scope);
+    return acc;
+  }
+
+  private apply(e: PsExpr & { k: 'bin' }, l: PsVal, scope: PsScope): PsVal {
     const r = this.expr(e.right, scope);
     const trust = worst(l.v.trust, r.v.trust);
     const resolved = l.v.resolved && r.v.resolved;
@@ -397,10 +417,25 @@ export class PsWalker implements PsHost {
       const st = e.body[0] as PsStatement;
       if (st.k === 'pipeline' && st.elems.length === 1 && st.elems[0]?.k === 'expr') return this.condition(st.elems[0].e, scope, truthy, out);
     }
-    if (e.k === 'not') return this.condition(e.e, scope, !truthy, out);
+    if (e.k === 'not') {
+      let inner: PsExpr = e;
+      let t = truthy;
+      while (inner.k === 'not') {
+        inner = inner.e;
+        t = !t;
+      }
+      return this.condition(inner, scope, t, out);
+    }
     if (e.k === 'bin' && (e.op === '-and' || e.op === '-or')) {
-      this.condition(e.left, scope, truthy, out);
-      this.condition(e.right, scope, truthy, out);
+      // Left-deep chains of -and/-or: the left spine in a loop.
+      const rights: PsExpr[] = [];
+      let left: PsExpr = e;
+      while (left.k === 'bin' && (left.op === '-and' || left.op === '-or')) {
+        rights.push(left.right);
+        left = left.left;
+      }
+      this.condition(left, scope, truthy, out);
+      for (let i = rights.length - 1; i >= 0; i--) this.condition(rights[i] as PsExpr, scope, truthy, out);
       return;
     }
     if (e.k === 'bin' && /^-(?:c|i)?(?:eq|ne|match|notmatch|like|notlike)$/.test(e.op)) {
