@@ -6,6 +6,7 @@ import { isPosixShell, isPowerShell, parseExecForm, runScript, shellKindOf, type
 import type { Instruction } from '../syntax';
 import { rangeKey, type Position, type Range } from '../types';
 import { branchOutcome } from './branches';
+import { CMD_BACKSLASH, expandText, type ExpansionScope } from './expansion';
 import type { Call, Flow, Follow, Outcome, Stdin, StdoutSink, WalkContext } from './context';
 import { lazyFlow, NO_BRANCH, PLAIN_FLOW } from './context';
 import { evalSubstitution } from './substitution';
@@ -16,17 +17,13 @@ import { stdinOf, stdoutSink } from './sinks';
 import { Env, type Collector, type FileState, type StageState } from './state';
 import { writeText } from './texts';
 import type { Download } from './types';
-import { applyStrip, basename, isInside, val, worst, type Trust, type Val } from './values';
+import { basename, isInside, val, worst, type Trust, type Val } from './values';
 
-const CMD_BACKSLASH = '\uE000';
-const CMD_BACKSLASH_ALL = /\uE000/g;
 /** Commands that run the rest of their words as a command. */
 const WRAPPERS = new Set(['sudo', 'env', 'exec', 'time', 'nice', 'command', 'su-exec', 'gosu', 'chroot', 'nohup', 'stdbuf']);
 /** Nesting of function calls, `sh -c` bodies and heredoc scripts walked from one RUN. */
 const MAX_CALL_DEPTH = 8;
 const MAX_CALLS = 256;
-/** A value chosen by `case` or a loop keeps at most this many alternatives (products of several stay small). */
-const MAX_ALTERNATIVES = 16;
 
 export class InstructionWalker implements WalkContext {
   private script: ScriptText | null = null;
@@ -267,99 +264,11 @@ export class InstructionWalker implements WalkContext {
 
   /** Expands `$X`, `${X…}`, `$1`; substitutions take the values in `subVals`, in order. */
   expandText(written: string, env: Env | null, subVals: Val[]): Val {
-    const text = written.includes(CMD_BACKSLASH) ? written.replace(CMD_BACKSLASH_ALL, '\\') : written;
-    // Most words hold no expansion at all: skip the scan (this runs on every keystroke).
-    if (!text.includes('$') && !text.includes('`')) return val(text, 'literal');
-    let trust: Trust = 'literal';
-    let resolved = true;
-    let missingArg = false;
-    let hashOf: string | null = null;
-    let fetched: Download | null = null;
-    // Every text the word may expand to (a product over variables with several values), while small.
-    let alts: string[] | null = [''];
-    let subIndex = 0;
-    const absorb = (v: Val): void => {
-      trust = worst(trust, v.trust);
-      if (!v.resolved) resolved = false;
-      if (v.missingArg) missingArg = true;
-      if (v.hashOf !== null) hashOf = v.hashOf;
-      if (v.fetched !== null) fetched = v.fetched;
-    };
-    const append = (options: readonly string[]): void => {
-      if (alts === null) return;
-      const next: string[] = [];
-      for (const a of alts) for (const o of options) next.push(a + o);
-      alts = next.length <= MAX_ALTERNATIVES ? next : null;
-    };
-    const re = /\$\(\([\s\S]*?\)\)|\$\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|`[^`]*`|\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?])([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?])/g;
-    let outText = '';
-    let last = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      const lit = text.slice(last, m.index);
-      outText += lit;
-      append([lit]);
-      last = m.index + m[0].length;
-      const tok = m[0];
-      if (tok.startsWith('$((')) {
-        resolved = false;
-        outText += tok;
-        append([tok]);
-        continue;
-      }
-      if (tok.startsWith('$(') || tok.startsWith('`')) {
-        const v = subVals[subIndex++] ?? val(tok, 'unknown', { resolved: false });
-        absorb(v);
-        const t = v.resolved ? v.text : tok;
-        outText += t;
-        append(v.resolved ? v.alternatives : [tok]);
-        continue;
-      }
-      const name = (m[1] ?? m[3]) as string;
-      const op = m[2] ?? '';
-      let v = this.lookupVar(name, env);
-      if (v === undefined && /^:?-/.test(op)) v = this.expandText(op.replace(/^:?-/, ''), env, []);
-      if (v === undefined) {
-        resolved = false;
-        trust = worst(trust, 'unknown');
-        if (/^[1-9]$/.test(name) && this.callSite !== null) missingArg = true;
-        outText += tok;
-        append([tok]);
-        continue;
-      }
-      absorb(v);
-      const strip = op.startsWith('%') || op.startsWith('#') || op.startsWith('/');
-      outText += strip ? applyStrip(v.text, op) : v.text;
-      append(v.alternatives.map((a) => (strip ? applyStrip(a, op) : a)));
-    }
-    const tail = text.slice(last);
-    outText += tail;
-    append([tail]);
-    const alternatives = alts !== null && (alts as string[]).length > 1 ? [...new Set(alts as string[])] : [outText];
-    return val(outText, trust, { hashOf, fetched, resolved, alternatives, missingArg });
+    return expandText(written, env, subVals, this.scope);
   }
 
-  private lookupVar(name: string, env: Env | null): Val | undefined {
-    if (/^[0-9]$/.test(name) && env !== null) {
-      const i = Number(name);
-      if (i === 0) return val('sh', 'literal');
-      for (let e: Env | null = env; e !== null; e = e.parent) if (e.positional.length > 0 || e.parent === null) return e.positional[i - 1];
-      return undefined;
-    }
-    if (name === '@' || name === '*') {
-      if (env === null) return undefined;
-      for (let e: Env | null = env; e !== null; e = e.parent) if (e.positional.length > 0) return val(e.positional.map((p) => p.text).join(' '), e.positional.reduce<Trust>((t, p) => worst(t, p.trust), 'literal'));
-      return undefined;
-    }
-    const sv = env?.get(name);
-    if (sv !== undefined) return sv;
-    const dv = this.st.vars.get(name);
-    if (dv !== undefined) {
-      if (dv.value === undefined) return undefined;
-      return val(dv.value, 'dockerfile');
-    }
-    return undefined;
-  }
+  /** What expansion reads besides the shell scope: the stage's ARG/ENV, and whether a helper call is walked. */
+  private readonly scope: ExpansionScope = { docker: (name) => this.st.vars.get(name), inCall: () => this.callSite !== null };
 
   /** Value of a command substitution: what it prints, as far as we can tell, and how much to trust it. */
   evalSubst(s: ShScript, env: Env): Val {

@@ -5,21 +5,12 @@
 import type { Range } from '../../types';
 import type { Outcome, WalkContext } from '../context';
 import type { Download } from '../types';
-import { basename, HEX40, HEX_DIGEST, val, worst, type Trust, type Val } from '../values';
+import { val, worst, type Trust, type Val } from '../values';
+import { PsChecks, type CheckAtom } from './checks';
 import { runCommand } from './cmdlets';
 import { PS_UNKNOWN, psText, PsScope, type PsFunction, type PsHost, type PsVal } from './scope';
 import { strLit, type PsArg, type PsElement, type PsExpr, type PsStatement } from './syntax';
 
-/** A check found in an `if` condition: what it compares and on which truth value the mismatch branch runs. */
-interface Atom {
-  readonly kind: 'hash' | 'status' | 'thumb';
-  readonly file: string;
-  readonly expected: Val;
-  readonly mismatchWhen: boolean;
-  readonly text: string;
-}
-
-const BENIGN = /^(?:write-host|write-output|write-warning|write-verbose|write-information|write-debug|echo|out-host|out-null|start-sleep|remove-item)$/;
 const MAX_CALL_DEPTH = 8;
 
 export class PsWalker implements PsHost {
@@ -31,11 +22,11 @@ export class PsWalker implements PsHost {
   /** Range of the outermost helper-function call being walked. */
   callSite: Range | null = null;
   /** Inside `try { }` whose `catch` does not fail: a throw there does not stop the build. */
-  private swallowed = false;
+  swallowed = false;
   /** Statement nesting (blocks, functions): fixes are offered only for top-level statements. */
   nesting = 0;
-  /** Authenticode checks seen per file: a valid status and a pinned signer thumbprint make a verification. */
-  private readonly signatureChecks = new Map<string, { status: boolean; thumb: boolean }>();
+  /** The checks in `if` conditions (checks.ts). */
+  private readonly checks = new PsChecks(this);
 
   constructor(
     readonly ctx: WalkContext,
@@ -113,7 +104,7 @@ export class PsWalker implements PsHost {
         return PS_UNKNOWN;
       }
       case 'try': {
-        const catches = s.handlers.map((h) => this.blockFate(h, scope));
+        const catches = s.handlers.map((h) => this.checks.blockFate(h, scope));
         const saved = this.swallowed;
         if (s.handlers.length > 0 && catches.every((c) => c.fate !== 'fails')) this.swallowed = true;
         this.nested(() => this.statements(s.body, scope));
@@ -377,15 +368,15 @@ export class PsWalker implements PsHost {
 
   private ifStatement(s: PsStatement & { k: 'if' }, scope: PsScope): void {
     s.clauses.forEach((c, k) => {
-      const atoms: Atom[] = [];
+      const atoms: CheckAtom[] = [];
       if (c.cond !== null) {
-        if (c.cond.k === 'pipeline' && c.cond.elems.length === 1 && c.cond.elems[0]?.k === 'expr') this.condition(c.cond.elems[0].e, scope, true, atoms);
+        if (c.cond.k === 'pipeline' && c.cond.elems.length === 1 && c.cond.elems[0]?.k === 'expr') this.checks.condition(c.cond.elems[0].e, scope, true, atoms);
         else this.statement(c.cond, scope);
       }
       const later = s.clauses.slice(k + 1);
-      const onTrue = this.blockFate(c.body, scope);
-      const onFalse: Outcome = later.length > 0 ? { fate: 'none', text: '' } : s.elseBody !== null ? this.blockFate(s.elseBody, scope) : { fate: 'continues', text: 'no else branch' };
-      for (const a of atoms) this.applyAtom(a, a.mismatchWhen ? onTrue : onFalse);
+      const onTrue = this.checks.blockFate(c.body, scope);
+      const onFalse: Outcome = later.length > 0 ? { fate: 'none', text: '' } : s.elseBody !== null ? this.checks.blockFate(s.elseBody, scope) : { fate: 'continues', text: 'no else branch' };
+      for (const a of atoms) this.checks.apply(a, a.mismatchWhen ? onTrue : onFalse);
     });
     // Branches share the script's scope (PowerShell blocks do not make one): a variable set in several
     // branches may hold any of their values afterwards.
@@ -409,132 +400,6 @@ export class PsWalker implements PsHost {
       const old = before.get(k);
       scope.vars.set(k, s.elseBody === null && old !== undefined ? { ...v, v: val(v.v.text, worst(v.v.trust, old.v.trust), { alternatives: [...v.v.alternatives, ...old.v.alternatives], resolved: v.v.resolved && old.v.resolved, fetched: v.v.fetched ?? old.v.fetched }) } : v);
     }
-  }
-
-  /** Collects the checks in a condition; `truthy` is false under an odd number of -not. */
-  private condition(e: PsExpr, scope: PsScope, truthy: boolean, out: Atom[]): void {
-    if (e.k === 'paren' && e.body.length === 1) {
-      const st = e.body[0] as PsStatement;
-      if (st.k === 'pipeline' && st.elems.length === 1 && st.elems[0]?.k === 'expr') return this.condition(st.elems[0].e, scope, truthy, out);
-    }
-    if (e.k === 'not') {
-      let inner: PsExpr = e;
-      let t = truthy;
-      while (inner.k === 'not') {
-        inner = inner.e;
-        t = !t;
-      }
-      return this.condition(inner, scope, t, out);
-    }
-    if (e.k === 'bin' && (e.op === '-and' || e.op === '-or')) {
-      // Left-deep chains of -and/-or: the left spine in a loop.
-      const rights: PsExpr[] = [];
-      let left: PsExpr = e;
-      while (left.k === 'bin' && (left.op === '-and' || left.op === '-or')) {
-        rights.push(left.right);
-        left = left.left;
-      }
-      this.condition(left, scope, truthy, out);
-      for (let i = rights.length - 1; i >= 0; i--) this.condition(rights[i] as PsExpr, scope, truthy, out);
-      return;
-    }
-    if (e.k === 'bin' && /^-(?:c|i)?(?:eq|ne|match|notmatch|like|notlike)$/.test(e.op)) {
-      const negative = /ne$|^-(?:c|i)?not/.test(e.op);
-      this.compare(this.expr(e.left, scope), this.expr(e.right, scope), negative === truthy, out, this.text(e));
-      return;
-    }
-    if (e.k === 'member' && e.name === 'equals' && e.args !== null && e.args.length === 1) {
-      this.compare(this.expr(e.target, scope), this.expr(e.args[0] as PsExpr, scope), !truthy, out, this.text(e));
-      return;
-    }
-    this.expr(e, scope);
-  }
-
-  private compare(a: PsVal, b: PsVal, mismatchWhen: boolean, out: Atom[], text: string): void {
-    for (const [x, y] of [
-      [a, b],
-      [b, a],
-    ] as const) {
-      if (x.v.trust === 'hash' && x.v.hashOf !== null) {
-        out.push({ kind: 'hash', file: x.v.hashOf, expected: y.v, mismatchWhen, text });
-        return;
-      }
-      if (x.obj === 'sigstatus' && x.of !== null) {
-        if (/^valid$/i.test(y.v.text)) out.push({ kind: 'status', file: x.of, expected: y.v, mismatchWhen, text });
-        return;
-      }
-      if (x.obj === 'sigthumb' && x.of !== null) {
-        out.push({ kind: 'thumb', file: x.of, expected: y.v, mismatchWhen, text });
-        return;
-      }
-    }
-  }
-
-  private applyAtom(a: Atom, mismatch: Outcome): void {
-    const downloads = this.ctx.fileState(a.file)?.downloads ?? this.ctx.fileState(basename(a.file))?.downloads ?? [];
-    const ignored = mismatch.fate === 'continues';
-    const ignoredNote = `\`${a.text}\` is checked, but a mismatch does not stop the build (${mismatch.text === 'no else branch' || mismatch.text === '' ? 'no branch fails on it' : `the mismatch branch only runs \`${mismatch.text}\``})`;
-    if (a.kind === 'hash') {
-      for (const d of downloads) {
-        if (a.expected.trust === 'fetched') this.ctx.weak(d, 'the expected hash is itself downloaded during the build');
-        else if (a.expected.trust === 'hash') this.ctx.weak(d, 'the hash is compared with another computed hash, not with a pinned value');
-        else if (!(HEX_DIGEST.test(a.expected.text) || a.expected.trust === 'dockerfile')) continue;
-        else if (ignored) this.ctx.weak(d, ignoredNote);
-        else this.ctx.verify(d, 'Get-FileHash compared with a pinned value');
-      }
-      return;
-    }
-    const pinnedThumb = a.kind === 'thumb' && (HEX40.test(a.expected.text) || (a.expected.trust === 'dockerfile' && a.expected.resolved));
-    if (a.kind === 'thumb' && !pinnedThumb) return;
-    const seen = this.signatureChecks.get(a.file) ?? { status: false, thumb: false };
-    if (ignored) {
-      for (const d of downloads) this.ctx.weak(d, ignoredNote);
-      return;
-    }
-    if (a.kind === 'status') seen.status = true;
-    else seen.thumb = true;
-    this.signatureChecks.set(a.file, seen);
-    for (const d of downloads) {
-      if (seen.status && seen.thumb) this.ctx.verify(d, 'Authenticode signature valid and signed by the pinned certificate thumbprint');
-      else if (seen.status) this.ctx.weak(d, '`Get-AuthenticodeSignature` only shows that some certificate Windows trusts signed it, not whose: compare `SignerCertificate.Thumbprint` with a pinned value too');
-      else this.ctx.weak(d, 'the signer thumbprint is compared, but not the signature `Status`, so a file with a broken signature still passes');
-    }
-  }
-
-  /** Does running `list` fail the build? */
-  blockFate(list: readonly PsStatement[], scope: PsScope): Outcome {
-    const text = list.map((s) => this.text(s).trim()).join('; ');
-    const short = text.length > 60 ? `${text.slice(0, 57)}…` : text;
-    let benign = true;
-    for (const s of list) {
-      if (s.k === 'flow' && s.kw === 'throw') {
-        if (!this.swallowed) return { fate: 'fails', text: short };
-        continue;
-      }
-      if (s.k === 'flow' && s.kw === 'exit') {
-        const code = s.arg === null ? '' : this.text(s.arg).trim();
-        if (code !== '0') return { fate: 'fails', text: short };
-        continue;
-      }
-      if (s.k === 'pipeline' && s.elems.length === 1) {
-        const el = s.elems[0] as PsElement;
-        if (el.k === 'expr') continue;
-        const name = el.name.k === 'str' ? strLit(el.name).toLowerCase() : '';
-        if (name === 'write-error' && this.errexit && !this.swallowed) return { fate: 'fails', text: short };
-        if (name === 'write-error') continue;
-        const fn = scope.functions.get(name);
-        if (fn !== undefined) {
-          const inner = this.blockFate(fn.body, scope);
-          if (inner.fate === 'fails') return { fate: 'fails', text: short };
-          if (inner.fate === 'none') benign = false;
-          continue;
-        }
-        if (BENIGN.test(name)) continue;
-      }
-      if (s.k === 'assign') continue;
-      benign = false;
-    }
-    return { fate: benign ? 'continues' : 'none', text: short };
   }
 
   /** A file named by a value, for tracking (its text, or the expression as written when unknown). */
