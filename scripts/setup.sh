@@ -8,7 +8,7 @@ stamp() { echo "[setup +$(( $(date +%s) - start ))s] $*"; }
 
 export DEBIAN_FRONTEND=noninteractive
 # pre-commit: the hook test; tinyproxy: the HTTP proxy the proxy tests go through; libxml2-utils: xmllint for
-# the checkstyle XML; git: the pre-commit and plain-clone tests.
+# the checkstyle XML; git: the pre-commit and plain-clone tests, and git-http-backend for the "Pin this clone" tests.
 APT_PACKAGES=(docker-registry notary chromium libkrb5-dev apache2-utils openssl ca-certificates pre-commit tinyproxy libxml2-utils git)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MachineSettings } from './protocol';
-import { apiHost, checksumOfUrl, createTransport, dockerCredentials, createRegistryService, type ChecksumResult, type RegistryService } from './registry';
+import { apiHost, checksumOfUrl, createTransport, dockerCredentials, createRegistryService, resolveGitRef, type ChecksumResult, type GitRefResult, type RegistryService } from './registry';
 import { parseProxy, proxySettingsFromEnv, type ProxySettings } from './registry/proxy';
 import { fileKeyReader, readPolicyFile } from './stores/policyFiles';
 import { FileTrustStore } from './stores/notaryTrust';
@@ -26,6 +26,8 @@ export interface Composed {
   readonly policy: TrustPolicy;
   /** sha256 of what an https URL serves (for ADD --checksum), capped and timed, without credentials. */
   checksum(url: string, signal?: AbortSignal): Promise<ChecksumResult>;
+  /** The commit a git branch/tag names, over smart HTTP (for "Pin this clone"), https only, without credentials. */
+  gitRef(url: string, ref: string | null, kind: 'branch' | 'tag' | 'any', signal?: AbortSignal): Promise<GitRefResult>;
   close(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function compose(o: ComposeOptions): Promise<Composed> {
     problems,
     policy,
     checksum: (url, signal) => checksumOfUrl(transport.http, url, signal ? { signal } : {}),
+    gitRef: (url, ref, kind, signal) => resolveGitRef(transport.http, url, ref, { kind, ...(signal ? { signal } : {}) }),
     async close() {
       await registry.dispose();
       await transport.close();

@@ -113,6 +113,10 @@ class SwitchableLookup implements ImageLookup {
     if (c === undefined) return { ok: false, message: 'network services are not configured yet' };
     return c.checksum(url, signal);
   }
+  gitRef(...args: Parameters<Composed['gitRef']>): ReturnType<Composed['gitRef']> {
+    if (this.current === undefined) return Promise.resolve({ ok: false, message: 'network services are not configured yet' });
+    return this.current.gitRef(...args);
+  }
   async close(): Promise<void> {
     await (await this.ready())?.close();
   }
@@ -152,7 +156,14 @@ startServer(connection, {
   },
   docsRoot: path.join(__dirname, '..', 'docs', 'rules'),
   version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0',
-  ...(restricted ? {} : { lookup, onSettings: (s: Settings) => lookup.configure(s), checksum: (url: string, signal?: AbortSignal) => lookup.checksum(url, signal) }),
+  ...(restricted
+    ? {}
+    : {
+        lookup,
+        onSettings: (s: Settings) => lookup.configure(s),
+        checksum: (url: string, signal?: AbortSignal) => lookup.checksum(url, signal),
+        gitRef: (url: string, ref: string | null, kind: 'branch' | 'tag' | 'any', signal?: AbortSignal) => lookup.gitRef(url, ref, kind, signal),
+      }),
 });
 connection.onShutdown(() => lookup.close());
 connection.listen();

@@ -45,6 +45,8 @@ export interface StartOptions {
   /** Answers workspace/configuration (the dockerfileTrust section). */
   readonly settings?: unknown;
   readonly env?: NodeJS.ProcessEnv;
+  /** Extra workspace client capabilities (e.g. workspaceEdit.changeAnnotationSupport). */
+  readonly workspaceCapabilities?: Record<string, unknown>;
 }
 
 export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
@@ -85,7 +87,7 @@ export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
   const initialize = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: { workspace: { configuration: opts.settings !== undefined, applyEdit: true }, window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    capabilities: { workspace: { configuration: opts.settings !== undefined, applyEdit: true, ...opts.workspaceCapabilities }, window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     workspaceFolders: null,
   });
   await connection.sendNotification(InitializedNotification.type, {});

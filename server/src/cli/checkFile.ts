@@ -9,6 +9,7 @@ import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
 import { analysisOptions, checkText, factsOf } from '../pipeline/analysis';
 import type { AnalysisSettings } from '../protocol';
 import { unifiedDiff } from './diff';
+import { pinFixEdits } from './pins';
 import type { InputFile } from './files';
 import type { FileResult } from './format';
 
@@ -43,7 +44,9 @@ export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ r
         else ctx.warn(`${file.path}: no checksum for ${add.url}: ${r.message}`);
       }
     }
-    const edits = fixEdits(findings, lookup !== undefined ? (r) => lookup.peek(r) : undefined, checksums);
+    // The download and clone pins: each fetched or resolved once, and printed as it is applied.
+    const pins = ctx.composed !== undefined ? await pinFixEdits(findings, ctx.composed, (m) => ctx.warn(`${file.path}: ${m}`)) : [];
+    const edits = fixEdits(findings, lookup !== undefined ? (r) => lookup.peek(r) : undefined, checksums, {}, pins);
     if (edits.length > 0 && ctx.diff === true) {
       ctx.out?.(unifiedDiff(file.path, file.text, applyEdits(file.text, edits)));
       ctx.warn(`${file.path}: ${edits.length} fix${edits.length === 1 ? '' : 'es'} shown, not written`);

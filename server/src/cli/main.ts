@@ -50,8 +50,10 @@ Registry and trust (off unless --network, --policy or --offline is given):
   --offline                  answer from the cache only (implies --network)
   --cache-dir DIR            registry cache, Notary roots and Sigstore TUF cache
                              (default: $XDG_CACHE_HOME/dockerfile-trust)
-  --fix                      write the safe fixes into the files (pins use signed
-                             digests, or registry digests when no trust source applies)
+  --fix                      write the fixes into the files (pins use signed
+                             digests, or registry digests when no trust source applies);
+                             with --network also ADD --checksum and the download and
+                             clone pins, each fetched once over https and printed
   --diff                     with --fix: print the fixes as a unified diff, write nothing
   --no-color                 plain text output
   -h, --help                 this help

@@ -4,6 +4,7 @@ import { buildModel, type DockerfileModel, type ModelOptions, type Stage } from 
 import { parseDocument, type ParsedDocument, type SegmentCache } from './parse';
 import { DEFAULT_RULE_CONFIG, type Report, type Rule, type RuleConfig } from './rule';
 import { RULES } from './rules';
+import { copiesByStage, type CopyOut } from './stageCopies';
 import type { Finding, Severity } from './types';
 import { comparePositions } from './types';
 
@@ -90,8 +91,8 @@ export function globalPart(model: DockerfileModel): DockerfileModel {
   return { ...model, instructions: model.instructions.slice(0, end), stages: [], images: model.images.filter((u) => u.stageIndex < 0) };
 }
 
-export function stagePart(model: DockerfileModel, stage: Stage): DockerfileModel {
-  return { ...model, instructions: stage.instructions, stages: [stage], images: model.images.filter((u) => u.stageIndex === stage.index) };
+export function stagePart(model: DockerfileModel, stage: Stage, copies: ReadonlyMap<number, readonly CopyOut[]> = copiesByStage(model)): DockerfileModel {
+  return { ...model, instructions: stage.instructions, stages: [stage], images: model.images.filter((u) => u.stageIndex === stage.index), copiesOut: copies.get(stage.index) ?? [] };
 }
 
 /** Applies suppressions and severities and sorts: the findings of a set of raw reports. */
@@ -141,13 +142,14 @@ function severitySetting(options: AnalyzeOptions, rule: Rule): Severity | undefi
 /** Reports of the stage-local rules for one stage (the incremental document answers from its cache). */
 export type StageReports = (stage: Stage, local: readonly Rule[], facts: Facts, config: RuleConfig) => readonly RawReport[];
 
-const freshStageReports =
-  (model: DockerfileModel): StageReports =>
-  (stage, local, facts, config) => {
+const freshStageReports = (model: DockerfileModel): StageReports => {
+  const copies = copiesByStage(model);
+  return (stage, local, facts, config) => {
     const out: RawReport[] = [];
-    collectReports(stagePart(model, stage), local, facts, out, config);
+    collectReports(stagePart(model, stage, copies), local, facts, out, config);
     return out;
   };
+};
 
 /** The raw reports of every active rule: whole-model rules on the model, then stage-local rules part by part. */
 export function collectAll(model: DockerfileModel, options: AnalyzeOptions, stageReports: StageReports = freshStageReports(model)): RawReport[] {

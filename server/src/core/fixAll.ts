@@ -9,8 +9,9 @@ import { comparePositions } from './types';
 export type Peek = (ref: ParsedReference) => ImageFacts | undefined;
 
 /** Safe exact fixes, plus the preferred pin for each unpinned image when facts are known. Never invents a digest. */
-export function fixEdits(findings: readonly Finding[], peek: Peek | undefined, checksums: ReadonlyMap<string, string> = new Map(), options: { pins?: boolean; exact?: boolean } = {}): TextEdit[] {
-  const edits: TextEdit[] = [];
+export function fixEdits(findings: readonly Finding[], peek: Peek | undefined, checksums: ReadonlyMap<string, string> = new Map(), options: { pins?: boolean; exact?: boolean } = {}, extra: readonly TextEdit[] = []): TextEdit[] {
+  // `extra`: edits the caller built with outside answers (the download and clone pins of the CLI).
+  const edits: TextEdit[] = [...extra];
   for (const f of findings) {
     const add = addChecksumOf(f);
     const sum = add !== null ? checksums.get(add.url) : undefined;

@@ -12,6 +12,7 @@ import { NO_FACTS, type Facts } from './facts';
 import { buildGlobals, buildStage, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
 import type { Report, Rule, RuleConfig } from './rule';
 import { SegmentCache } from './parse';
+import { copiesByStage, type CopyOut } from './stageCopies';
 import { moveReport } from './move';
 import { parseSegmentText, readDirectives, segmentAt, shiftInstruction, splitLines, type Directives, type Instruction, type SegmentKind } from './syntax';
 import type { Finding, Range } from './types';
@@ -37,6 +38,8 @@ interface Seg {
 
 interface ReportEntry {
   readonly stage: Stage;
+  /** What other stages copy out of it (stage-local rules may mention it): reports stay valid while it is the same. */
+  readonly copiesKey: string;
   readonly rulesKey: string;
   readonly rules: readonly Rule[] | null;
   readonly facts: Facts;
@@ -129,23 +132,25 @@ export class IncrementalDocument {
     // so its reports can be too, as long as the same rules run with the same facts.
     let keyOf: readonly Rule[] | null = null;
     let rulesKey = '';
+    const copies = copiesByStage(model);
     const raws = collectAll(model, options, (stage, local, f, config) => {
       if (keyOf !== local) {
         keyOf = local;
         rulesKey = local.map((r) => r.id).join(',');
       }
+      const copiesKey = copiesKeyOf(copies.get(stage.index));
       let entry = this.reportCache[stage.index];
-      if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config) {
+      if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config || entry.copiesKey !== copiesKey) {
         const moved = this.stageCache[stage.index]?.movedFrom;
         let stageRaws: RawReport[];
-        if (moved !== undefined && entry !== undefined && entry.stage === moved.stage && entry.rulesKey === rulesKey && entry.rules === rulesOpt && entry.facts === facts && entry.config === config) {
+        if (moved !== undefined && entry !== undefined && entry.stage === moved.stage && entry.rulesKey === rulesKey && entry.rules === rulesOpt && entry.facts === facts && entry.config === config && entry.copiesKey === copiesKey) {
           // Only lines moved (an edit above the stage): the stage-local reports are the old ones moved along.
           stageRaws = entry.raws.map((r) => moveRaw(r, moved.delta));
         } else {
           stageRaws = [];
-          collectReports(stagePart(model, stage), local, f, stageRaws, config);
+          collectReports(stagePart(model, stage, copies), local, f, stageRaws, config);
         }
-        entry = { stage, rulesKey, rules: rulesOpt, facts, config, raws: stageRaws };
+        entry = { stage, copiesKey, rulesKey, rules: rulesOpt, facts, config, raws: stageRaws };
         this.reportCache[stage.index] = entry;
       }
       return entry.raws;
@@ -357,6 +362,10 @@ function movedBy(entry: StageEntry, instructions: readonly Instruction[], rels: 
 
 function moveRaw(r: RawReport, delta: number): RawReport {
   return r.report === null ? r : { ...r, report: moveReport(r.report, delta) };
+}
+
+function copiesKeyOf(copies: readonly CopyOut[] | undefined): string {
+  return copies === undefined || copies.length === 0 ? '' : JSON.stringify(copies);
 }
 
 function sameRun(a: readonly Instruction[], b: readonly Instruction[], start: number, end: number): boolean {

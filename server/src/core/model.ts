@@ -6,6 +6,14 @@ import type { Range } from './types';
 
 export type ImageSource = 'from' | 'copy-from' | 'mount-from' | 'syntax';
 
+/** Files another stage copies out of a stage. */
+export interface CopyOut {
+  /** The consuming stage, as people name it (its AS name, else its index). */
+  readonly into: string;
+  /** Source paths as written (quotes removed). */
+  readonly sources: readonly string[];
+}
+
 export interface ArgDecl {
   readonly name: string;
   /** Default as written in the Dockerfile (quotes removed), null when none. */
@@ -63,6 +71,11 @@ export interface ModelOptions {
 }
 
 export interface DockerfileModel {
+  /**
+   * In one stage's part of the model (analyze.ts stagePart): what other stages copy out of it with COPY
+   * --from, so stage-local rules can say so. Absent on the whole model (compute it with copiesByStage).
+   */
+  readonly copiesOut?: readonly CopyOut[];
   readonly lines: readonly string[];
   readonly directives: Directives;
   readonly instructions: readonly Instruction[];

@@ -11,6 +11,7 @@ import { registerCommands } from './commands';
 import { documentAnalyses } from './documents';
 import { hoverAt } from './hover';
 import { documentSettings } from './settings';
+import { PIN_COMMAND, runPinCommand, type PinServices } from './pinFixes';
 
 export interface ServerOptions {
   /** Folder holding the rule docs pages (for diagnostic links). */
@@ -20,6 +21,8 @@ export interface ServerOptions {
   readonly version: string;
   /** sha256 of what an https URL serves, for the ADD --checksum fix (capped, timed, no credentials). */
   readonly checksum?: ChecksumFetch;
+  /** The commit a git ref names, for the "Pin this clone" fix (smart HTTP, https only). */
+  readonly gitRef?: PinServices['gitRef'];
   /** Called with each document's settings: lets the composition root rebuild network services when machine settings change. */
   readonly onSettings?: (settings: Settings) => void;
   /** Applies the project config (`.dockerfile-trust.yaml`) of a document to its settings. */
@@ -60,15 +63,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       return c;
     },
   });
+  /** The client previews annotated edits before applying them (the pin fixes show what they insert that way). */
+  let previewsEdits = false;
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    previewsEdits = params.capabilities.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined && params.capabilities.workspace.workspaceEdit.documentChanges === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
         hoverProvider: true,
-        executeCommandProvider: { commands: [ADD_CHECKSUM] },
+        executeCommandProvider: { commands: [ADD_CHECKSUM, PIN_COMMAND] },
       },
       serverInfo: { name: 'dockerfile-trust', version: options.version },
     };
@@ -96,9 +102,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onCodeAction(async (params) => {
     const uri = params.textDocument.uri;
-    if (documents.get(uri) === undefined) return [];
+    const doc = documents.get(uri);
+    if (doc === undefined) return [];
     const s = await settings.for(uri);
-    return codeActions(params, { uri, result: analyses.result(uri), settings: s.analysis, lookup: options.lookup, canChecksum: options.checksum !== undefined });
+    return codeActions(params, { doc, result: analyses.result(uri), settings: s.analysis, lookup: options.lookup, canChecksum: options.checksum !== undefined, pins: options });
   });
 
   connection.onHover((params) => {
@@ -108,6 +115,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onExecuteCommand(async (params, token) => {
+    if (params.command === PIN_COMMAND) return runPinCommand(connection, documents, params.arguments?.[0], options, token, previewsEdits);
     if (params.command === ADD_CHECKSUM && options.checksum !== undefined) await runAddChecksum(connection, documents, options.checksum, params, token);
   });
 

@@ -11,6 +11,7 @@ export type { HttpClient, HttpFailureKind, HttpRequest, HttpResult } from './htt
 export { cacheKey, createRegistryService, Semaphore, type RegistryService, type RegistryServiceOptions, type RegistryStats } from './service';
 export { createTransport, type Transport, type TransportOptions } from './transport';
 export { checksumOfUrl, type ChecksumResult } from './download';
+export { resolveGitRef, type GitRefResult } from './gitRefs';
 
 export interface DefaultRegistryOptions extends Omit<RegistryServiceOptions, 'http' | 'credentials'> {
   /** Extra CA certificates (PEM) per registry host (machine-scoped setting). */

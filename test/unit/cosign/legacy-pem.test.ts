@@ -15,23 +15,7 @@ test('PEM chains: well-formed certificates are read in order, whitespace removed
   assert.deepEqual(pemToDerB64(''), []);
 });
 
-/** Median of a few timings of `fn`, in ms. */
-function time(fn: () => void): number {
-  const runs: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    fn();
-    runs.push(performance.now() - t0);
-  }
-  return runs.sort((a, b) => a - b)[2]!;
-}
-
-test('BEGIN repeated without END: work grows linearly with the input (a lazy regexp was quadratic: 25 s for 0.9 MB)', () => {
-  const small = `${BEGIN}\n`.repeat((1 << 20) / 28);
-  const big = `${BEGIN}\n`.repeat((4 << 20) / 28);
-  assert.deepEqual(pemToDerB64(big), []);
-  const ts = Math.max(time(() => pemToDerB64(small)), 20);
-  const tb = time(() => pemToDerB64(big));
-  // 4x the input: linear is ~4x; quadratic would be ~16x. The 20 ms floor keeps timer noise from faking a ratio.
-  assert.ok(tb / ts < 8, `4 MiB took ${tb.toFixed(1)} ms, 1 MiB ${ts.toFixed(1)} ms`);
+test('BEGIN repeated without END: nothing is read, and the scan ends (a lazy regexp was quadratic: 25 s for 0.9 MB)', { timeout: 60_000 }, () => {
+  // The scan's growth with the input is measured by `npm run bench` (pathological inputs, case pem).
+  assert.deepEqual(pemToDerB64(`${BEGIN}\n`.repeat((4 << 20) / 28)), []);
 });

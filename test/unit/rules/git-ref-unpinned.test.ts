@@ -13,4 +13,10 @@ ruleTable('git-ref-unpinned', [
   { name: 'ADD git URL pinned to a commit', dockerfile: `FROM alpine:3.20\nADD https://github.com/o/r.git#${C} /src\n`, lines: [] },
   { name: 'ADD git URL with --checksum commit', dockerfile: `FROM alpine:3.20\nADD --checksum=${C} https://github.com/o/r.git#v1 /src\n`, lines: [] },
   { name: 'pip install git+ at a full commit', dockerfile: `FROM python:3.12\nRUN pip install git+https://github.com/o/r@${C}\n`, lines: [] },
+  { name: 'ADD git URL in the query form with a tag', dockerfile: 'FROM alpine:3.20\nADD https://github.com/o/r.git?tag=v1.2&subdir=x /src\n', lines: [2], messages: [/^(?![\s\S]*--checksum)[\s\S]*#<40-hex commit>[\s\S]*commit=<40-hex commit>/] },
+  { name: 'ADD git URL in the query form with a commit', dockerfile: `FROM alpine:3.20\nADD https://github.com/o/r.git?tag=v1.2&commit=${C} /src\n`, lines: [] },
+  { name: 'git clone: the remedy is a commit checkout, never a file checksum', dockerfile: 'FROM alpine:3.20\nRUN git clone --depth 1 https://github.com/o/r.git\n', lines: [2], messages: [/^(?![\s\S]*--checksum)[\s\S]*git -C dir checkout <40-hex commit>/] },
+  { name: 'asdf plugin add: a clone of the default branch', dockerfile: 'FROM debian:12\nRUN asdf plugin add nodejs https://github.com/asdf-vm/asdf-nodejs.git\n', lines: [2], messages: ['asdf plugin update'] },
+  { name: 'npm git dependency by tag', dockerfile: 'FROM node:22\nRUN npm install git+https://github.com/o/r.git#v2\n', lines: [2], messages: ['#<40-hex commit>'] },
+  { name: 'pip git+ by tag: the pip remedy', dockerfile: 'FROM python:3.12\nRUN pip install git+https://github.com/o/r@v2\n', lines: [2], messages: ['@<40-hex commit>'] },
 ]);

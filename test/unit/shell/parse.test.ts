@@ -96,9 +96,8 @@ test('errors are reported, parsing still ends', () => {
   assert.ok(parseShell('if a; then b').errors.length > 0);
 });
 
-test('hostile input: deep nesting, long chains and long scripts finish and do not throw', () => {
+test('hostile input: deep nesting, long chains and long scripts finish and do not throw', { timeout: 30_000 }, () => {
   const deep = `echo ${'$(echo '.repeat(20000)}x${')'.repeat(20000)}`;
-  const t0 = performance.now();
   const s1 = parseShell(deep);
   assert.ok(s1.errors.includes('nesting too deep'));
   assert.equal(allCommands(s1)[0]?.words[0]?.text, 'echo');
@@ -108,7 +107,6 @@ test('hostile input: deep nesting, long chains and long scripts finish and do no
   parseShell(parens);
   const subs = '$('.repeat(30000);
   parseShell(subs);
-  assert.ok(performance.now() - t0 < 30000, 'hostile inputs parse in bounded time');
 });
 
 test('shared parse trees: analysing every fixture twice changes no tree, and the second pass gives the same findings', () => {

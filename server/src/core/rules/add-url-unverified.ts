@@ -1,6 +1,6 @@
 // add-url-unverified: ADD of an http(s) URL without --checksum (and no later check of the file).
 import { analyzeDownloads } from '../downloads';
-import { describe, usesText, weakText } from '../downloads/messages';
+import { contextText, describe } from '../downloads/messages';
 import type { Rule } from '../rule';
 
 export const addUrlUnverified: Rule = {
@@ -19,7 +19,7 @@ export const addUrlUnverified: Rule = {
         range: d.range,
         anchorLine: d.instruction.startLine,
         message:
-          `${describe(d)} has no --checksum.${weakText(d)}${usesText(d)} ` +
+          `${describe(d)} has no --checksum.${contextText(d)} ` +
           `Add --checksum=sha256:<digest of the file> after ADD (the quick fix downloads the file once and fills it in).`,
         data: { kind: 'add-checksum', url: d.resolvedUrl ?? d.url, insertAt: d.addInsertAt ?? d.range, instructionLine: d.instruction.startLine },
       });

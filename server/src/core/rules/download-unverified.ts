@@ -1,6 +1,6 @@
 // download-unverified: a file fetched during the build (curl, wget, Invoke-WebRequest, pip URL, .repo file) that nothing checks.
 import { analyzeDownloads } from '../downloads';
-import { describe, howToVerify, usesText, weakText } from '../downloads/messages';
+import { contextText, describe, howToVerify } from '../downloads/messages';
 import type { Rule } from '../rule';
 
 export const downloadUnverified: Rule = {
@@ -9,7 +9,7 @@ export const downloadUnverified: Rule = {
   category: 'download',
   defaultSeverity: 'warning',
   description: 'File downloaded during the build without a checksum or signature check',
-  fix: 'none',
+  fix: 'unsafe',
   phase: 'syntax',
   locality: 'stage',
   check(ctx) {
@@ -20,9 +20,9 @@ export const downloadUnverified: Rule = {
         range: d.range,
         anchorLine: d.instruction.startLine,
         message:
-          `${what}${weakText(d)}${usesText(d)} ` +
+          `${what}${contextText(d)} ` +
           howToVerify(d),
-        data: { kind: 'download', url: d.url, resolvedUrl: d.resolvedUrl, instructionLine: d.instruction.startLine },
+        data: { kind: 'download', url: d.url, resolvedUrl: d.resolvedUrl, instructionLine: d.instruction.startLine, ...(d.pin !== null ? { pin: d.pin } : {}) },
       });
     }
   },

@@ -1,6 +1,6 @@
 // key-unverified: a signing key trusted without checking its fingerprint (apt-key add, gpg --dearmor of a fetched key, short key ids).
 import { analyzeDownloads } from '../downloads';
-import { describe, weakText } from '../downloads/messages';
+import { describe, notesText, weakText } from '../downloads/messages';
 import type { Rule } from '../rule';
 
 export const keyUnverified: Rule = {
@@ -9,7 +9,7 @@ export const keyUnverified: Rule = {
   category: 'download',
   defaultSeverity: 'warning',
   description: 'Signing key fetched and trusted without a fingerprint check',
-  fix: 'none',
+  fix: 'unsafe',
   phase: 'syntax',
   locality: 'stage',
   check(ctx) {
@@ -20,9 +20,15 @@ export const keyUnverified: Rule = {
         range: d.range,
         anchorLine: d.instruction.startLine,
         message:
-          `Signing key from ${describe(d)} is trusted without checking its fingerprint.${weakText(d)} ` +
-          `Import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg), or check the key file against a pinned SHA-256, then reference it with [signed-by=…].`,
-        data: { kind: 'key', url: d.url, instructionLine: d.instruction.startLine },
+          `Signing key from ${describe(d)} is trusted without checking its fingerprint.${notesText(d)}${weakText(d)} ` +
+          (d.tool === 'ADD'
+            ? `Pin the key file with ADD --checksum=sha256:<digest> (the quick fix downloads it once and fills it in), or import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg).`
+            : `Import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg), or check the key file against a pinned SHA-256, then reference it with [signed-by=…].`),
+        // A key added with ADD gets the same quick fix as any ADD: --checksum from one download.
+        data:
+          d.tool === 'ADD' && d.addInsertAt !== null
+            ? { kind: 'add-checksum', url: d.resolvedUrl ?? d.url, insertAt: d.addInsertAt, instructionLine: d.instruction.startLine }
+            : { kind: 'key', url: d.url, instructionLine: d.instruction.startLine },
       });
     }
     for (const k of a.keyProblems) {
