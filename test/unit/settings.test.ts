@@ -116,3 +116,11 @@ test('Notary pinning settings: malformed IDs narrow (the GUN stays pinned), unre
   assert.equal(d.notaryTofu, true);
   assert.equal(d.pinPlatformDigest, false);
 });
+
+test('a pinned GUN written as docker.io/<name> pins the official image docker resolves it to (adversarial review)', () => {
+  const good = 'b'.repeat(64);
+  const s = normalizeSettings({ notary: { pinnedCertIds: { 'docker.io/alpine': [good], 'Index.Docker.IO/*': [good] }, pinnedCaFiles: { 'docker.io/nginx': '/etc/ca.pem' } } });
+  // Without this, the pin for `docker.io/alpine` would never apply to GUN docker.io/library/alpine and TOFU would run instead.
+  assert.deepEqual(s.notaryPinnedCertIds, { 'docker.io/library/alpine': [good], 'docker.io/*': [good] });
+  assert.deepEqual(s.notaryPinnedCaFiles, { 'docker.io/library/nginx': '/etc/ca.pem' });
+});

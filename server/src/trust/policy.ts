@@ -1,5 +1,5 @@
 // Trust policy: which notary server serves which registry, and which images must be signed (and by whom).
-import { canonicalPattern, type ParsedReference } from '../core/imageRef';
+import { canonicalPattern, patternRepository, type ParsedReference } from '../core/imageRef';
 
 export const DOCKER_HUB_NOTARY = 'https://notary.docker.io';
 /** docs.docker.com/engine/security/trust: notary.docker.io shuts down on this day. */
@@ -65,7 +65,16 @@ function withRetirement(choice: NotaryServerChoice, now: Date): NotaryServerChoi
 export function compilePattern(written: string): RegExp | string {
   if (written.length === 0 || written.length > 512) return 'pattern must be 1..512 characters';
   if (/[@]/.test(written) || /:[^/]*$/.test(written.replace(/^[^/]*\//, ''))) return 'pattern names a repository, without tag or digest';
-  const pattern = canonicalPattern(written);
+  if (patternRepository(written) !== patternRepository(written).toLowerCase()) {
+    // docker refuses upper-case repository names, so such a pattern would silently match nothing.
+    return `pattern "${written}" has upper-case letters in its repository part; repository names are lower-case, so it would never match (write it in lower case)`;
+  }
+  let pattern = canonicalPattern(written);
+  // `docker.io/<one component>` is an official image to docker (`docker.io/library/<name>`), wildcards included:
+  // `docker.io/*` covers the official images, as `docker.io/alpine` covers `alpine`. `**` already crosses components.
+  if (pattern.startsWith('docker.io/') && !pattern.slice('docker.io/'.length).includes('/') && !pattern.includes('**')) {
+    pattern = `docker.io/library/${pattern.slice('docker.io/'.length)}`;
+  }
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
