@@ -106,7 +106,8 @@ export function finalizeReports(model: DockerfileModel, raws: readonly RawReport
       });
       continue;
     }
-    if (suppressedAt(model, r.anchorLine).has(rule.id)) continue;
+    // A comment in the Dockerfile cannot waive the machine's signature policy (Report.enforced).
+    if (r.enforced !== true && suppressedAt(model, r.anchorLine).has(rule.id)) continue;
     const severity = severitySetting(options, rule) ?? r.severity ?? rule.defaultSeverity;
     // A report reused from an unchanged stage gives back the same Finding object (the LSP layer
     // can then reuse its diagnostic too).

@@ -34,6 +34,11 @@ export interface Report {
   readonly fixes?: readonly Fix[];
   /** Overrides the rule's default severity for this finding (e.g. an expired signature is worse). */
   readonly severity?: Severity;
+  /**
+   * The finding enforces a required entry of the signature policy (machine-scoped, not the repository's): a
+   * `# dockerfile-trust ignore=` comment in the Dockerfile cannot silence it, or a pull request could waive the policy.
+   */
+  readonly enforced?: boolean;
 }
 
 export interface RuleContext {
