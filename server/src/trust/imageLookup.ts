@@ -46,6 +46,8 @@ interface Entry {
 }
 
 const MAX_ENTRIES = 2000;
+/** How long an unexpected lookup failure is kept before the image is asked about again. */
+const NEGATIVE_MS = 60_000;
 
 export function createTrustServices(opts: ImageLookupOptions): TrustServices {
   const now = opts.now ?? (() => new Date());
@@ -137,6 +139,12 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       else if (digest === null) trust.push(unavailable('cosign', subject, `no digest to check signatures for: ${registry.state === 'error' ? registry.message : 'unknown'}`, ref.registry));
       else trust.push(await cosign.lookup(ref, digest, signal ? { signal } : {}));
     }
+    if (entry?.required === true && !notary && !useCosign) {
+      // Fail closed: a required entry that no enabled trust source can check is "cannot be checked", never "no policy".
+      const cosignWanted = entry.keys.length > 0 || entry.identities.length > 0;
+      const reason = `the policy entry "${entry.pattern}" requires a ${cosignWanted ? 'cosign' : 'Notary'} signature, but that trust source is turned off (dockerfileTrust.trust.sources: ${opts.sources.length > 0 ? opts.sources.join(', ') : 'none'})`;
+      trust.push(unavailable(cosignWanted ? 'cosign' : 'notary', cosignWanted ? { tag: null, digest: ref.digest ?? (registry.state === 'ok' ? registry.digest : null) } : tagSubject, reason, ref.registry));
+    }
     // Policy signers are Notary signer names; cosign signatures are already checked against the policy's keys and identities.
     // Failures reach the output channel with their cause (the diagnostics and hover carry the same state).
     if (registry.state === 'error' && registry.kind !== 'offline') opts.log?.(`registry lookup of ${ref.familiar} failed (${registry.kind}): ${registry.message}`);
@@ -186,9 +194,22 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
             }
             return facts;
           },
-          (err: unknown) => {
-            opts.log?.(`lookup of ${ref.familiar} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
-            return {};
+          (err: unknown): ImageFacts => {
+            const why = err instanceof Error ? err.message : String(err);
+            opts.log?.(`lookup of ${ref.familiar} failed unexpectedly: ${why}`);
+            // Never "no facts" for an image a required entry covers: the policy and an unavailable state stay visible
+            // (an empty answer would leave the rules quiet, and the CLI gate would pass).
+            const entry = matchPolicy(opts.policy, ref);
+            const facts: ImageFacts = {
+              ...(entry !== undefined ? { policy: { required: entry.required, severity: entry.severity, pattern: entry.pattern, ...(entry.notarySigners.length > 0 ? { signers: [...entry.notarySigners] } : {}) } } : {}),
+              trust: [unavailable(entry !== undefined && entry.notarySigners.length === 0 && (entry.keys.length > 0 || entry.identities.length > 0) ? 'cosign' : 'notary', { tag: ref.effectiveTag, digest: ref.digest }, `internal error while looking up trust data: ${why}`, ref.registry)],
+            };
+            if (signal?.aborted !== true) {
+              if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+              // Kept briefly: the next lookup after the negative interval tries again.
+              cache.set(key, { facts, at: now().getTime() - Math.max(0, opts.ttlMs - NEGATIVE_MS) });
+            }
+            return facts;
           },
         )
         .finally(() => inflight.delete(key));
