@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { compose, type Composed } from '../compose';
 import { describeImage } from '../core/describe';
+import { printable } from '../core/text';
 import type { ParsedReference } from '../core/imageRef';
 import { expandArgs, readInput, type InputFile } from './files';
 import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
@@ -170,7 +171,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const { paths, unmatched } = expandArgs(parsed.positionals, io.cwd);
   let ioError = false;
   for (const u of unmatched) {
-    io.stderr(`dockerfile-trust: ${u}: no files match this pattern\n`);
+    io.stderr(`dockerfile-trust: ${printable(u)}: no files match this pattern\n`);
     ioError = true;
   }
 
@@ -181,7 +182,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (!read.ok) {
       if (read.fatal) {
         ioError = true;
-        io.stderr(`dockerfile-trust: ${read.path}: ${read.message}\n`);
+        io.stderr(`dockerfile-trust: ${printable(read.path)}: ${printable(read.message)}\n`);
         results.push({ path: read.path, findings: [], error: read.message });
       } else {
         results.push({ path: read.path, findings: [], note: read.message });
@@ -193,7 +194,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   let composed: Composed | undefined;
   if (network) {
-    composed = compose({ settings, storageDir: cacheDir(v['cache-dir'] as string | undefined, io), env: process.env, log: (m) => io.stderr(`dockerfile-trust: ${m}\n`) });
+    // Log lines quote registries and trust servers: printable, so they cannot drive the terminal.
+    composed = compose({ settings, storageDir: cacheDir(v['cache-dir'] as string | undefined, io), env: process.env, log: (m) => io.stderr(`dockerfile-trust: ${printable(m)}\n`) });
     if (composed.problems.length > 0) ioError = true;
   }
   try {
@@ -204,7 +206,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         // One file's failure is reported for that file; the others keep their findings.
         ioError = true;
         const message = `internal error while checking this file: ${err instanceof Error ? err.message : String(err)}`;
-        io.stderr(`dockerfile-trust: ${file.path}: ${message}\n`);
+        io.stderr(`dockerfile-trust: ${printable(file.path)}: ${printable(message)}\n`);
         results.push({ path: file.path, findings: [], error: message });
       }
     }
@@ -234,7 +236,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             if (add === null || checksums.has(add.url) || !/^https:\/\//i.test(add.url)) continue;
             const r = await composed.checksum(add.url);
             if (r.ok) checksums.set(add.url, r.digest);
-            else io.stderr(`dockerfile-trust: ${file.path}: no checksum for ${add.url}: ${r.message}\n`);
+            else io.stderr(`dockerfile-trust: ${printable(file.path)}: no checksum for ${printable(add.url)}: ${printable(r.message)}\n`);
           }
         }
         const edits = fixEdits(findings, composed !== undefined ? (r) => composed!.lookup.peek(r) : undefined, checksums);

@@ -1,4 +1,5 @@
 // The analysis engine: parse, build the model, run the rules, apply suppressions and severities. Never throws.
+import { printable } from './text';
 import { NO_FACTS, type Facts } from './facts';
 import { buildModel, type DockerfileModel, type ModelOptions, type Stage } from './model';
 import { parseDocument, type ParsedDocument, type SegmentCache } from './parse';
@@ -101,7 +102,7 @@ export function finalizeReports(model: DockerfileModel, raws: readonly RawReport
         ruleId: rule.id,
         code: rule.code,
         severity: 'information',
-        message: `Rule ${rule.id} failed on this file (${error ?? 'unknown error'}); please report it.`,
+        message: printable(`Rule ${rule.id} failed on this file (${error ?? 'unknown error'}); please report it.`),
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       });
       continue;
@@ -120,7 +121,8 @@ export function finalizeReports(model: DockerfileModel, raws: readonly RawReport
       ruleId: rule.id,
       code: rule.code,
       severity,
-      message: r.message,
+      // Messages quote registries, trust servers and the Dockerfile: no control or bidi character reaches a reader.
+      message: printable(r.message),
       range: r.range,
       ...(r.data !== undefined ? { data: r.data } : {}),
       ...(r.fixes !== undefined ? { fixes: r.fixes } : {}),

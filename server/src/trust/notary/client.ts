@@ -357,7 +357,8 @@ export class NotaryClient {
         if (++seen > MAX_DELEGATIONS) throw invalid(`more than ${MAX_DELEGATIONS} delegations`, 'endless data');
         const childOk = ROLE_NAME.test(d.name) && d.name.startsWith(`${parent.name}/`) && !d.name.slice(parent.name.length + 1).includes('/') && !d.name.split('/').some((s) => s === '.' || s === '..');
         if (!childOk) {
-          skipped.push({ name: d.name, reason: `not a valid delegation of ${parent.name}` });
+          // The name is hostile text (anything a delegation key holder wrote): quoted and bounded.
+          skipped.push({ name: JSON.stringify(d.name.slice(0, 200)), reason: `not a valid delegation of ${parent.name}` });
           continue;
         }
         if (roles.has(d.name)) continue;

@@ -212,7 +212,7 @@ export function parseEnvelope<T extends AnySigned>(raw: Uint8Array, expected: T[
           const rk = parseRoleKeys(role);
           if (rk === null || !isObject(role) || typeof role['name'] !== 'string') return fail('targets: malformed delegation role');
           const paths = role['paths'] ?? [];
-          if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) return fail(`targets: delegation ${role['name']} has malformed paths`);
+          if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) return fail(`targets: delegation ${JSON.stringify(role['name'].slice(0, 200))} has malformed paths`);
           delegations.push({ name: role['name'], keyids: rk.keyids, threshold: rk.threshold, paths: paths as string[] });
         }
       }
