@@ -91,6 +91,8 @@ test('every dockerfileTrust.* key in package.json is scoped and described, and t
   }
   // Anything that decides where requests or credentials go must not be settable by a cloned workspace.
   for (const key of machine) assert.equal(props[key]?.scope, 'machine', key);
+  // Nor how long a tag answer may vouch for a "verified" verdict (a workspace TTL of 7 days kept a moved tag verified).
+  assert.equal(props['dockerfileTrust.cache.trustTtlSeconds']?.scope, 'machine');
   // The schema defaults, fed through the normaliser as VS Code would send them, are the normaliser's defaults.
   const nested: Record<string, unknown> = {};
   for (const [key, p] of Object.entries(props)) {

@@ -224,8 +224,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const refs = new Map<string, ParsedReference>();
         for (const u of model.images) if ((u.kind === 'image' || u.kind === 'context') && u.ref?.ok) refs.set(u.ref.canonical, u.ref);
         await Promise.all([...refs.values()].map((r) => lookup.lookup(r)));
-        ({ findings, model } = analyze(file.text, { ...opts, facts: { get: (r) => lookup.peek(r) } }));
+        // The rules judge tag answers at the same time as the image summary below (Facts.now), so they cannot disagree.
         const now = new Date();
+        ({ findings, model } = analyze(file.text, { ...opts, facts: { get: (r) => lookup.peek(r), now } }));
         images = [...refs.values()].map((r) => ({ reference: r.canonical, ...describeImage(r, lookup.peek(r), now) }));
       }
       if (v.fix === true) {
@@ -249,7 +250,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
             ioError = true;
           }
           io.stderr(`dockerfile-trust: ${file.path}: applied ${edits.length} fix${edits.length === 1 ? '' : 'es'}\n`);
-          ({ findings } = analyze(fixed, { ...opts, ...(composed !== undefined ? { facts: { get: (r: ParsedReference) => composed!.lookup.peek(r) } } : {}) }));
+          ({ findings } = analyze(fixed, { ...opts, ...(composed !== undefined ? { facts: { get: (r: ParsedReference) => composed!.lookup.peek(r), now: new Date() } } : {}) }));
         }
       }
       return { path: file.path, findings, ...(images !== undefined ? { images } : {}) };
