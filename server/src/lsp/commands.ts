@@ -187,7 +187,8 @@ export function signatureOf(ref: ParsedReference, facts: ImageFacts | undefined,
   const headline = verdictHeadline(v, facts, now);
   if (v.verified) {
     const ok = v.sources.filter((s) => s.state === 'signed' && s.acceptable);
-    const signers = [...new Set(ok.flatMap((s) => s.signers.map((x) => x.name)))];
+    // Names come from certificates (a keyless SAN matched by a policy regexp): printable, as everywhere else.
+    const signers = [...new Set(ok.flatMap((s) => s.signers.map((x) => printable(x.name, 200))))];
     const expires = ok.map((s) => s.expires).filter((e): e is string => e !== null).sort()[0] ?? null;
     return { state: 'signed', detail: `${headline} (${[...new Set(ok.map((s) => s.source))].join(', ')})`, signers, expires };
   }
