@@ -139,3 +139,19 @@ test('a pattern with upper-case letters in its repository is refused: it could n
   const ok = parsePolicy({ version: 1, images: [{ pattern: 'GHCR.IO/my-org/**', required: true }] }, '/');
   assert.ok(ok.ok);
 });
+
+test('an IPv4-mapped IPv6 literal is the IPv4 registry it connects to: it cannot escape a policy written for it (adversarial review)', async () => {
+  const { parsePolicy, matchPolicy } = await import('../../server/src/trust/cosign/policy');
+  const p = parsePolicy({ version: 1, images: [{ pattern: '10.0.0.5:5000/corp/**', required: true }] }, '/');
+  assert.ok(p.ok);
+  for (const input of ['[::ffff:10.0.0.5]:5000/corp/app:v1', '[::FFFF:a00:5]:5000/corp/app', '[0:0:0:0:0:ffff:a00:5]:5000/corp/app', '10.0.0.5:5000/corp/app']) {
+    const r = parseReference(input);
+    assert.ok(r.ok, input);
+    assert.equal(r.registry, '10.0.0.5:5000', input);
+    assert.equal(matchPolicy(p.policy, r)?.required, true, `${input} escaped the required entry`);
+  }
+  // Other IPv6 literals stay IPv6.
+  const v6 = parseReference('[::1]:5000/x');
+  assert.ok(v6.ok);
+  assert.equal(v6.registry, '[::1]:5000');
+});

@@ -65,6 +65,13 @@ export function canonicalRegistry(host: string): string {
     // Not a URL host (a zone-scoped IPv6 literal, say): lower-cased it stays.
   }
   if (h.endsWith(':443')) h = h.slice(0, -4);
+  // An IPv4-mapped IPv6 literal ([::ffff:10.0.0.5]) is the IPv4 host itself to the socket layer: one registry.
+  const mapped = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\](:[0-9]+)?$/.exec(h);
+  if (mapped !== null) {
+    const hi = parseInt(mapped[1]!, 16);
+    const lo = parseInt(mapped[2]!, 16);
+    h = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}${mapped[3] ?? ''}`;
+  }
   return DOCKER_HUB_ALIASES.has(h) ? DOCKER_HUB : h;
 }
 
