@@ -94,3 +94,14 @@ test('attestation statements follow the same rule: a predicate type in two spell
   const r = parseStatement(Buffer.from(text));
   assert.equal(r.ok, false, 'cosign reads the vuln-scan predicate type, this verifier read SLSA provenance');
 });
+
+test('free-form content (a predicate, optional annotations) may have keys that differ only in case', () => {
+  const sbom = '{"_type":"t","predicateType":"p","subject":[],"predicate":{"Name":"a","name":"b","x":{"ID":1,"id":2}}}';
+  assert.equal(ambiguousKey(sbom, ['predicate']), undefined);
+  assert.equal(ambiguousKey(sbom), 'name');
+  // A subject entry is decoded into a struct: two spellings of "digest" there are ambiguous.
+  assert.equal(ambiguousKey('{"subject":[{"digest":{"sha256":"a"},"Digest":{"sha256":"b"}}],"predicate":{}}', ['predicate']), 'Digest');
+  // A second top-level key spelt like the free one is still caught.
+  assert.equal(ambiguousKey('{"predicate":{},"Predicate":{}}', ['predicate']), 'Predicate');
+  assert.equal(ambiguousKey('{"critical":{"image":{}},"optional":{"A":1,"a":2}}', ['optional']), undefined);
+});

@@ -32,7 +32,7 @@ export function parseStatement(payload: Uint8Array): StatementResult {
   const parsed = parseJson(text);
   if (!parsed.ok || !isObj(parsed.value)) return { ok: false, reason: 'in-toto statement is not a JSON object' };
   // Exact duplicates at the top, and keys Go's decoder (case-insensitive, last match) reads as one anywhere.
-  const dup = duplicateTopLevelKey(text) ?? ambiguousKey(text);
+  const dup = duplicateTopLevelKey(text) ?? ambiguousKey(text, ['predicate']);
   if (dup !== undefined) return { ok: false, reason: `in-toto statement has the field "${dup.slice(0, 64)}" twice: verifiers would disagree on what it says` };
   const doc = parsed.value;
   const type = own(doc, '_type');

@@ -170,7 +170,7 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
       return { ok: false, reason: 'DSSE payload is not JSON' };
     }
     // cosign (Go) reads keys case-insensitively and takes the last match: a statement that says two things is refused.
-    const twice = ambiguousKey(text);
+    const twice = ambiguousKey(text, ['predicate']);
     if (twice !== undefined) return { ok: false, reason: `the in-toto statement has the key ${JSON.stringify(twice.slice(0, 80))} twice (or in two spellings cosign reads as one): it could mean one thing to cosign and another here` };
     const subjects = readSubjects(statement);
     subjectDigests.push(...subjects);

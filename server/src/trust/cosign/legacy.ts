@@ -71,7 +71,7 @@ export function legacyPayloadDigest(payload: Uint8Array): { digest: string } | {
     return { reason: 'simple-signing payload is not JSON' };
   }
   // cosign reads `Docker-Manifest-Digest` as `docker-manifest-digest` and takes the last one: two of them mean two things.
-  const twice = ambiguousKey(text);
+  const twice = ambiguousKey(text, ['optional']);
   if (twice !== undefined) return { reason: `simple-signing payload has the key ${JSON.stringify(twice.slice(0, 80))} twice (or in two spellings cosign reads as one)` };
   const critical = (doc as { critical?: { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } } } | null)?.critical;
   if (critical?.type !== LEGACY_TYPE) return { reason: `simple-signing payload type is not "${LEGACY_TYPE}"` };

@@ -12,15 +12,19 @@ function fold(key: string): string {
 
 /**
  * The first key that appears twice (after Go's case folding) in any object of a JSON document already known to
- * be valid, if any. One linear pass; keys are decoded with their escapes (`\u0073` is `s`).
+ * be valid, if any, leaving out the values of the top-level keys in `free` (free-form content such as a
+ * statement's `predicate` or a payload's `optional`, decoded by Go into maps where keys are exact). One linear
+ * pass; keys are decoded with their escapes (`\u0073` is `s`).
  */
-export function ambiguousKey(text: string): string | undefined {
-  // One set of folded keys per open object; null for arrays.
-  const stack: (Set<string> | null)[] = [];
+export function ambiguousKey(text: string, free: readonly string[] = []): string | undefined {
+  const skip = new Set(free.map(fold));
+  // Per open container: the folded keys of an object, null for an array, 'free' for content not checked.
+  const stack: (Set<string> | null | 'free')[] = [];
   let expectKey = false;
   let inString = false;
   let escaped = false;
   let capture = false;
+  let freeValue = false;
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -39,36 +43,36 @@ export function ambiguousKey(text: string): string | undefined {
           }
           const seen = stack[stack.length - 1];
           const f = fold(key);
-          if (seen?.has(f)) return key;
-          seen?.add(f);
+          if (seen instanceof Set) {
+            if (seen.has(f)) return key;
+            seen.add(f);
+            if (stack.length === 1 && skip.has(f)) freeValue = true;
+          }
         }
       }
       continue;
     }
+    const top = stack[stack.length - 1];
     switch (c) {
       case 0x22: // "
         inString = true;
         start = i + 1;
-        capture = expectKey && stack[stack.length - 1] !== null;
+        capture = expectKey && top instanceof Set;
         expectKey = false;
         break;
       case 0x7b: // {
-        stack.push(new Set());
-        expectKey = true;
-        break;
       case 0x5b: // [
-        stack.push(null);
-        expectKey = false;
+        stack.push(freeValue || top === 'free' ? 'free' : c === 0x7b ? new Set() : null);
+        freeValue = false;
+        expectKey = c === 0x7b;
         break;
       case 0x7d: // }
       case 0x5d: // ]
         stack.pop();
         break;
       case 0x2c: // ,
-        expectKey = stack[stack.length - 1] !== null && stack.length > 0;
-        break;
-      case 0x3a: // :
-        expectKey = false;
+        if (stack.length === 1) freeValue = false;
+        expectKey = top instanceof Set;
         break;
       default:
         break;
