@@ -4,7 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, dirname, resolve } from 'node:path';
 import { canonicalRegistry, type ParsedReference } from '../../core/imageRef';
-import { compilePattern, policyNames, type TrustPolicy } from '../policy';
+import { compilePattern, policyNames, type NameMatcher, type TrustPolicy } from '../policy';
 
 export { compilePattern };
 import { spkiFingerprint, type IdentityMatcher } from './bundleVerify';
@@ -39,7 +39,7 @@ export interface PolicyEntry {
   /** Notary v1 signer names (as `docker trust inspect` prints them); empty = any Notary signer. */
   readonly notarySigners: readonly string[];
   /** Compiled pattern over `registry/repository`. */
-  readonly matcher: RegExp;
+  readonly matcher: NameMatcher;
 }
 
 export interface Policy {
