@@ -96,9 +96,9 @@ export function makeBlobBundle(bytes: Buffer, key: TestKey): Buffer {
   );
 }
 
-/** A key-based Sigstore bundle v0.3: DSSE over any in-toto statement. */
+/** A key-based Sigstore bundle v0.3: DSSE over any in-toto statement (an object, or exact JSON text). */
 export function makeStatementBundle(st: unknown, key: TestKey, corrupt = false): Buffer {
-  const statement = Buffer.from(JSON.stringify(st));
+  const statement = Buffer.from(typeof st === 'string' ? st : JSON.stringify(st));
   const payloadType = 'application/vnd.in-toto+json';
   // DSSE pre-authentication encoding: "DSSEv1" SP len(type) SP type SP len(body) SP body.
   const pae = Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${statement.length} `), statement]);

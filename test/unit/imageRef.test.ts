@@ -101,3 +101,57 @@ test('one canonical registry identity for every spelling docker accepts (issue 1
   assert.ok(alpine.ok);
   assert.equal(matchPolicy(lib.policy, alpine)?.required, true);
 });
+
+test('a pattern or pinned GUN written as docker.io/<name> covers the official image, as docker reads it (adversarial review)', async () => {
+  const { canonicalPattern } = await import('../../server/src/core/imageRef');
+  const { parsePolicy, matchPolicy } = await import('../support/policy');
+  // docker: `docker.io/alpine` is `docker.io/library/alpine`; a pattern spelt that way must not silently match nothing.
+  assert.equal(canonicalPattern('docker.io/alpine'), 'docker.io/library/alpine');
+  assert.equal(canonicalPattern('Index.Docker.IO/alpine'), 'docker.io/library/alpine');
+  assert.equal(canonicalPattern('registry-1.docker.io:443/alpine'), 'docker.io/library/alpine');
+  // A GUN prefix keeps its meaning: `docker.io/*` pins everything on Docker Hub, not just the official images.
+  assert.equal(canonicalPattern('docker.io/*'), 'docker.io/*');
+  assert.equal(canonicalPattern('docker.io/library/alpine'), 'docker.io/library/alpine');
+  assert.equal(canonicalPattern('docker.io/my-org/app'), 'docker.io/my-org/app');
+  for (const pattern of ['docker.io/alpine', 'index.docker.io/alpine', 'registry-1.docker.io/alpine', 'docker.io/alp*', 'docker.io/*', 'docker.io/alpin?', 'DOCKER.IO/alpine', 'docker.io:443/alpine']) {
+    const p = parsePolicy({ version: 1, images: [{ pattern, required: true }] }, '/');
+    assert.ok(p.ok, pattern);
+    for (const input of ['alpine', 'alpine:3.20', 'docker.io/alpine', 'library/alpine', 'index.docker.io/library/alpine:3']) {
+      const r = parseReference(input);
+      assert.ok(r.ok);
+      assert.equal(matchPolicy(p.policy, r)?.required, true, `${input} escaped the required entry "${pattern}"`);
+    }
+    // … and only the official image: a user namespace is another repository.
+    const other = parseReference('docker.io/alpine/git');
+    assert.ok(other.ok);
+    assert.equal(matchPolicy(p.policy, other), undefined, `${pattern} must not cover docker.io/alpine/git`);
+  }
+});
+
+test('a pattern with upper-case letters in its repository is refused: it could never match a reference (adversarial review)', async () => {
+  const { parsePolicy } = await import('../support/policy');
+  for (const pattern of ['ghcr.io/My-Org/**', 'ghcr.io/my-org/App', 'Alpine', 'library/Alpine']) {
+    const p = parsePolicy({ version: 1, images: [{ pattern, required: true }] }, '/');
+    assert.equal(p.ok, false, `${pattern} was accepted but can never match`);
+    assert.match(p.ok ? '' : p.errors.join(' '), /upper-case/);
+  }
+  // Upper case in the registry part is fine (host names are case-insensitive).
+  const ok = parsePolicy({ version: 1, images: [{ pattern: 'GHCR.IO/my-org/**', required: true }] }, '/');
+  assert.ok(ok.ok);
+});
+
+test('an IPv4-mapped IPv6 literal is the IPv4 registry it connects to: it cannot escape a policy written for it (adversarial review)', async () => {
+  const { parsePolicy, matchPolicy } = await import('../support/policy');
+  const p = parsePolicy({ version: 1, images: [{ pattern: '10.0.0.5:5000/corp/**', required: true }] }, '/');
+  assert.ok(p.ok);
+  for (const input of ['[::ffff:10.0.0.5]:5000/corp/app:v1', '[::FFFF:a00:5]:5000/corp/app', '[0:0:0:0:0:ffff:a00:5]:5000/corp/app', '10.0.0.5:5000/corp/app']) {
+    const r = parseReference(input);
+    assert.ok(r.ok, input);
+    assert.equal(r.registry, '10.0.0.5:5000', input);
+    assert.equal(matchPolicy(p.policy, r)?.required, true, `${input} escaped the required entry`);
+  }
+  // Other IPv6 literals stay IPv6.
+  const v6 = parseReference('[::1]:5000/x');
+  assert.ok(v6.ok);
+  assert.equal(v6.registry, '[::1]:5000');
+});

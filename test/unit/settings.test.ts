@@ -109,6 +109,8 @@ test('every dockerfileTrust.* key in package.json is scoped and described, and t
   }
   // Anything that decides where requests or credentials go must not be settable by a cloned workspace.
   for (const key of machine) assert.equal(props[key]?.scope, 'machine', key);
+  // Nor how long a tag answer may vouch for a "verified" verdict (a workspace TTL of 7 days kept a moved tag verified).
+  assert.equal(props['dockerfileTrust.cache.trustTtlSeconds']?.scope, 'machine');
   // The schema defaults, fed through the normaliser as VS Code would send them, are the normaliser's defaults.
   const nested: Record<string, unknown> = {};
   for (const [key, p] of Object.entries(props)) {
@@ -133,4 +135,21 @@ test('Notary pinning settings: malformed IDs narrow (the GUN stays pinned), unre
   const d = normalizeSettings({});
   assert.equal(d.machine.notaryTofu, true);
   assert.equal(d.analysis.pinPlatformDigest, false);
+});
+
+test('a pinned GUN written as docker.io/<name> pins the official image docker resolves it to (adversarial review)', () => {
+  const good = 'b'.repeat(64);
+  const s = normalizeSettings({ notary: { pinnedCertIds: { 'docker.io/alpine': [good], 'Index.Docker.IO/*': [good] }, pinnedCaFiles: { 'docker.io/nginx': '/etc/ca.pem' } } });
+  // Without this, the pin for `docker.io/alpine` would never apply to GUN docker.io/library/alpine and TOFU would run instead.
+  assert.deepEqual(s.machine.notaryPinnedCertIds, { 'docker.io/library/alpine': [good], 'docker.io/*': [good] });
+  assert.deepEqual(s.machine.notaryPinnedCaFiles, { 'docker.io/library/nginx': '/etc/ca.pem' });
+});
+
+test('the settings schema of trust.policy entries names exactly the fields the policy parser accepts', async () => {
+  const { ENTRY_FIELDS } = await import('../../server/src/trust/policy/parse');
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { items?: { properties?: Record<string, unknown>; additionalProperties?: boolean } }> } | { properties: Record<string, { items?: { properties?: Record<string, unknown> } }> }[] } };
+  const conf = pkg.contributes.configuration;
+  const props = Object.assign({}, ...(Array.isArray(conf) ? conf : [conf]).map((c) => c.properties)) as Record<string, { items?: { properties?: Record<string, unknown> } }>;
+  const schema = Object.keys(props['dockerfileTrust.trust.policy']?.items?.properties ?? {}).sort();
+  assert.deepEqual(schema, [...ENTRY_FIELDS].sort(), 'the editor would flag a valid entry field, or accept one the parser refuses');
 });

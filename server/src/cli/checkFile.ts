@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Composed } from '../compose';
 import { analyze } from '../core/analyze';
 import { describeImage } from '../core/describe';
+import { printable } from '../core/text';
 import { addChecksumOf, applyEdits, fixEdits } from '../core/fixAll';
 import { analysisOptions, checkText, factsOf } from '../pipeline/analysis';
 import type { AnalysisSettings } from '../protocol';
@@ -27,10 +28,13 @@ export interface CheckContext {
 
 export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ result: FileResult; ioError: boolean }> {
   const lookup = ctx.composed?.lookup;
-  const checked = await checkText(file.text, ctx.settings, lookup);
+  // The rules and the image summary judge tag answers at one moment (Facts.now), so they cannot disagree.
+  let at: Date | undefined;
+  const clock = (): Date => (at ??= new Date());
+  const checked = await checkText(file.text, ctx.settings, lookup, clock);
   const references = checked.references;
   let findings = checked.findings;
-  const now = new Date();
+  const now = clock();
   const images = lookup !== undefined ? references.map((r) => ({ reference: r.canonical, ...describeImage(r, lookup.peek(r), now) })) : undefined;
   let ioError = false;
   if (ctx.fix) {
@@ -41,11 +45,11 @@ export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ r
         if (add === null || checksums.has(add.url) || !/^https:\/\//i.test(add.url)) continue;
         const r = await ctx.composed.checksum(add.url);
         if (r.ok) checksums.set(add.url, r.digest);
-        else ctx.warn(`${file.path}: no checksum for ${add.url}: ${r.message}`);
+        else ctx.warn(`${printable(file.path)}: no checksum for ${printable(add.url)}: ${printable(r.message)}`);
       }
     }
     // The download and clone pins: each fetched or resolved once, and printed as it is applied.
-    const pins = ctx.composed !== undefined ? await pinFixEdits(findings, ctx.composed, (m) => ctx.warn(`${file.path}: ${m}`)) : [];
+    const pins = ctx.composed !== undefined ? await pinFixEdits(findings, ctx.composed, (m) => ctx.warn(`${printable(file.path)}: ${printable(m)}`)) : [];
     const edits = fixEdits(findings, lookup !== undefined ? (r) => lookup.peek(r) : undefined, checksums, {}, pins);
     if (edits.length > 0 && ctx.diff === true) {
       ctx.out?.(unifiedDiff(file.path, file.text, applyEdits(file.text, edits)));

@@ -1,6 +1,7 @@
 // Renders CLI results as text, JSON or SARIF 2.1.0.
 import type { Rule } from '../core/rule';
 import type { Finding, Severity } from '../core/types';
+import { printable } from '../core/text';
 
 export interface FileResult {
   readonly path: string;
@@ -35,16 +36,17 @@ export function formatText(results: readonly FileResult[], color: boolean): stri
   for (const r of results) {
     // Errors were already reported on stderr.
     if (r.error !== undefined) continue;
-    if (r.note !== undefined) out.push(`${paint('1', r.path)}: ${r.note}`);
+    // File names, messages and trust text come from repositories and servers: nothing they carry may drive the terminal.
+    if (r.note !== undefined) out.push(`${paint('1', printable(r.path))}: ${printable(r.note)}`);
     if (r.findings.length === 0 && (r.images ?? []).length === 0) continue;
-    out.push(paint('4', r.path));
+    out.push(paint('4', printable(r.path)));
     for (const img of r.images ?? []) {
-      out.push(`  ${paint(img.verified ? '32' : '2', img.verified ? '✓' : '·')} ${img.reference}: ${img.headline}`);
-      for (const l of img.lines) out.push(`      ${paint('2', l)}`);
+      out.push(`  ${paint(img.verified ? '32' : '2', img.verified ? '✓' : '·')} ${printable(img.reference)}: ${printable(img.headline)}`);
+      for (const l of img.lines) out.push(`      ${paint('2', printable(l))}`);
     }
     for (const f of r.findings) {
       const pos = `${f.range.start.line + 1}:${f.range.start.character + 1}`;
-      out.push(`  ${pos.padEnd(8)}${paint(sevColor[f.severity], f.severity.padEnd(12))}${f.code.padEnd(7)}${f.message}  ${paint('2', f.ruleId)}`);
+      out.push(`  ${pos.padEnd(8)}${paint(sevColor[f.severity], f.severity.padEnd(12))}${f.code.padEnd(7)}${printable(f.message)}  ${paint('2', f.ruleId)}`);
     }
     out.push('');
   }

@@ -7,6 +7,7 @@ import { SEVERITY_ORDER, type Severity } from '../core/types';
 import { normalizeHost, normalizeSettings } from '../protocol';
 import * as os from 'node:os';
 import { compose, type Composed } from '../compose';
+import { printable } from '../core/text';
 import { expandArgs, readInput, type InputFile } from './files';
 import { checkFile } from './checkFile';
 import { runAction } from './action';
@@ -183,7 +184,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const { paths, unmatched } = expandArgs(parsed.positionals, io.cwd);
   let ioError = false;
   for (const u of unmatched) {
-    io.stderr(`dockerfile-trust: ${u}: no files match this pattern\n`);
+    io.stderr(`dockerfile-trust: ${printable(u)}: no files match this pattern\n`);
     ioError = true;
   }
 
@@ -195,7 +196,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (!read.ok) {
       if (read.fatal) {
         ioError = true;
-        io.stderr(`dockerfile-trust: ${read.path}: ${read.message}\n`);
+        io.stderr(`dockerfile-trust: ${printable(read.path)}: ${printable(read.message)}\n`);
         results.push({ path: read.path, findings: [], error: read.message });
       } else {
         results.push({ path: read.path, findings: [], note: read.message });
@@ -207,7 +208,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   let composed: Composed | undefined;
   if (network) {
-    composed = await compose({ settings: settings.machine, storageDir: cacheDir(v['cache-dir'] as string | undefined, io), env: process.env, log: (m) => io.stderr(`dockerfile-trust: ${m}\n`) });
+    // Log lines quote registries and trust servers: printable, so they cannot drive the terminal.
+    composed = await compose({ settings: settings.machine, storageDir: cacheDir(v['cache-dir'] as string | undefined, io), env: process.env, log: (m) => io.stderr(`dockerfile-trust: ${printable(m)}\n`) });
     if (composed.problems.length > 0) ioError = true;
   }
   try {
@@ -225,7 +227,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         // One file's failure is reported for that file; the others keep their findings.
         ioError = true;
         const message = `internal error while checking this file: ${err instanceof Error ? err.message : String(err)}`;
-        io.stderr(`dockerfile-trust: ${file.path}: ${message}\n`);
+        io.stderr(`dockerfile-trust: ${printable(file.path)}: ${printable(message)}\n`);
         results.push({ path: file.path, findings: [], error: message });
       }
     }

@@ -1,4 +1,5 @@
 // The analysis engine: parse, build the model, run the rules, apply suppressions and severities. Never throws.
+import { printable } from './text';
 import { NO_FACTS, type Facts } from './facts';
 import { buildModel, type DockerfileModel, type ModelOptions, type Stage } from './model';
 import { parseDocument, type ParsedDocument, type SegmentCache } from './parse';
@@ -58,7 +59,8 @@ export function activeRules(options: AnalyzeOptions = {}): Rule[] {
   const noFacts = options.facts === undefined || options.facts === NO_FACTS;
   for (const rule of options.rules ?? RULES) {
     if ((options.phase === 'syntax' || noFacts) && rule.phase !== 'syntax') continue;
-    if (options.severities?.[rule.id] === 'off') continue;
+    // A rule that enforces the signature policy runs even when "off": its enforced reports are the policy's.
+    if (options.severities?.[rule.id] === 'off' && rule.enforcesPolicy !== true) continue;
     out.push(rule);
   }
   return out;
@@ -104,13 +106,15 @@ export function finalizeReports(model: DockerfileModel, raws: readonly RawReport
         ruleId: rule.id,
         code: rule.code,
         severity: 'information',
-        message: `Rule ${rule.id} failed on this file (${error ?? 'unknown error'}); please report it.`,
+        message: printable(`Rule ${rule.id} failed on this file (${error ?? 'unknown error'}); please report it.`),
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       });
       continue;
     }
-    if (suppressedAt(model, r.anchorLine).has(rule.id)) continue;
-    const severity = severitySetting(options, rule) ?? r.severity ?? rule.defaultSeverity;
+    // Neither a comment in the Dockerfile nor a rule setting can waive the machine's signature policy (Report.enforced).
+    const enforced = r.enforced === true && rule.enforcesPolicy === true;
+    if (!enforced && (options.severities?.[rule.id] === 'off' || suppressedAt(model, r.anchorLine).has(rule.id))) continue;
+    const severity = (enforced ? undefined : severitySetting(options, rule)) ?? r.severity ?? rule.defaultSeverity;
     // A report reused from an unchanged stage gives back the same Finding object (the LSP layer
     // can then reuse its diagnostic too).
     const known = memo?.get(r);
@@ -122,7 +126,8 @@ export function finalizeReports(model: DockerfileModel, raws: readonly RawReport
       ruleId: rule.id,
       code: rule.code,
       severity,
-      message: r.message,
+      // Messages quote registries, trust servers and the Dockerfile: no control or bidi character reaches a reader.
+      message: printable(r.message),
       range: r.range,
       ...(r.data !== undefined ? { data: r.data } : {}),
       ...(r.fixes !== undefined ? { fixes: r.fixes } : {}),

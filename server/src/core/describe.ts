@@ -1,6 +1,7 @@
 // Plain-text descriptions of what is known about an image (registry digest, signatures), shared by hover and CLI.
 import type { ImageFacts, RegistryFact, Signer, TrustFact } from './facts';
 import type { ParsedReference } from './imageRef';
+import { printable } from './text';
 import { trustVerdict, type SourceVerdict, type TrustVerdict } from './verdict';
 
 /** "in 2 years", "3 days ago", "in 5 hours". */
@@ -104,8 +105,12 @@ export function describeTrustSource(sv: SourceVerdict, digest: string | null, no
   }
 }
 
-/** The headline of a verdict, in a few words: never "signed" unless the judged digest verified. */
+/** The headline of a verdict, in a few words: never "signed" unless the judged digest verified. Printable (signer names come from certificates). */
 export function verdictHeadline(v: TrustVerdict, facts: ImageFacts, now: Date): string {
+  return printable(headlineOf(v, facts, now));
+}
+
+function headlineOf(v: TrustVerdict, facts: ImageFacts, now: Date): string {
   if (v.sources.some((s) => s.state === 'invalid')) return 'signature verification FAILED';
   const signed = v.sources.filter((s) => s.state === 'signed');
   const acceptable = signed.filter((s) => s.acceptable);
@@ -160,5 +165,6 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
     lines.push(`Registry rate limit: ${remaining} of ${limit} pulls left (as of ${relativeTime(facts.rateLimit.at, now)})`);
   }
   if (facts.policy?.required) lines.push(`Policy: a signature is required${facts.policy.signers?.length ? ` from ${facts.policy.signers.join(', ')}` : ''}.`);
-  return { headline: verdictHeadline(v, facts, now), lines, verified: v.verified };
+  // Lines quote trust servers, registries and certificates: printable, one line each, bounded.
+  return { headline: verdictHeadline(v, facts, now), lines: lines.map((l) => printable(l)), verified: v.verified };
 }

@@ -138,6 +138,8 @@ export interface PolicyFact {
   readonly signers?: readonly string[];
   /** Severity of a violation (default error). */
   readonly severity?: 'error' | 'warning' | 'information';
+  /** Severity of "cannot be checked" under this policy (default: warning, or the violation severity if lower). */
+  readonly unavailable?: 'error' | 'warning' | 'information';
   /** Where the entry came from (pattern and file), for messages. */
   readonly pattern?: string;
   /** Set when the requirement comes from a trust source's own policy file, not ours (e.g. notation's trust policy). */

@@ -65,6 +65,13 @@ export function canonicalRegistry(host: string): string {
     // Not a URL host (a zone-scoped IPv6 literal, say): lower-cased it stays.
   }
   if (h.endsWith(':443')) h = h.slice(0, -4);
+  // An IPv4-mapped IPv6 literal ([::ffff:10.0.0.5]) is the IPv4 host itself to the socket layer: one registry.
+  const mapped = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\](:[0-9]+)?$/.exec(h);
+  if (mapped !== null) {
+    const hi = parseInt(mapped[1]!, 16);
+    const lo = parseInt(mapped[2]!, 16);
+    h = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}${mapped[3] ?? ''}`;
+  }
   return DOCKER_HUB_ALIASES.has(h) ? DOCKER_HUB : h;
 }
 
@@ -128,7 +135,21 @@ export function canonicalPattern(pattern: string): string {
   const hostLike = first === 'localhost' || first.includes('.') || first.includes(':') || first !== first.toLowerCase();
   if (!hostLike) return pattern;
   if (/[*?]/.test(first)) return first.toLowerCase().replace(/:443$/, '') + rest;
-  return canonicalRegistry(first) + rest;
+  const host = canonicalRegistry(first);
+  // docker reads `docker.io/alpine` as `docker.io/library/alpine` (one path component on Docker Hub is an
+  // official image): a pattern or pinned GUN written that way names the same repository. Wildcards are left
+  // alone here (a GUN prefix `docker.io/*` covers all of Docker Hub); globs are handled in compilePattern.
+  if (host === DOCKER_HUB && rest.length > 1 && !rest.slice(1).includes('/') && !/[*?]/.test(rest)) return `${host}/library${rest}`;
+  return host + rest;
+}
+
+/** The repository part of a pattern (after its registry, if it names one): references only have lower-case ones. */
+export function patternRepository(pattern: string): string {
+  const slash = pattern.indexOf('/');
+  if (slash <= 0) return pattern;
+  const first = pattern.slice(0, slash);
+  const hostLike = first === 'localhost' || first.includes('.') || first.includes(':') || first !== first.toLowerCase();
+  return hostLike ? pattern.slice(slash + 1) : pattern;
 }
 
 /** Parses and normalizes an image reference. Never throws. */

@@ -23,6 +23,13 @@ export interface RuleMeta {
    * the reports of stages that did not change. Default (absent): the whole model on every run.
    */
   readonly locality?: 'stage';
+  /**
+   * The rule enforces the machine's signature policy: its `enforced` reports keep the severity the policy gives
+   * them, whatever rule settings say (`dockerfileTrust.rules` can come from a cloned repository's
+   * .vscode/settings.json or .dockerfile-trust.yaml), so the rule runs even when set "off"; its other reports
+   * follow the settings as usual. Change the policy entry (machine-scoped) to change an enforced finding.
+   */
+  readonly enforcesPolicy?: true;
 }
 
 export interface Report {
@@ -34,6 +41,12 @@ export interface Report {
   readonly fixes?: readonly Fix[];
   /** Overrides the rule's default severity for this finding (e.g. an expired signature is worse). */
   readonly severity?: Severity;
+  /**
+   * The finding enforces a required entry of the signature policy (machine-scoped, not the repository's): a
+   * `# dockerfile-trust ignore=` comment in the Dockerfile cannot silence it, nor rule settings turn it off or change
+   * its severity (only rules marked `enforcesPolicy` may set it), or a pull request could waive the policy.
+   */
+  readonly enforced?: boolean;
 }
 
 /** Project settings some rules read (from `.dockerfile-trust.yaml` or the editor's settings); plain data. */

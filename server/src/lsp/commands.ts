@@ -7,6 +7,7 @@ import { trustVerdict } from '../core/verdict';
 import { parseReference, type ParsedReference } from '../core/imageRef';
 import type { ImageUse } from '../core/model';
 import { pinEdit } from '../core/pin';
+import { MAX_TEXT as MAX_LINE, printable } from '../core/text';
 import { pinChoices } from '../core/pinChoice';
 import {
   DEFAULT_SETTINGS,
@@ -186,7 +187,8 @@ export function signatureOf(ref: ParsedReference, facts: ImageFacts | undefined,
   const headline = verdictHeadline(v, facts, now);
   if (v.verified) {
     const ok = v.sources.filter((s) => s.state === 'signed' && s.acceptable);
-    const signers = [...new Set(ok.flatMap((s) => s.signers.map((x) => x.name)))];
+    // Names come from certificates (a keyless SAN matched by a policy regexp): printable, as everywhere else.
+    const signers = [...new Set(ok.flatMap((s) => s.signers.map((x) => printable(x.name, 200))))];
     const expires = ok.map((s) => s.expires).filter((e): e is string => e !== null).sort()[0] ?? null;
     return { state: 'signed', detail: `${headline} (${[...new Set(ok.map((s) => s.source))].join(', ')})`, signers, expires };
   }
@@ -203,7 +205,8 @@ export function describeUse(u: ImageUse, facts: ImageFacts | undefined): ImageUs
   const sig = ref === null ? { state: 'not-applicable' as const, detail: u.kind, signers: [], expires: null } : signatureOf(ref, facts);
   const reg = facts?.registry;
   return {
-    text: u.text,
+    // Shown in the inventory tree and output channel: the Dockerfile's text, made printable.
+    text: printable(u.text),
     range: u.range,
     source: u.source,
     kind: u.kind,
@@ -217,7 +220,7 @@ export function describeUse(u: ImageUse, facts: ImageFacts | undefined): ImageUs
     signatureDetail: sig.detail,
     signers: sig.signers,
     expires: sig.expires,
-    registryError: reg?.state === 'error' ? reg.message : null,
+    registryError: reg?.state === 'error' ? printable(reg.message) : null,
   };
 }
 
@@ -231,7 +234,7 @@ function ageText(ms: number): string {
 /** Text from the network goes into Markdown: neutralise markup so it cannot inject links or HTML. */
 function mdEscape(s: string): string {
   // Only what can make links, HTML, emphasis or table cells: the document is read as Markdown source too.
-  return s.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`).replace(/[\r\n]+/g, ' ');
+  return printable(s, 2 * MAX_LINE).replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
 }
 
 export function trustMarkdown(ref: ParsedReference, facts: ImageFacts | undefined): string {

@@ -1,6 +1,7 @@
 // Hover on an image reference: digest, signers, expiry, source and verification state, from the shared description.
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { describeImage } from '../core/describe';
+import { MAX_TEXT, printable } from '../core/text';
 import type { DockerfileModel, ImageUse } from '../core/model';
 import type { ImageLookup } from '../trust/service';
 
@@ -13,7 +14,7 @@ function contains(use: ImageUse, p: Position): boolean {
 }
 
 function md(s: string): string {
-  return s.replace(/([\\`*_{}[\]<>|])/g, '\\$1');
+  return printable(s, 2 * MAX_TEXT).replace(/([\\`*_{}[\]<>|])/g, '\\$1');
 }
 
 export function hoverAt(model: DockerfileModel, position: Position, lookup: ImageLookup | undefined, now: Date): Hover | null {

@@ -163,7 +163,12 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     await loaded;
     const key = cacheKey(ref);
     const entry = cache.get(key);
-    const young = (e: CacheEntry): boolean => opts.maxAgeMs === undefined || now() - Date.parse(e.fact.lookedUpAt) <= opts.maxAgeMs;
+    const young = (e: CacheEntry): boolean => {
+      if (opts.maxAgeMs === undefined) return true;
+      const age = now() - Date.parse(e.fact.lookedUpAt);
+      // An answer stamped in the future (clock skew, a cache from another machine) has no known age: never young.
+      return age >= 0 && age <= opts.maxAgeMs;
+    };
     if (entry !== undefined && (offline || (entry.expiresAt > now() && young(entry)))) {
       stats.cacheHits++;
       return fromCache(entry.fact);

@@ -52,6 +52,23 @@ interface Entry {
 
 const MAX_ENTRIES = 2000;
 
+const SOURCE_WORDS: Readonly<Record<TrustSource, string>> = { notary: 'Notary', cosign: 'cosign', notation: 'Notation' };
+
+/** The source a required entry asks for: cosign when it names keys or identities, Notation with a `notation` block, else Notary. */
+function wantedSource(entry: PolicyEntry): TrustSource {
+  if (entry.keys.length > 0 || entry.identities.length > 0) return 'cosign';
+  if (entry.notation !== undefined) return 'notation';
+  return 'notary';
+}
+
+function unavailableFact(source: TrustSource, ref: ParsedReference, digest: string | null, reason: string, at: Date): TrustFact {
+  // Notary answers for a tag; the digest-based sources for one digest.
+  const subject = source === 'notary' ? { tag: ref.effectiveTag, digest: ref.tag === null ? ref.digest : null } : { tag: null, digest };
+  return { source, state: 'unavailable', subject, reason, server: ref.registry, verifiedAt: at.toISOString() };
+}
+/** How long an unexpected lookup failure is kept before the image is asked about again. */
+const NEGATIVE_MS = 60_000;
+
 export function createTrustServices(opts: ImageLookupOptions): TrustServices {
   const now = opts.now ?? (() => new Date());
   const cache = new Map<string, Entry>();
@@ -105,7 +122,7 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       const by = asked.map((p) => p.requirement?.(ref)).find((x) => x !== undefined);
       return by !== undefined ? { required: true, severity: 'error', requiredBy: by } : undefined;
     }
-    return { required: entry.required, severity: entry.severity, pattern: entry.pattern, ...(entry.notarySigners.length > 0 ? { signers: [...entry.notarySigners] } : {}) };
+    return { required: entry.required, severity: entry.severity, ...(entry.unavailable !== undefined ? { unavailable: entry.unavailable } : {}), pattern: entry.pattern, ...(entry.notarySigners.length > 0 ? { signers: [...entry.notarySigners] } : {}) };
   }
 
   async function compute(ref: ParsedReference, signal?: AbortSignal): Promise<ImageFacts> {
@@ -119,6 +136,12 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
     const trust: TrustFact[] = [];
     const q = { ref, registry, digest, entry, http: repoClient(ref), baseUrl: registryBase(ref.registry, opts.insecureRegistries), ...(signal ? { signal } : {}), now: at };
     for (const p of asked) trust.push(await p.lookup(q));
+    if (entry?.required === true && asked.length === 0) {
+      // Fail closed: a required entry that no enabled trust source can check is "cannot be checked", never "no policy".
+      const s = wantedSource(entry);
+      const reason = `the policy entry "${entry.pattern}" requires a ${SOURCE_WORDS[s]} signature, but that trust source is turned off (dockerfileTrust.trust.sources: ${opts.sources.length > 0 ? opts.sources.join(', ') : 'none'})`;
+      trust.push(unavailableFact(s, ref, digest, reason, at));
+    }
     // Failures reach the output channel with their cause (the diagnostics and hover carry the same state).
     if (registry.state === 'error' && registry.kind !== 'offline') opts.log?.(`registry lookup of ${ref.familiar} failed (${registry.kind}): ${registry.message}`);
     for (const t of trust) {
@@ -167,9 +190,22 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
             }
             return facts;
           },
-          (err: unknown) => {
-            opts.log?.(`lookup of ${ref.familiar} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
-            return {};
+          (err: unknown): ImageFacts => {
+            const why = err instanceof Error ? err.message : String(err);
+            opts.log?.(`lookup of ${ref.familiar} failed unexpectedly: ${why}`);
+            // Never "no facts" for an image a policy covers: the policy and an unavailable state stay visible
+            // (an empty answer would leave the rules quiet, and the CLI gate would pass).
+            const { entry } = sourcesFor(ref);
+            const asked = plugins.filter((p) => p.applies(ref, entry));
+            const policy = policyFact(ref, entry, asked);
+            const source = asked[0]?.name ?? (entry !== undefined ? wantedSource(entry) : 'notary');
+            const facts: ImageFacts = { ...(policy !== undefined ? { policy } : {}), trust: [unavailableFact(source, ref, ref.digest, `internal error while looking up trust data: ${why}`, now())] };
+            if (signal?.aborted !== true) {
+              if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+              // Kept briefly: the next lookup after the negative interval tries again.
+              cache.set(key, { facts, at: now().getTime() - Math.max(0, opts.ttlMs - NEGATIVE_MS) });
+            }
+            return facts;
           },
         )
         .finally(() => inflight.delete(key));

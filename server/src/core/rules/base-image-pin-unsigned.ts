@@ -14,6 +14,7 @@ export const baseImagePinUnsigned: Rule = {
   description: 'Pinned digest is not one its signers vouch for (or is signed only by signers the policy does not accept)',
   fix: 'unsafe',
   phase: 'facts',
+  enforcesPolicy: true,
   check(ctx) {
     for (const { use, ref, verdict: v } of judgedImages(ctx)) {
       if (v.basis !== 'pinned' || v.sources.some((s) => s.state === 'invalid')) continue;
@@ -29,8 +30,8 @@ export const baseImagePinUnsigned: Rule = {
       const what = `${describeSource(use)} ${shown(use)}`;
       const forTag = ref.tag !== null ? ` for ${ref.tag}` : '';
       const remedy = target === undefined ? '' : edit !== null && !edit.ok ? ` Pin to the signed digest where it is set: ${edit.reason}.` : ' Pin to the signed digest after reviewing the change.';
-      const report = (message: string, severity: Severity | undefined): void =>
-        ctx.report({ range: use.range, anchorLine: use.line, message, ...(severity !== undefined ? { severity } : {}), ...(data !== undefined ? { data } : {}), ...(fixes !== undefined ? { fixes } : {}) });
+      const report = (message: string, severity: Severity | undefined, enforced = required): void =>
+        ctx.report({ range: use.range, anchorLine: use.line, message, ...(severity !== undefined ? { severity } : {}), ...(enforced ? { enforced: true } : {}), ...(data !== undefined ? { data } : {}), ...(fixes !== undefined ? { fixes } : {}) });
 
       if (v.verified) {
         // Signed, and acceptable; but docker's resolution of the tag picks another signed digest: say so quietly.
@@ -40,6 +41,7 @@ export const baseImagePinUnsigned: Rule = {
             `${what}: your pin ${ref.digest} is signed by ${signerNames(choice.signers)}, but ${whoSigns(choice.sourceChoice, ref.tag)} (what docker's trust resolution picks for the tag). ` +
               `Both are signed; make sure the pin is the release you mean.`,
             'information',
+            false,
           );
         }
         continue;

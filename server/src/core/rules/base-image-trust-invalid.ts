@@ -22,14 +22,17 @@ export const baseImageTrustInvalid: Rule = {
   description: "The image's trust data failed verification (expired, below threshold, rolled back, root mismatch, hash mismatch)",
   fix: 'none',
   phase: 'facts',
+  enforcesPolicy: true,
   check(ctx) {
     for (const { use, ref } of externalImages(ctx.model.images)) {
-      for (const t of ctx.facts.get(ref)?.trust ?? []) {
+      const facts = ctx.facts.get(ref);
+      for (const t of facts?.trust ?? []) {
         if (t.state !== 'invalid') continue;
         const attack = ATTACKS[t.attack] ?? `a "${t.attack}" attack`;
         ctx.report({
           range: use.range,
           anchorLine: use.line,
+          ...(facts?.policy?.required === true ? { enforced: true } : {}),
           message:
             `Trust data for ${describeSource(use)} ${shown(use)} failed verification (${t.source}, ${t.server}): ${t.reason}. ` +
             `The check stopped ${attack}; the signed digest cannot be trusted. ` +

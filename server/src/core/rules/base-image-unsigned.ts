@@ -14,6 +14,7 @@ export const baseImageUnsigned: Rule = {
   description: 'Policy requires a signed image, and the digest the build would use has no valid signature (from the required signers)',
   fix: 'unsafe',
   phase: 'facts',
+  enforcesPolicy: true,
   check(ctx) {
     for (const { use, ref, facts, verdict: v } of judgedImages(ctx)) {
       const policy = v.policy;
@@ -35,7 +36,7 @@ export const baseImageUnsigned: Rule = {
         edit !== null && edit.ok && target !== undefined
           ? { fixes: [{ title: `Pin to signed digest ${target.d.digest.slice(0, 19)}… (signed by ${signerNames(target.d.signers)})`, edits: [edit.edit], safe: false }], data: { ...pinData(use, ref), kind: 'pin-signed', digest: target.d.digest } }
           : {};
-      const report = (message: string, severity = policySeverity(policy)): void => ctx.report({ range: use.range, anchorLine: use.line, message, severity, ...fix });
+      const report = (message: string, severity = policySeverity(policy)): void => ctx.report({ range: use.range, anchorLine: use.line, message, severity, enforced: true, ...fix });
 
       const signed = v.sources.filter((s) => s.state === 'signed');
       // 1. The digest is signed, but the tag answer it rests on cannot be acted on (stale, cached, or failed).

@@ -31,8 +31,12 @@ export function policySeverity(policy: PolicyFact | undefined): Severity {
   return policy?.severity ?? 'error';
 }
 
-/** "Cannot check" is never louder than a warning, and never louder than the policy itself. */
+/**
+ * "Cannot check": the entry's `unavailable` severity when it sets one (a CI gate that fails closed); otherwise never
+ * louder than a warning, and never louder than the policy itself.
+ */
 export function uncertainSeverity(policy: PolicyFact | undefined): Severity {
+  if (policy?.unavailable !== undefined) return policy.unavailable;
   const p = policySeverity(policy);
   return SEVERITY_ORDER[p] < SEVERITY_ORDER.warning ? p : 'warning';
 }

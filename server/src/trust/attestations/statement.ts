@@ -1,5 +1,6 @@
 // The in-toto Statement layer (v1 and v0.1): which artifacts an attestation is about and what kind of claim it makes.
 import { LIMITS, duplicateTopLevelKey, isObj, own, parseJson, str, utf8 } from './hostile';
+import { ambiguousKey } from '../cosign/strictJson';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const STATEMENT_TYPES: Readonly<Record<string, 'v1' | 'v0.1'>> = {
@@ -30,7 +31,8 @@ export function parseStatement(payload: Uint8Array): StatementResult {
   if (text === undefined) return { ok: false, reason: 'in-toto statement is not valid UTF-8' };
   const parsed = parseJson(text);
   if (!parsed.ok || !isObj(parsed.value)) return { ok: false, reason: 'in-toto statement is not a JSON object' };
-  const dup = duplicateTopLevelKey(text);
+  // Exact duplicates at the top, and keys Go's decoder (case-insensitive, last match) reads as one anywhere.
+  const dup = duplicateTopLevelKey(text) ?? ambiguousKey(text, ['predicate']);
   if (dup !== undefined) return { ok: false, reason: `in-toto statement has the field "${dup.slice(0, 64)}" twice: verifiers would disagree on what it says` };
   const doc = parsed.value;
   const type = own(doc, '_type');

@@ -5,6 +5,7 @@ import { dsse } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial, type Signer } from '@sigstore/verify';
 import { verifyPrehashed } from './prehash';
+import { ambiguousKey } from './strictJson';
 
 /** Exact text, or a regular expression that must match the whole identity. */
 export type IdentityMatcher = { readonly exact: string } | { readonly regexp: string };
@@ -162,11 +163,15 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
     const env = bundle.content.dsseEnvelope;
     if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE) return { ok: false, reason: `unsupported DSSE payload type "${env.payloadType}"` };
     let statement: unknown;
+    const text = Buffer.from(env.payload).toString('utf8');
     try {
-      statement = JSON.parse(Buffer.from(env.payload).toString('utf8'));
+      statement = JSON.parse(text);
     } catch {
       return { ok: false, reason: 'DSSE payload is not JSON' };
     }
+    // cosign (Go) reads keys case-insensitively and takes the last match: a statement that says two things is refused.
+    const twice = ambiguousKey(text, ['predicate']);
+    if (twice !== undefined) return { ok: false, reason: `the in-toto statement has the key ${JSON.stringify(twice.slice(0, 80))} twice (or in two spellings cosign reads as one): it could mean one thing to cosign and another here` };
     const subjects = readSubjects(statement);
     subjectDigests.push(...subjects);
     const st = (statement ?? {}) as { predicateType?: unknown; _type?: unknown };

@@ -182,7 +182,12 @@ export async function discoverSignatures(t: RegistryTarget, digest: string): Pro
     paths.push('legacy-sig-tag');
     const man = parseJson(sig.body);
     const layers = isObject(man) ? descriptors(man['layers'], notes).filter((l) => l.mediaType === SIMPLE_SIGNING_TYPE) : [];
-    if (layers.length > MAX_SIG_LAYERS) notes.push(`only the first ${MAX_SIG_LAYERS} of ${layers.length} legacy signatures were checked`);
+    if (layers.length > MAX_SIG_LAYERS) {
+      // As for referrers: signatures past the cap were never looked at, so "none verified" would be a guess
+      // (anyone who can push to the repository can append signatures in front of the real one).
+      unchecked += layers.length - MAX_SIG_LAYERS;
+      notes.push(`only the first ${MAX_SIG_LAYERS} of ${layers.length} legacy signatures were checked`);
+    }
     for (const l of layers.slice(0, MAX_SIG_LAYERS)) {
       if (l.truncated) {
         // A signature read without its (oversized) certificate would be checked as something it is not.

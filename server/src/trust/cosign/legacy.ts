@@ -1,6 +1,7 @@
 // Legacy cosign signatures (`sha256-<hex>.sig` layers) read as Sigstore bundles, so one verifier checks both layouts.
 import { createHash } from 'node:crypto';
 import type { LegacySignature } from './discovery';
+import { ambiguousKey } from './strictJson';
 
 const LEGACY_TYPE = 'cosign container image signature';
 const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
@@ -63,11 +64,15 @@ export function legacyToBundle(sig: LegacySignature): unknown {
 
 export function legacyPayloadDigest(payload: Uint8Array): { digest: string } | { reason: string } {
   let doc: unknown;
+  const text = Buffer.from(payload).toString('utf8');
   try {
-    doc = JSON.parse(Buffer.from(payload).toString('utf8'));
+    doc = JSON.parse(text);
   } catch {
     return { reason: 'simple-signing payload is not JSON' };
   }
+  // cosign reads `Docker-Manifest-Digest` as `docker-manifest-digest` and takes the last one: two of them mean two things.
+  const twice = ambiguousKey(text, ['optional']);
+  if (twice !== undefined) return { reason: `simple-signing payload has the key ${JSON.stringify(twice.slice(0, 80))} twice (or in two spellings cosign reads as one)` };
   const critical = (doc as { critical?: { type?: unknown; image?: { 'docker-manifest-digest'?: unknown } } } | null)?.critical;
   if (critical?.type !== LEGACY_TYPE) return { reason: `simple-signing payload type is not "${LEGACY_TYPE}"` };
   const d = critical.image?.['docker-manifest-digest'];

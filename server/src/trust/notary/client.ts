@@ -6,6 +6,8 @@ import {
   canonicalKeyId,
   checkFileMeta,
   checkThreshold,
+  MAX_ROLE_KEYS,
+  MAX_SIGNATURE_CHECKS,
   parseEnvelope,
   type AnySigned,
   type Envelope,
@@ -15,6 +17,7 @@ import {
   type TargetsSigned,
   type TimestampSigned,
   type TufKey,
+  type VerifyBudget,
 } from './tuf';
 
 export const TIMESTAMP_MAX_BYTES = 1 << 20;
@@ -164,6 +167,8 @@ export class NotaryClient {
     const invalid = (reason: string, attack: string): Stop => new Stop({ state: 'invalid', gun, server, reason, attack });
     const unavailable = (reason: string): Stop => new Stop({ state: 'unavailable', gun, server, reason });
     let downloaded = 0;
+    // Signature verifications are CPU on the caller's thread: bounded per lookup like the bytes are.
+    const budget: VerifyBudget = { remaining: MAX_SIGNATURE_CHECKS };
     const tooLarge = (why: string): Stop => invalid(`trust data too large: ${why}`, 'endless data');
     /** Fetches a role at most `listed` bytes long (as its parent lists it), never past the role's hard cap or the lookup's budget. */
     const need = async (file: string, listed: number): Promise<Uint8Array> => {
@@ -212,7 +217,7 @@ export class NotaryClient {
     const versions: Record<string, number> = { ...(stored?.versions ?? {}) };
     let trustedSince = stored?.trustedSince ?? now.toISOString();
     if (stored === null) {
-      rootCheck = checkRoot(served, gun, now, pinning, null);
+      rootCheck = checkRoot(served, gun, now, pinning, null, budget);
       if (!rootCheck.ok) throw invalid(`root of ${gun}: ${rootCheck.reason}`, rootCheck.attack);
       trusted = served;
       trustedSince = now.toISOString();
@@ -225,7 +230,7 @@ export class NotaryClient {
       let prev = storedEnv.value;
       // Same signed content with other signature bytes (ECDSA is randomized) is the same root.
       if (!sameBytes(prev.canonical, served.canonical)) {
-        if (served.signed.version < prev.signed.version && checkThreshold(served, prev.signed.roles.root, prev.signed.keys).met) {
+        if (served.signed.version < prev.signed.version && checkThreshold(served, prev.signed.roles.root, prev.signed.keys, budget).met) {
           // Signed by the trusted keys but older: a genuine earlier root replayed.
           throw invalid(`rollback: the server's root for ${gun} is version ${served.signed.version}, below the trusted version ${prev.signed.version}`, 'rollback');
         }
@@ -253,7 +258,7 @@ export class NotaryClient {
             env = parse<RootSigned>(f.body, 'Root', `${v}.root`);
           }
           if (env.signed.version !== v) throw invalid(`${v}.root.json claims version ${env.signed.version}`, 'root mismatch');
-          const c = checkRoot(env, gun, now, pinning, prev);
+          const c = checkRoot(env, gun, now, pinning, prev, budget);
           if (!c.ok) throw invalid(`root rotation to version ${v} of ${gun} refused: ${c.reason}`, c.attack === 'arbitrary software' ? 'root mismatch' : c.attack);
           rotatedThrough.push(v);
           prev = env;
@@ -261,7 +266,7 @@ export class NotaryClient {
       }
       trusted = prev;
       // Re-checked every time: a stored root can expire or fall out of a newly configured pin.
-      rootCheck = checkRoot(trusted, gun, now, pinning, trusted);
+      rootCheck = checkRoot(trusted, gun, now, pinning, trusted, budget);
       if (!rootCheck.ok) throw invalid(`root of ${gun}: ${rootCheck.reason}`, rootCheck.attack);
       if (rotatedThrough.length > 0) {
         versions['root'] = trusted.signed.version;
@@ -271,8 +276,12 @@ export class NotaryClient {
     const root = trusted.signed;
     const trustedRaw = sameBytes(trusted.canonical, served.canonical) ? served.raw : trusted.raw;
 
-    const checkRole = (env: Envelope<AnySigned>, roleKeys: { keyids: readonly string[]; threshold: number }, keys: ReadonlyMap<string, TufKey>) =>
-      checkThreshold(env, roleKeys, keys);
+    const checkRole = (env: Envelope<AnySigned>, roleKeys: { keyids: readonly string[]; threshold: number }, keys: ReadonlyMap<string, TufKey>) => {
+      if (roleKeys.keyids.length > MAX_ROLE_KEYS) throw tooLarge(`a top-level role lists ${roleKeys.keyids.length} keys, more than the ${MAX_ROLE_KEYS} a role may have`);
+      const t = checkThreshold(env, roleKeys, keys, budget);
+      if (t.exhausted) throw tooLarge(`more than ${MAX_SIGNATURE_CHECKS} signature checks in one lookup`);
+      return t;
+    };
     const floor = (name: string, version: number): void => {
       const min = versions[name];
       if (min !== undefined && version < min) throw invalid(`rollback: ${name} version ${version} is below the version ${min} already seen`, 'rollback');
@@ -357,12 +366,18 @@ export class NotaryClient {
         if (++seen > MAX_DELEGATIONS) throw invalid(`more than ${MAX_DELEGATIONS} delegations`, 'endless data');
         const childOk = ROLE_NAME.test(d.name) && d.name.startsWith(`${parent.name}/`) && !d.name.slice(parent.name.length + 1).includes('/') && !d.name.split('/').some((s) => s === '.' || s === '..');
         if (!childOk) {
-          skipped.push({ name: d.name, reason: `not a valid delegation of ${parent.name}` });
+          // The name is hostile text (anything a delegation key holder wrote): quoted and bounded.
+          skipped.push({ name: JSON.stringify(d.name.slice(0, 200)), reason: `not a valid delegation of ${parent.name}` });
           continue;
         }
         if (roles.has(d.name)) continue;
         // A child may only sign inside its parent's paths.
         const paths = parent.paths === null ? d.paths : d.paths.filter((p) => parent.paths!.some((pp) => p.startsWith(pp)));
+        if (d.keyids.length > MAX_ROLE_KEYS) {
+          // Any delegation key holder can list thousands of keys for its children; checking them would stall the caller.
+          skipped.push({ name: d.name, reason: `lists ${d.keyids.length} keys, more than the ${MAX_ROLE_KEYS} a role may have` });
+          continue;
+        }
         const meta = snapEnv.signed.meta.get(d.name);
         if (meta === undefined) {
           skipped.push({ name: d.name, reason: 'not listed in the snapshot (never published)' });
@@ -373,7 +388,11 @@ export class NotaryClient {
         if (bad !== null) throw invalid(`${d.name}.json: ${bad}`, 'mix-and-match');
         const denv = parse<TargetsSigned>(raw, 'Targets', d.name);
         const keys = env.signed.delegationKeys;
-        const dT = checkThreshold(denv, d, keys);
+        const dT = checkThreshold(denv, d, keys, budget);
+        if (dT.exhausted) {
+          skipped.push({ name: d.name, reason: `not checked: this lookup already spent its ${MAX_SIGNATURE_CHECKS} signature checks` });
+          continue;
+        }
         if (!dT.met) {
           skipped.push({ name: d.name, reason: `signed by ${dT.validKeyIds.length} valid delegation key(s) of the ${d.threshold} required` });
           continue;

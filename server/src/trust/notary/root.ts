@@ -1,6 +1,6 @@
 // Root of trust for Notary v1: root certificate checks, pinning (cert IDs, GUN prefixes, CA) and root signature rules.
 import { X509Certificate } from 'node:crypto';
-import { certificateOf, checkThreshold, type Envelope, type RootSigned, type TufKey } from './tuf';
+import { certificateOf, checkThreshold, MAX_ROLE_KEYS, type Envelope, type RootSigned, type TufKey, type VerifyBudget } from './tuf';
 
 /** Machine-scoped pinning, as notary's `trust_pinning` config: cert IDs per GUN or `prefix*`, else CAs, else TOFU. */
 export interface TrustPinning {
@@ -167,8 +167,13 @@ export function checkRoot(
   now: Date,
   pinning: TrustPinning,
   previous: Envelope<RootSigned> | null,
+  budget?: VerifyBudget,
 ): RootCheck {
   const root = env.signed;
+  // Every root key is a certificate to parse and check: a root listing thousands is not a root, it is a stall.
+  if (root.roles.root.keyids.length > MAX_ROLE_KEYS) {
+    return { ok: false, reason: `root lists ${root.roles.root.keyids.length} root keys, more than the ${MAX_ROLE_KEYS} a role may have`, attack: 'endless data' };
+  }
   const problems: string[] = [];
   const usable = new Map<string, TufKey>();
   let certExpires: Date | null = null;
@@ -202,7 +207,8 @@ export function checkRoot(
   if (pinnedIds === undefined && pinnedCa === undefined && previous === null && pinning.tofu === false) {
     return { ok: false, reason: `no root is pinned for ${gun} and trust on first use is off`, attack: 'root mismatch' };
   }
-  const own = checkThreshold(env, root.roles.root, usable);
+  const own = checkThreshold(env, root.roles.root, usable, budget);
+  if (own.exhausted) return { ok: false, reason: 'more signature checks than one lookup may spend', attack: 'endless data' };
   if (!own.met) {
     const expiredOnly = problems.length > 0 && problems.every((p) => p.includes('expired'));
     return {
@@ -212,7 +218,8 @@ export function checkRoot(
     };
   }
   if (previous !== null) {
-    const old = checkThreshold(env, previous.signed.roles.root, previous.signed.keys);
+    const old = checkThreshold(env, previous.signed.roles.root, previous.signed.keys, budget);
+    if (old.exhausted) return { ok: false, reason: 'more signature checks than one lookup may spend', attack: 'endless data' };
     if (!old.met) {
       return {
         ok: false,

@@ -131,7 +131,7 @@ export function signedDigests(repo: VerifiedRepo, tag: string | null, digest: st
       const d = digestOf(meta);
       if (d === null || (digest !== null && d !== digest)) continue;
       if (!accepted) {
-        ignored.push(`${role.name} also lists ${name} → ${d}; docker acts only on targets/releases and the repository key (targets), so it is not counted`);
+        ignored.push(`${role.name} also lists ${JSON.stringify(name.slice(0, 200))} → ${d}; docker acts only on targets/releases and the repository key (targets), so it is not counted`);
         continue;
       }
       let e = byDigest.get(d);

@@ -212,7 +212,7 @@ export function parseEnvelope<T extends AnySigned>(raw: Uint8Array, expected: T[
           const rk = parseRoleKeys(role);
           if (rk === null || !isObject(role) || typeof role['name'] !== 'string') return fail('targets: malformed delegation role');
           const paths = role['paths'] ?? [];
-          if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) return fail(`targets: delegation ${role['name']} has malformed paths`);
+          if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) return fail(`targets: delegation ${JSON.stringify(role['name'].slice(0, 200))} has malformed paths`);
           delegations.push({ name: role['name'], keyids: rk.keyids, threshold: rk.threshold, paths: paths as string[] });
         }
       }
@@ -294,8 +294,24 @@ export function verifySignature(key: TufKey, sig: Signature, data: Uint8Array): 
   }
 }
 
+/**
+ * Work bounds for signature checks: each costs a key parse and a verification (~0.3 ms), so a role listing
+ * thousands of keys and signatures (any delegation key holder can write one for its children) would hold the
+ * event loop for seconds. Real roles have a handful of keys.
+ */
+export const MAX_ROLE_KEYS = 64;
+/** Signature verifications one lookup may spend, all roles and root rotations together. */
+export const MAX_SIGNATURE_CHECKS = 1024;
+
+/** A lookup's remaining signature verifications (shared by every check of that lookup). */
+export interface VerifyBudget {
+  remaining: number;
+}
+
 export interface ThresholdResult {
   readonly met: boolean;
+  /** The budget ran out before the signatures were all looked at (the result is then not met). */
+  readonly exhausted?: true;
   /** Distinct key IDs whose signature verified. */
   readonly validKeyIds: readonly string[];
   readonly threshold: number;
@@ -311,18 +327,30 @@ export function checkThreshold(
   env: Envelope<AnySigned>,
   role: RoleKeys,
   keys: ReadonlyMap<string, TufKey>,
+  budget?: VerifyBudget,
 ): ThresholdResult {
   const allowed = new Map<string, TufKey>();
-  for (const id of role.keyids) {
+  // A role is never verified with more than MAX_ROLE_KEYS keys (callers refuse larger roles with a reason).
+  for (const id of role.keyids.slice(0, MAX_ROLE_KEYS)) {
     const k = keys.get(id);
     if (k !== undefined && keyId(k) === id) allowed.set(id, k);
   }
   const valid = new Set<string>();
   // The same public key under two key types (ecdsa and ecdsa-x509) has two IDs; count the key once.
   const material = new Set<string>();
+  // One verification per key: a second signature under a key ID already tried adds nothing but work.
+  const tried = new Set<string>();
   let rejected = 0;
   for (const sig of env.signatures) {
     const key = allowed.get(sig.keyid);
+    if (key !== undefined && tried.has(sig.keyid)) continue;
+    if (key !== undefined) {
+      tried.add(sig.keyid);
+      if (budget !== undefined) {
+        if (budget.remaining <= 0) return { met: false, exhausted: true, validKeyIds: [...valid], threshold: role.threshold, rejected };
+        budget.remaining--;
+      }
+    }
     if (key !== undefined && verifySignature(key, sig, env.canonical)) {
       const m = materialId(key);
       if (!material.has(m)) {

@@ -5,5 +5,5 @@ export { buildTrustPolicy, type PolicyInputs } from './build';
 export { EMPTY_POLICY, matchPolicy, type PolicyEntry, type TrustPolicy } from './model';
 export { notaryServerFor, DOCKER_HUB_NOTARY, DOCKER_HUB_NOTARY_RETIRES, type NotaryServerChoice } from './notaryServer';
 export { parseEntries, parsePolicyDocument, POLICY_VERSION } from './parse';
-export { compilePattern, familiarRepo, policyNames } from './pattern';
+export { compilePattern, familiarRepo, policyNames, type NameMatcher } from './pattern';
 export { NO_KEY_FILES, publicKey, type KeyReader, type PolicyIdentity, type PolicyKey, type SignerSet } from './signers';

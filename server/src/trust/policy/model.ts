@@ -3,16 +3,18 @@
 import type { ParsedReference } from '../../core/imageRef';
 import type { AttestationRequirements } from '../attestations/policy';
 import type { TrustPolicy as NotationStatement, TrustPolicyDocument } from '../notation/policy';
-import { policyNames } from './pattern';
+import { policyNames, type NameMatcher } from './pattern';
 import type { PolicyIdentity, PolicyKey } from './signers';
 
 export interface PolicyEntry {
   /** As written (settings or file); `matcher` is compiled from its canonical form. */
   readonly pattern: string;
-  readonly matcher: RegExp;
+  readonly matcher: NameMatcher;
   readonly required: boolean;
   /** How loud a violation is (default error). */
   readonly severity: 'error' | 'warning' | 'information';
+  /** How loud "cannot be checked" is (trust source unreachable, retired, offline; a stale tag answer); absent = warning at most. */
+  readonly unavailable?: 'error' | 'warning' | 'information';
   /** cosign public keys: any one of them may sign. */
   readonly keys: readonly PolicyKey[];
   /** cosign keyless signers. */

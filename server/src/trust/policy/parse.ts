@@ -11,7 +11,7 @@ export const POLICY_VERSION = 1;
 /** A list longer than this is a mistake or an attack. */
 const MAX_ENTRIES = 1000;
 const SEVERITIES = new Set(['error', 'warning', 'information']);
-const ENTRY_FIELDS = new Set(['pattern', 'required', 'severity', 'keys', 'identities', 'notarySigners', 'notation', ...ATTESTATION_ENTRY_FIELDS, 'comment']);
+export const ENTRY_FIELDS: ReadonlySet<string> = new Set(['pattern', 'required', 'severity', 'unavailable', 'keys', 'identities', 'notarySigners', 'notation', ...ATTESTATION_ENTRY_FIELDS, 'comment']);
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/;
 
 export interface ParsedEntries {
@@ -47,6 +47,9 @@ export function parseEntries(list: unknown, ctx: EntryContext): ParsedEntries {
     if (typeof required !== 'boolean') errors.push(`${where}: "required" must be true or false`);
     const severity = raw['severity'] ?? 'error';
     if (typeof severity !== 'string' || !SEVERITIES.has(severity)) errors.push(`${where}: "severity" must be error, warning or information`);
+    // What "cannot be checked" (trust server down, retired, offline, a stale tag answer) is under this entry.
+    const unavailable = raw['unavailable'];
+    if (unavailable !== undefined && (typeof unavailable !== 'string' || !SEVERITIES.has(unavailable))) errors.push(`${where}: "unavailable" must be error, warning or information`);
     const signers = parseSigners(raw, where, ctx, errors) ?? { keys: [], identities: [] };
     const notarySigners: string[] = [];
     const rawSigners = raw['notarySigners'] ?? [];
@@ -61,6 +64,7 @@ export function parseEntries(list: unknown, ctx: EntryContext): ParsedEntries {
       matcher,
       required: required === true,
       severity: SEVERITIES.has(severity as string) ? (severity as PolicyEntry['severity']) : 'error',
+      ...(typeof unavailable === 'string' && SEVERITIES.has(unavailable) ? { unavailable: unavailable as NonNullable<PolicyEntry['unavailable']> } : {}),
       keys: signers.keys,
       identities: signers.identities,
       notarySigners,
