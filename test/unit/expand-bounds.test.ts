@@ -75,6 +75,24 @@ test('doubling ENVs inside a stage: the image and the download analysis see an u
   assert.deepEqual(copyFrom?.tooLongVariables, ['A39']);
 });
 
+test('doubling shell variables inside a RUN (A=$A$A, 3 to 200 times): the download is still reported, its value capped, its message short', () => {
+  for (const n of [3, 20, 40, 200]) {
+    const text = `FROM alpine:3.20\nRUN A=https://example.com/x${' && A=$A$A'.repeat(n)} && curl -o /tmp/f "$A" && sh /tmp/f\n`;
+    const found = analyze(text).findings.filter((f) => f.code === 'DT201');
+    assert.equal(found.length, 1, `n=${n}: the unverified download is reported once`);
+    assert.ok(found[0]!.message.length < 1000, `n=${n}: a ${found[0]!.message.length}-character message`);
+    assert.match(found[0]!.message, /curl of \$A/);
+  }
+});
+
+test('a URL longer than a message should quote is shown by its start and end', () => {
+  const url = `https://example.com/${'a'.repeat(5000)}/tool.sh`;
+  const f = analyze(`FROM alpine:3.20\nRUN curl -o /tmp/t.sh ${url} && sh /tmp/t.sh\n`).findings.find((x) => x.code === 'DT201');
+  assert.ok(f !== undefined);
+  assert.ok(f.message.length < 700, `${f.message.length} characters`);
+  assert.match(f.message, /curl of https:\/\/example\.com\/a+…a+\/tool\.sh into/);
+});
+
 test('the incremental document (every keystroke) handles the doubling file and keeps working after edits', () => {
   const text = doubling(30);
   const doc = new IncrementalDocument(text);

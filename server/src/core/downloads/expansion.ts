@@ -3,6 +3,7 @@
 import type { DockerVar } from './vars';
 import type { Env } from './state';
 import type { Download } from './types';
+import { MAX_EXPANSION } from '../expand';
 import { applyStrip, val, worst, type Trust, type Val } from './values';
 
 /** cmd.exe backslashes stand in as this character while the POSIX reader parses a cmd line (walker.ts). */
@@ -41,9 +42,12 @@ export function expandText(written: string, env: Env | null, subVals: Val[], sco
   const append = (options: readonly string[]): void => {
     if (alts === null) return;
     const next: string[] = [];
-    for (const a of alts) for (const o of options) next.push(a + o);
-    alts = next.length <= MAX_ALTERNATIVES ? next : null;
+    for (const a of alts) for (const o of options) if (a.length + o.length <= MAX_EXPANSION) next.push(a + o);
+    alts = next.length <= MAX_ALTERNATIVES && next.length === alts.length * options.length ? next : null;
   };
+  // A value built by doubling (A=$A$A, repeated) would grow without bound: past the cap it is unknown, as the
+  // Dockerfile expansion treats it (core/expand.ts), and shown as written.
+  const tooLong = (): Val => val(written.length <= MAX_EXPANSION ? written : written.slice(0, MAX_EXPANSION), 'unknown', { resolved: false });
   const re = /\$\(\([\s\S]*?\)\)|\$\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|`[^`]*`|\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?])([^}]*)\}|\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?])/g;
   let outText = '';
   let last = 0;
@@ -64,6 +68,7 @@ export function expandText(written: string, env: Env | null, subVals: Val[], sco
       const v = subVals[subIndex++] ?? val(tok, 'unknown', { resolved: false });
       absorb(v);
       const t = v.resolved ? v.text : tok;
+      if (outText.length + t.length > MAX_EXPANSION) return tooLong();
       outText += t;
       append(v.resolved ? v.alternatives : [tok]);
       continue;
@@ -82,7 +87,9 @@ export function expandText(written: string, env: Env | null, subVals: Val[], sco
     }
     absorb(v);
     const strip = op.startsWith('%') || op.startsWith('#') || op.startsWith('/');
-    outText += strip ? applyStrip(v.text, op) : v.text;
+    const part = strip ? applyStrip(v.text, op) : v.text;
+    if (outText.length + part.length > MAX_EXPANSION) return tooLong();
+    outText += part;
     append(v.alternatives.map((a) => (strip ? applyStrip(a, op) : a)));
   }
   const tail = text.slice(last);

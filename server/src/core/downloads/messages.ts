@@ -1,6 +1,6 @@
 // Finding texts for the download rules: what was fetched, why it matters, and how to verify it with that tool.
 import type { Download } from './types';
-import { displayText, oneOf } from './values';
+import { displayText, elide, oneOf } from './values';
 
 /** A URL built by an expression (`('…' + $v)`, `$('…' -f $x)`): shown by its value alone when that is known. */
 const EXPRESSION = /^\$?\(|'\s*\+|\s-f\s/;
@@ -8,7 +8,7 @@ const EXPRESSION = /^\$?\(|'\s*\+|\s-f\s/;
 export function describe(d: Download): string {
   const written = displayText(d.url);
   const resolved = d.alternatives.length > 1 ? oneOf(d.alternatives) : d.resolvedUrl;
-  const url = resolved === null || resolved === d.url ? written : EXPRESSION.test(d.url) && d.alternatives.length <= 1 ? resolved : `${written} (= ${resolved})`;
+  const url = resolved === null || resolved === d.url ? written : EXPRESSION.test(d.url) && d.alternatives.length <= 1 ? elide(resolved) : `${written} (= ${elide(resolved)})`;
   const to = d.outputs.length > 0 ? ` into ${displayText(d.outputs[0] as string)}` : '';
   return `${d.tool} of ${url}${to}`;
 }

@@ -132,14 +132,24 @@ export function parseSumLines(text: string, trust: Trust, fetched: Download | nu
 }
 
 /** Text for people: unresolved substitutions shown as `$(…)`, never as a cut-off backquote. */
+/** Longest URL or path a message quotes whole; longer ones keep their start and end around an ellipsis. */
+export const MAX_SHOWN = 200;
+
 export function displayText(text: string): string {
-  return text.replace(/`([^`]*)`?/g, (_m, inner: string) => `$(${inner.trim()})`);
+  return elide(text.replace(/`([^`]*)`?/g, (_m, inner: string) => `$(${inner.trim()})`));
+}
+
+/** `text` as a message quotes it: whole up to MAX_SHOWN characters, else its start, "…" and its end. */
+export function elide(text: string, max = MAX_SHOWN): string {
+  if (text.length <= max) return text;
+  const tail = Math.floor(max / 4);
+  return `${text.slice(0, max - tail - 1)}…${text.slice(text.length - tail)}`;
 }
 
 /** "x" or "one of x, y, z" for a value chosen by `case` or a loop. */
 export function oneOf(values: readonly string[], max = 4): string {
   const uniq = [...new Set(values)];
-  if (uniq.length <= 1) return uniq[0] ?? '';
-  const shown = uniq.slice(0, max).join(', ');
+  if (uniq.length <= 1) return elide(uniq[0] ?? '');
+  const shown = uniq.slice(0, max).map((v) => elide(v)).join(', ');
   return `one of ${shown}${uniq.length > max ? `, … (${uniq.length} in all)` : ''}`;
 }
