@@ -12,9 +12,8 @@ import { createTrustServices, type TrustServices } from './trust/imageLookup';
 import { buildTrustPolicy, type TrustPolicy } from './trust/policy';
 import { defaultNotationDir, fsNotationConfigStore } from './stores/notationConfig';
 import { loadNotationTrustPolicy } from './trust/notation/policy';
-import { notationPlugin } from './trust/notation/plugin';
-import { revocationChecker } from './trust/notation/revocation';
-import { trustStores } from './trust/notation/trustStore';
+import type { TrustSourcePlugin } from './trust/plugin';
+import type { HttpClient } from './registry/http';
 
 const MAX_CA_BYTES = 1024 * 1024;
 
@@ -57,6 +56,24 @@ export async function loadPolicy(settings: MachineSettings, env: Readonly<Record
     ...(notationFiles !== undefined ? { notationFiles } : {}),
     readKey: fileKeyReader,
   });
+}
+
+/**
+ * The Notation plug-in, when a Notation policy exists (notation's own files, or a `notation` block in an entry): its
+ * X.509, CMS and CBOR code is loaded only then (esbuild keeps a dynamically imported module's initialisation lazy).
+ */
+async function notationPlugins(settings: MachineSettings, policy: TrustPolicy, env: Readonly<Record<string, string | undefined>>, revocationHttp: HttpClient): Promise<TrustSourcePlugin[]> {
+  if (!settings.trustSources.includes('notation')) return [];
+  if (policy.notation === null && !policy.entries.some((e) => e.notation !== undefined)) return [];
+  const [{ notationPlugin }, { revocationChecker }, { trustStores }] = await Promise.all([import('./trust/notation/plugin'), import('./trust/notation/revocation'), import('./trust/notation/trustStore')]);
+  return [
+    notationPlugin({
+      policy: policy.notation,
+      stores: trustStores(fsNotationConfigStore(notationDir(settings, env))),
+      revocation: revocationChecker(settings.offline ? {} : { http: revocationHttp }),
+      offline: settings.offline,
+    }),
+  ];
 }
 
 export async function compose(o: ComposeOptions): Promise<Composed> {
@@ -133,14 +150,7 @@ export async function compose(o: ComposeOptions): Promise<Composed> {
     ttlMs: settings.trustTtlSeconds * 1000,
     offline: settings.offline,
     log: o.log,
-    plugins: [
-      notationPlugin({
-        policy: policy.notation,
-        stores: trustStores(fsNotationConfigStore(notationDir(settings, o.env))),
-        revocation: revocationChecker(settings.offline ? {} : { http: revocationTransport.http }),
-        offline: settings.offline,
-      }),
-    ],
+    plugins: await notationPlugins(settings, policy, o.env, revocationTransport.http),
   });
   for (const p of problems) o.log(p);
   return {

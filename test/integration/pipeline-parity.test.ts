@@ -107,7 +107,7 @@ test('the CLI and the language server report the same facts-driven findings on t
     await lsp.until(
       uri,
       (p) => {
-        last = p.diagnostics.map((d) => key({ line: d.range.start.line, code: String(d.code), severity: SEVERITY[d.severity ?? 1] ?? '?', message: d.message })).sort();
+        last = p.diagnostics.map((d) => key({ line: d.range.start.line, code: String(d.code), severity: SEVERITY[d.severity ?? 1] ?? '?', message: String(d.message) })).sort();
         return JSON.stringify(last) === JSON.stringify(want);
       },
       90_000,

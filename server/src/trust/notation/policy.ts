@@ -2,7 +2,7 @@
 // notation applies, and the internal policy type the product's policy file also produces (productPolicy.ts).
 import { parseDistinguishedName, isSubsetDn, type DnMap } from './dn';
 import type { NotationConfigStore } from './store';
-import { STORE_NAME, TRUST_STORE_TYPES, type TrustStoreType } from './trustStore';
+import { STORE_NAME, TRUST_STORE_TYPES, type TrustStoreType } from './storeNames';
 
 export type Check = 'integrity' | 'authenticity' | 'authenticTimestamp' | 'expiry' | 'revocation';
 export type Action = 'enforce' | 'log' | 'skip';

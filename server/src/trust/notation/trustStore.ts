@@ -5,9 +5,9 @@
 import { isSelfSigned, parseCertificateFile, type Cert } from './cert';
 import type { NotationConfigStore } from './store';
 
-export type TrustStoreType = 'ca' | 'signingAuthority' | 'tsa';
-export const TRUST_STORE_TYPES: readonly TrustStoreType[] = ['ca', 'signingAuthority', 'tsa'];
-export const STORE_NAME = /^[a-zA-Z0-9_.-]+$/;
+import { STORE_NAME, TRUST_STORE_TYPES, type TrustStoreType } from './storeNames';
+
+export { STORE_NAME, TRUST_STORE_TYPES, type TrustStoreType };
 
 const MAX_CERT_FILE_BYTES = 1024 * 1024;
 const MAX_FILES_PER_STORE = 256;
