@@ -1,10 +1,13 @@
 // The extension in a real VS Code (code-server + Chromium): packaged .vsix, real registry and notary-server, one user journey.
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NotaryCli, opensslDelegationKey, pushImage, startNotaryServer, startRegistry, type Pushed, type Running } from '../support/notary';
+import { NotaryCli, opensslDelegationKey, pushImage, registryAt, startNotaryServer, startRegistry, type Pushed, type Running } from '../support/notary';
+import { attachNotationSignature, COSE, envelopeChain, pushOciLayout } from '../support/notationRegistry';
+import { sharedData } from '../support/shared';
+import type { Descriptor } from '../support/registry';
 import { editorInstall, expandPane, goTo, openFile, packageVsix, RESULTS, runCommand, startEditor, waitForCount, waitForNone, type Editor } from './harness';
 
 /** Files a .vsix may carry: the bundles, the rule docs, the manifest texts. Anything else (node_modules, sources, maps) is a packaging bug. */
@@ -29,6 +32,9 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
   let regHost: string;
   let signed: Pushed;
   let vsixSize = 0;
+  // notation-go's own image and COSE envelope (../shared): the Notation step needs them.
+  const notationData = sharedData('conformance/notation/notation-go', 'the editor step with a Notation-signed image (notation-go envelope and OCI layout)');
+  let notationImage: Descriptor | undefined;
 
   before(async () => {
     editorInstall(); // fails with the set-up instructions when the editor is not installed
@@ -78,6 +84,19 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
       ].join('\n'),
     );
     writeFileSync(join(ws, 'app', 'Dockerfile'), [`FROM ${regHost}/library/signed:1.0`, 'RUN echo app', ''].join('\n'));
+    // A Notation-signed image, read with notation's own trust policy and trust store (a directory as notation keeps it).
+    const notationDir = join(work, 'notation');
+    if (notationData.skip === false) {
+      const testdata = join(notationData.dir, 'internal', 'testdata');
+      const envelope = readFileSync(join(testdata, 'cose_signature.sig'));
+      notationImage = await pushOciLayout(registryAt(registry.url), 'library/notation-signed', 'v2', join(testdata, 'oci-layout'));
+      await attachNotationSignature(registryAt(registry.url), 'library/notation-signed', notationImage, envelope, COSE);
+      mkdirSync(join(notationDir, 'truststore', 'x509', 'ca', 'acme'), { recursive: true });
+      writeFileSync(join(notationDir, 'truststore', 'x509', 'ca', 'acme', 'root.pem'), envelopeChain(envelope).at(-1)!.toString());
+      const statement = { name: 'acme-images', registryScopes: [`${regHost}/library/notation-signed`], signatureVerification: { level: 'strict' }, trustStores: ['ca:acme'], trustedIdentities: ['*'] };
+      writeFileSync(join(notationDir, 'trustpolicy.oci.json'), JSON.stringify({ version: '1.0', trustPolicies: [statement] }, null, 2));
+      writeFileSync(join(ws, 'notation.Dockerfile'), [`FROM ${regHost}/library/notation-signed:v2`, 'RUN echo notation', ''].join('\n'));
+    }
     // Workspace settings hold what a repository may decide (resource scope); where requests go is machine scope.
     writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'dockerfileTrust.rules': { 'base-image-unpinned': 'warning' } }, null, 2));
 
@@ -87,6 +106,7 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
       settings: {
         'dockerfileTrust.registries': { [regHost]: { insecureHttp: true } },
         'dockerfileTrust.notary.servers': { [regHost]: notary.url },
+        'dockerfileTrust.notation.configDir': notationDir,
         'dockerfileTrust.trust.policy': [{ pattern: `${regHost}/**`, required: true }],
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
@@ -167,6 +187,33 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
     await page.keyboard.press('Escape');
   });
 
+  if (notationData.skip === false) {
+    it('hover over a Notation-signed image names the certificate subject, the signing time and the trust policy', async () => {
+      const page = editor!.page;
+      await openFile(page, 'notation.Dockerfile');
+      const hover = page.locator('.monaco-hover:not(.hidden) .hover-contents', { hasText: 'Notary Project (Notation)' }).first();
+      // The file was just opened: its lookups may still be running, and a hover shows what is known when it opens.
+      for (let attempt = 0; ; attempt++) {
+        await goTo(page, 1, 20);
+        await runCommand(page, 'Show or Focus Hover');
+        const shown = await hover.waitFor({ timeout: 5_000 }).then(() => true, () => false);
+        if (shown) break;
+        assert.ok(attempt < 12, 'the hover never showed the Notation signature');
+        await page.keyboard.press('Escape');
+      }
+      const text = (await hover.textContent()) ?? '';
+      assert.match(text, /Signed by CN=alpine,O=Notary,L=Seattle,ST=WA,C=US/, `hover: ${text}`);
+      assert.ok(text.includes(notationImage!.digest), `hover does not name the signed digest: ${text}`);
+      assert.match(text, /trust policy "acme-images" \(trustpolicy\.oci\.json\), level strict/, `hover: ${text}`);
+      assert.match(text, /signed 2023-03-14/, `hover: ${text}`);
+      assert.match(text, /✓/, `hover does not say it verified: ${text}`);
+      await editor!.screenshot('02b-notation-hover');
+      await page.keyboard.press('Escape');
+      // Back to the main Dockerfile for the next steps.
+      await openFile(page, 'Dockerfile');
+    });
+  }
+
   it('the quick fix pins the signed digest and the diagnostic disappears', async () => {
     const page = editor!.page;
     await goTo(page, 1, 20);
@@ -240,9 +287,18 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
     await page.locator('.view-line', { hasText: 'releases' }).filter({ hasText: '|' }).first().waitFor();
     await editor!.screenshot('06-trust-details');
     // The same document from the inventory's context menu, for the unsigned image: it says why it is not signed.
+    // Room for the inventory: the folders pane collapsed while the menu is used (the tree grows with the workspace).
+    const folders = page.locator('.pane-header', { hasText: 'workspace' }).first();
+    await folders.click();
     const group = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Image Inventory' }) }).locator('.monaco-list-row', { hasText: 'library/unsigned' }).first();
+    await group.scrollIntoViewIfNeeded();
     await group.click({ button: 'right' });
-    await page.locator('.monaco-menu .action-label', { hasText: 'Show trust details for this image' }).first().click();
+    // VS Code's context menu ignores a click that arrives right as it opens: point at the entry first.
+    const entry = page.locator('.monaco-menu .action-label', { hasText: 'Show trust details for this image' }).first();
+    await entry.hover();
+    await entry.click();
+    await entry.waitFor({ state: 'hidden' });
+    await folders.click();
     await page.locator('.tabs-container .tab.active', { hasText: 'library_unsigned:1.0.md' }).first().waitFor({ timeout: 30_000 });
     await page.locator('.view-line', { hasText: '### notary' }).filter({ hasText: 'unsigned' }).first().waitFor({ timeout: 30_000 });
     await page.locator('.view-line', { hasText: 'reason:' }).first().waitFor();

@@ -103,7 +103,7 @@ export async function startRegistry(): Promise<Running> {
   };
 }
 
-function registryAt(url: string): RegistryHandle {
+export function registryAt(url: string): RegistryHandle {
   const h = registries.get(url);
   if (h === undefined) throw new Error(`no registry was started at ${url} with startRegistry()`);
   return h;

@@ -153,7 +153,9 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
   if (facts === undefined) return { headline: `${ref.familiar}: not looked up yet`, lines: [], verified: false };
   const v = trustVerdict(ref, facts, now);
   const lines: string[] = [];
-  for (const sv of v.sources) lines.push(...describeTrustSource(sv, v.digest, now));
+  // What matters most first: a failed verification, then the sources that signed this digest, then the rest.
+  const rank: Readonly<Record<SourceVerdict['state'], number>> = { invalid: 0, signed: 1, 'not-signed': 2, 'not-this-digest': 3, unavailable: 4 };
+  for (const sv of [...v.sources].sort((a, b) => rank[a.state] - rank[b.state])) lines.push(...describeTrustSource(sv, v.digest, now));
   if (facts.registry !== undefined) lines.push(...describeRegistry(facts.registry, now));
   if (v.basis === 'tag' && v.tagAnswer !== undefined && !v.tagAnswer.fresh && v.sources.length > 0) {
     lines.push(`The tag's digest was last checked ${relativeTime(v.tagAnswer.at, now)}: too old to vouch for what the tag points to now (refresh to check again)`);

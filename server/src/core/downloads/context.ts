@@ -151,6 +151,8 @@ export interface WalkContext {
   writeText(cmd: ShCommand, env: Env, target: string, via: ShCommand | null): void;
 
   // ---- nested scripts
+  /** Part of this instruction's script was not followed (`nesting too deep`, `internal: …`): run-not-analyzed says so. */
+  unread(reason: string): void;
   walkInlineScript(w: ShWord, env: Env): void;
   walkHeredocScript(r: ShRedirect, env: Env): void;
   /** A PowerShell script (SHELL powershell, `powershell -Command …`); `exact`: offsets are document offsets. */

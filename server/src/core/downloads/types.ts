@@ -125,6 +125,9 @@ export interface AptSource {
   readonly trustedYes: boolean;
 }
 
+/** Parse problems that mean part of a script was not followed (ordinary syntax errors still leave a best reading). */
+export const UNREAD = /^nesting too deep$|^internal: /;
+
 export interface DownloadAnalysis {
   readonly downloads: readonly Download[];
   readonly insecure: readonly InsecureUse[];

@@ -16,7 +16,7 @@ import { analyzePowerShell } from './powershell';
 import { stdinOf, stdoutSink } from './sinks';
 import { Env, type Collector, type FileState, type StageState } from './state';
 import { writeText } from './texts';
-import type { Download } from './types';
+import { UNREAD, type Download } from './types';
 import { basename, isInside, val, worst, type Trust, type Val } from './values';
 
 /** Commands that run the rest of their words as a command. */
@@ -118,7 +118,7 @@ export class InstructionWalker implements WalkContext {
     // cmd.exe does not escape with backslashes (C:\tools\x.zip): they stand in as a private-use character
     // of the same length while the POSIX reader parses the line, and come back when words are expanded.
     const parsed = parseShellShared(kind === 'cmd' ? s.text.replace(/\\/g, CMD_BACKSLASH) : s.text);
-    if (parsed.errors.length > 0) this.out.parseErrors.set(this.ins.startLine, [...parsed.errors]);
+    if (parsed.errors.length > 0) this.out.parseErrors.set(this.ins.startLine, [...(this.out.parseErrors.get(this.ins.startLine) ?? []), ...parsed.errors]);
     this.walkScript(parsed, new Env(null), true);
     // A verification command hidden in a comment line inside the continuation never runs.
     for (const c of s.droppedComments) {
@@ -532,8 +532,23 @@ export class InstructionWalker implements WalkContext {
     this.redirectWrites(cmd, env, name);
   }
 
+  unread(reason: string): void {
+    const line = this.ins.startLine;
+    const known = this.out.parseErrors.get(line) ?? [];
+    if (!known.includes(reason)) this.out.parseErrors.set(line, [...known, reason]);
+  }
+
+  /** Unread parts of a nested script's parse reach run-not-analyzed too. */
+  private noteUnread(script: ShScript): void {
+    for (const e of script.errors) if (UNREAD.test(e)) this.unread(e);
+  }
+
   walkNested(fn: () => void): void {
-    if (this.callDepth >= MAX_CALL_DEPTH) return;
+    if (this.callDepth >= MAX_CALL_DEPTH) {
+      // `sh -c '… sh -c '…'…'` deeper than this is not followed: say so (run-not-analyzed), never skip silently.
+      this.unread('nesting too deep');
+      return;
+    }
     this.callDepth++;
     fn();
     this.callDepth--;
@@ -543,6 +558,7 @@ export class InstructionWalker implements WalkContext {
     this.walkNested(() => {
       // Offsets of the inner script map to the word's start (exact columns are lost through quoting).
       const inner = parseShellShared(w.text);
+      this.noteUnread(inner);
       const saved = this.script;
       const savedExact = this.exact;
       if (saved !== null) {
@@ -565,7 +581,9 @@ export class InstructionWalker implements WalkContext {
         const offset = r.bodyStart;
         this.script = { ...saved, positionAt: (o) => saved.positionAt(offset + o), rangeOf: (s, e) => saved.rangeOf(offset + s, offset + e) };
       }
-      this.walkScript(parseShellShared(r.body as string), new Env(env), top);
+      const body = parseShellShared(r.body as string);
+      this.noteUnread(body);
+      this.walkScript(body, new Env(env), top);
       this.script = saved;
     });
   }

@@ -17,6 +17,7 @@ import { keyUnverified } from './key-unverified';
 import { aptSourceUnsigned } from './apt-source-unsigned';
 import { addUrlUnverified } from './add-url-unverified';
 import { gitRefUnpinned } from './git-ref-unpinned';
+import { runNotAnalyzed } from './run-not-analyzed';
 import { baseImageUnsigned } from './base-image-unsigned';
 import { baseImageTrustInvalid } from './base-image-trust-invalid';
 import { baseImagePinUnsigned } from './base-image-pin-unsigned';
@@ -40,6 +41,7 @@ export const RULES: readonly Rule[] = [
   aptSourceUnsigned,
   addUrlUnverified,
   gitRefUnpinned,
+  runNotAnalyzed,
   baseImageUnsigned,
   baseImageTrustInvalid,
   baseImagePinUnsigned,

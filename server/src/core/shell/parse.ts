@@ -106,6 +106,12 @@ export interface ShScript {
 
 /** Nesting deeper than this is kept as opaque text: no real Dockerfile comes close, hostile input stays fast. */
 const MAX_DEPTH = 16;
+/**
+ * Commands nested inside one another (`{ … }`, `( … )`, `if`, loops, `case`, function bodies), counted across
+ * substitutions: past this the rest of the script is opaque and the script says "nesting too deep". Without the
+ * budget, `{ { { …` thousands deep exhausted the stack, and the analysis of that RUN was lost.
+ */
+const MAX_NEST = 64;
 
 const RESERVED_END = new Set(['then', 'else', 'elif', 'fi', 'do', 'done', 'esac', '}']);
 
@@ -178,6 +184,8 @@ class Parser {
     readonly closer: string | null = null,
     /** End offset (exclusive) for backtick bodies parsed in place. */
     readonly limit = src.length,
+    /** Command nesting so far, shared with the parsers of substitutions. */
+    private readonly nesting: { n: number } = { n: 0 },
   ) {
     this.pos = start;
   }
@@ -370,6 +378,22 @@ class Parser {
   private parseCommand(stop: (w: string) => boolean): ShNode | null {
     this.skipBlanks();
     if (this.atEnd()) return null;
+    if (this.nesting.n >= MAX_NEST) {
+      // Past the budget the rest is one opaque word: the tree stays small and the error says why.
+      this.errors.push('nesting too deep');
+      const start = this.pos;
+      this.pos = this.limit;
+      return { type: 'cmd', assigns: [], words: [this.plainWord(start, this.pos)], redirects: [], start, end: this.pos };
+    }
+    this.nesting.n++;
+    try {
+      return this.parseCommandIn(stop);
+    } finally {
+      this.nesting.n--;
+    }
+  }
+
+  private parseCommandIn(stop: (w: string) => boolean): ShNode | null {
     const c = this.peek();
     if (c === '(' && this.peek(1) !== '(') {
       this.pos++;
@@ -790,8 +814,9 @@ class Parser {
       this.pos = Math.min(e + 1, this.limit);
       // Backquote bodies are re-parsed from their unescaped text; offsets map to the opening quote.
       if (this.depth < MAX_DEPTH) {
-        const sp = new Parser(inner, 0, this.depth + 1);
+        const sp = new Parser(inner, 0, this.depth + 1, null, inner.length, this.nesting);
         const body = sp.parseList(() => false);
+        if (sp.errors.includes('nesting too deep')) this.errors.push('nesting too deep');
         subs.push(relocate({ body, start: 0, end: inner.length, errors: sp.errors }, s + 1));
       }
       return this.src.slice(s, this.pos);
@@ -861,7 +886,7 @@ class Parser {
       this.errors.push('nesting too deep');
       return { body, start: open + 1, end: this.pos, errors: ['nesting too deep'] };
     }
-    const sp = new Parser(this.src, this.pos, this.depth + 1, ')', this.limit);
+    const sp = new Parser(this.src, this.pos, this.depth + 1, ')', this.limit, this.nesting);
     const body = sp.parseList(() => false);
     this.errors.push(...sp.errors);
     this.pos = sp.pos;

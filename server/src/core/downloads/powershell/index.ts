@@ -4,6 +4,7 @@ import type { WalkContext } from '../context';
 import { PsScope } from './scope';
 import { parsePowerShell } from './syntax';
 import { PsWalker } from './walk';
+import { UNREAD } from '../types';
 
 /**
  * Analyzes one PowerShell script; findings go to the walk context. `exact`: offsets in `text` map to document
@@ -24,6 +25,7 @@ export function analyzePowerShell(ctx: WalkContext, text: string, rangeAt: (star
     }
   }
   const parsed = parsePowerShell(script);
+  for (const e of parsed.errors) if (UNREAD.test(e)) ctx.unread(e);
   const at = (s: number, e: number): Range => rangeAt(s + offset, e + offset);
   const w = new PsWalker(ctx, script, at, exact);
   w.statements(parsed.statements, new PsScope(null));

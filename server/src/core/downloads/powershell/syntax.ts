@@ -158,7 +158,13 @@ class PsParser {
     this.skip(true);
     if (this.peek() !== '(') return null;
     this.pos++;
+    // A condition nests like any other parenthesis: `if (if (if (…` is depth, not recursion without bound.
+    if (!this.enter()) {
+      this.skipBalanced('(', ')');
+      return null;
+    }
     const list = this.statementList(')');
+    this.depth--;
     if (this.peek() === ')') this.pos++;
     return list[0] ?? null;
   }
@@ -243,8 +249,11 @@ class PsParser {
                 over = this.expression();
               }
             }
-            header.push(...this.statementList(')'));
-            if (this.peek() === ')') this.pos++;
+            if (this.enter()) {
+              header.push(...this.statementList(')'));
+              this.depth--;
+              if (this.peek() === ')') this.pos++;
+            } else this.skipBalanced('(', ')');
           } else if (kw === 'switch') {
             // switch -Regex ($x) { … }
             while (!this.atEnd() && this.peek() !== '{' && this.peek() !== '\n') this.pos++;
