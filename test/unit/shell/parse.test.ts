@@ -107,6 +107,12 @@ test('hostile input: deep nesting, long chains and long scripts finish and do no
   parseShell(parens);
   const subs = '$('.repeat(30000);
   parseShell(subs);
+  // Compound commands are depth too: each construct reaches the command budget and says so, never the stack.
+  for (const deep of ['{ '.repeat(5000), 'if '.repeat(5000), 'while '.repeat(5000), 'for x in a; do '.repeat(3000), 'case x in a) '.repeat(3000), 'f() { '.repeat(3000), '( '.repeat(5000)]) {
+    const errors = parseShell(deep).errors;
+    assert.ok(errors.includes('nesting too deep'), `${deep.slice(0, 12)}: ${errors.slice(0, 3).join('; ')}`);
+    assert.ok(!errors.some((e) => e.startsWith('internal')), `${deep.slice(0, 12)}: ${errors.slice(0, 3).join('; ')}`);
+  }
 });
 
 test('shared parse trees: analysing every fixture twice changes no tree, and the second pass gives the same findings', () => {

@@ -67,5 +67,12 @@ test('powershell: hostile input never throws', () => {
     assert.doesNotThrow(() => parsePowerShell(s), s.slice(0, 20));
     assert.doesNotThrow(() => downloadsOf(`FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL ["powershell", "-Command"]\nRUN ${s.replace(/\n/g, ' ')}\n`), s.slice(0, 20));
   }
+  // Nesting is depth, never unbounded recursion: every nesting construct reaches the cap (and says so), so no stack
+  // size and no JIT state can turn it into an internal error (conditions and loop headers once recursed freely).
+  for (const deep of ['if ('.repeat(3000), 'while ('.repeat(2000), 'foreach ($a in '.repeat(2000), '$('.repeat(5000), '{'.repeat(3000), '@('.repeat(3000), 'try {'.repeat(2000), '& ('.repeat(2000)]) {
+    const errors = parsePowerShell(deep).errors;
+    assert.ok(errors.includes('nesting too deep'), `${deep.slice(0, 12)}: ${errors.slice(0, 3).join('; ')}`);
+    assert.ok(!errors.some((e) => e.startsWith('internal')), `${deep.slice(0, 12)}: ${errors.slice(0, 3).join('; ')}`);
+  }
   // How the cost grows with the text is measured by `npm run bench` (pathological inputs, case powershell).
 });
