@@ -337,7 +337,9 @@ describe('#7 attestations and blob signatures are not image signatures', () => {
 });
 
 describe('#8 a hostile certificate annotation cannot stall the event loop', () => {
-  test('a ~4 MiB legacy .sig manifest whose certificate annotation repeats BEGIN without END: refused quickly, never signed', async () => {
+  // Before the fix this took ~25 s per MiB-scale annotation and key, on the main thread: the test's time limit catches
+  // a return of that; how the scan grows with its input is measured by `npm run bench` (case pem), not asserted here.
+  test('a ~4 MiB legacy .sig manifest whose certificate annotation repeats BEGIN without END: refused, never signed, the event loop keeps turning', { timeout: 60_000 }, async () => {
     const repo = 'hostile/cert';
     const img = await reg.pushImage(repo, 'v1', { kind: 'schema2', seed: 'cert' });
     const payload = Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': `${reg.host}/${repo}` }, image: { 'docker-manifest-digest': img.digest }, type: 'cosign container image signature' }, optional: null }));
@@ -366,15 +368,11 @@ describe('#8 a hostile certificate annotation cannot stall the event loop', () =
     // The event loop must keep turning while the lookup runs: count timer ticks as a liveness probe.
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
-    const t0 = performance.now();
     const fact = await src.lookup(ref(`${reg.host}/${repo}:v1`), img.digest);
-    const ms = performance.now() - t0;
     clearInterval(timer);
     assert.notEqual(fact.state, 'signed');
     assert.equal(fact.state, 'unsigned', JSON.stringify(fact).slice(0, 500));
-    // Before the fix this took ~25 s per MiB-scale annotation and key, on the main thread.
-    assert.ok(ms < 5000, `lookup took ${ms.toFixed(0)} ms`);
-    assert.ok(ticks > 0 || ms < 20, 'the event loop never turned during the lookup');
+    assert.ok(ticks > 0, 'the event loop never turned during the lookup');
   });
 });
 
