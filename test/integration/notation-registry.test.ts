@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CodeActionKind, CodeActionRequest, HoverRequest, type CodeAction, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { REPO_ROOT } from '../support/paths';
+import { Requests, type ImageUsesResult } from '../../server/src/protocol';
 import { sharedData } from '../support/shared';
 import { startLsp, type LspClient } from '../support/lsp';
 import { startRegistry, type Descriptor, type RegistryHandle } from '../support/registry';
@@ -190,6 +191,17 @@ describe('language server on the real registry', { skip: data.skip, concurrency:
     assert.ok(pin, actions.map((a) => a.title).join(' | '));
     assert.match(pin.title, /signed by CN=alpine/);
     assert.equal(pin.edit!.changes![uri]![0]!.newText, `${reg.host}/${repos.both}:v2@${image.digest}`);
+
+    // The inventory row and the trust-details document say the same, with Notation's words.
+    const inv = (await c.connection.sendRequest(Requests.imageUses, { uri, text: `${line}\n`, lookup: true })) as ImageUsesResult;
+    const row = inv.uses.find((u) => u.name === `${reg.host}/${repos.both}`);
+    assert.equal(row?.signature, 'signed', JSON.stringify(row));
+    assert.deepEqual(row?.signers, ['CN=alpine,O=Notary,L=Seattle,ST=WA,C=US']);
+    const details = (await c.connection.sendRequest(Requests.trustDetails, { reference: `${reg.host}/${repos.both}:v2` })) as { markdown: string };
+    assert.match(details.markdown, /### notation — signed/);
+    assert.match(details.markdown, /- certificate chain expires: 2123-08-29/);
+    assert.match(details.markdown, /\| CN=alpine,O=Notary,L=Seattle,ST=WA,C=US \| notation notary\.x509 \|/);
+    assert.match(details.markdown, /trust policy "acme-images" \(trustpolicy\.oci\.json\), level strict/);
   });
 
   test('under a trust store with another root the same image is refused in the editor too, and no signed pin is offered', async () => {
