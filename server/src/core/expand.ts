@@ -153,14 +153,6 @@ function findClose(text: string, from: number): number {
   return -1;
 }
 
-/** Removes one level of shell-style quotes from a word (`"a b"` → `a b`, `'x'` → `x`). */
-export function unquote(word: string): string {
-  if (word.length >= 2 && ((word.startsWith('"') && word.endsWith('"')) || (word.startsWith("'") && word.endsWith("'")))) {
-    return word.slice(1, -1);
-  }
-  return word;
-}
-
 /** Splits `K=V K2="v 2"` style text into pairs, respecting quotes. */
 export function splitAssignments(text: string): { name: string; value: string | null }[] {
   const out: { name: string; value: string | null }[] = [];
