@@ -1,4 +1,5 @@
 // Plain-text descriptions of what is known about an image (registry digest, signatures), shared by hover and CLI.
+import { describeAttestations, provenanceSummary, type ProvenanceSummary, type Segment } from './describeAttestations';
 import type { ImageFacts, RegistryFact, Signer, TrustFact } from './facts';
 import type { ParsedReference } from './imageRef';
 import { printable } from './text';
@@ -49,6 +50,10 @@ export interface Description {
   readonly lines: readonly string[];
   /** True only when a trust source verified a signature over the digest that would be used. */
   readonly verified: boolean;
+  /** Lines that come with links (by index into `lines`): the verified provenance line links builder, commit, workflow, log entry. */
+  readonly lineSegments?: Readonly<Record<number, readonly Segment[]>>;
+  /** Provenance and scans of the digest that would be used, when attestations were looked up. Never part of `verified`. */
+  readonly provenance?: ProvenanceSummary;
 }
 
 export function describeRegistry(r: RegistryFact, now: Date): string[] {
@@ -165,6 +170,21 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
     lines.push(`Registry rate limit: ${remaining} of ${limit} pulls left (as of ${relativeTime(facts.rateLimit.at, now)})`);
   }
   if (facts.policy?.required) lines.push(`Policy: a signature is required${facts.policy.signers?.length ? ` from ${facts.policy.signers.join(', ')}` : ''}.`);
+  // Attestations after the signatures: what they say never changes the signature headline or `verified`.
+  let lineSegments: Record<number, readonly Segment[]> | undefined;
+  let provenance: ProvenanceSummary | undefined;
+  if (facts.attestations !== undefined) {
+    const a = describeAttestations(ref, facts, now);
+    if (a.provenanceLine !== undefined) lineSegments = { [lines.length]: [...a.provenanceLine, { text: ' ✓' }] };
+    lines.push(...a.lines);
+    provenance = provenanceSummary(a);
+  }
   // Lines quote trust servers, registries and certificates: printable, one line each, bounded.
-  return { headline: verdictHeadline(v, facts, now), lines: lines.map((l) => printable(l)), verified: v.verified };
+  return {
+    headline: verdictHeadline(v, facts, now),
+    lines: lines.map((l) => printable(l)),
+    verified: v.verified,
+    ...(lineSegments !== undefined ? { lineSegments } : {}),
+    ...(provenance !== undefined ? { provenance } : {}),
+  };
 }
