@@ -75,9 +75,13 @@ function precondition(ref: ParsedReference, facts: ImageFacts | undefined, now: 
   return withFact;
 }
 
-/** A failed or unreadable item that announced itself as provenance (the registry's label: unverified, only for words). */
-function failedProvenance(a: AttestationFact): a is Extract<AttestationFact, { state: 'invalid' | 'unverifiable' }> {
-  return (a.state === 'invalid' || a.state === 'unverifiable') && a.predicateTypeHint !== undefined && /^https:\/\/slsa\.dev\/provenance\//.test(a.predicateTypeHint);
+/**
+ * An item that failed verification and announced itself as provenance (the registry's label: unverified, only for words).
+ * One that could not be checked (unverifiable) proves nothing either way: it leaves the provenance missing, and never
+ * turns a missing one into "cannot be checked" (anyone who can push could attach one to soften the finding).
+ */
+function failedProvenance(a: AttestationFact): a is Extract<AttestationFact, { state: 'invalid' }> {
+  return a.state === 'invalid' && a.predicateTypeHint !== undefined && /^https:\/\/slsa\.dev\/provenance\//.test(a.predicateTypeHint);
 }
 
 /** The provenance verdict about the digest `ref` would build from. */
@@ -101,7 +105,8 @@ export function provenanceVerdict(ref: ParsedReference, facts: ImageFacts | unde
     if (outcome.status === 'mismatch' && aboutThis(outcome.attestation)) return finish(outcome.failed === 'signer' ? 'untrusted' : 'mismatch', outcome.reason, outcome.attestation);
     const reason = outcome.status === 'missing' ? outcome.reason : 'no signed provenance for this digest';
     if (fact.unchecked > 0) return finish('unavailable', `${reason}; ${fact.unchecked} attestation(s) were not read (over the per-image caps)`);
-    return finish(noneState(items, unsigned), reason);
+    const state = noneState(items, unsigned);
+    return finish(state, state === 'invalid' ? failedReason(items) : reason);
   }
   // No provenance requirement: a provenance is verified when its signer is one the entry trusts.
   const trusted = signed.find((a) => a.signerTrusted === true);
@@ -109,7 +114,13 @@ export function provenanceVerdict(ref: ParsedReference, facts: ImageFacts | unde
   const other = signed[0];
   if (other !== undefined) return finish('untrusted', 'the provenance is signed by nobody the policy trusts for this image', other);
   const state = noneState(items, unsigned);
-  return finish(state, state === 'unsigned' ? 'only unsigned BuildKit provenance, which anyone who can push can write' : state === 'invalid' ? 'the provenance found failed verification' : 'no signed provenance for this digest');
+  return finish(state, state === 'unsigned' ? 'only unsigned BuildKit provenance, which anyone who can push can write' : state === 'invalid' ? failedReason(items) : 'no signed provenance for this digest');
+}
+
+/** The first failed provenance, in words: what failed and the attack that check stops. */
+function failedReason(items: readonly AttestationFact[]): string {
+  const f = items.find(failedProvenance);
+  return f === undefined ? 'the provenance found failed verification' : `${f.reason} (this check stops: ${f.attack})`;
 }
 
 function noneState(items: readonly AttestationFact[], unsigned: readonly unknown[]): ProvenanceState {

@@ -30,6 +30,13 @@ const facts = {
       policy,
       attestations: attestations(D1, { items: [{ state: 'invalid', origin: 'referrer', repository: 'corp.example/app', reason: 'signature verification failed', attack: 'forged or altered attestation', predicateTypeHint: 'https://slsa.dev/provenance/v1' }], provenance: { status: 'missing', reason: 'no signed SLSA provenance for this image; found 1 attestation(s) that could not be verified' } }),
     },
+    // An attestation nobody can check (here: key-signed, no key in the policy) proves nothing, and does not soften the finding.
+    'corp.example/app:unverifiable': {
+      registry: okFact(D1),
+      tagFreshUntil: fresh,
+      policy,
+      attestations: attestations(D1, { items: [{ state: 'unverifiable', origin: 'referrer', repository: 'corp.example/app', reason: 'signed with a public key, and no key is configured for this image', predicateTypeHint: 'https://slsa.dev/provenance/v1' }], provenance: { status: 'missing', reason: 'no signed SLSA provenance for this image; found 1 attestation(s) that could not be verified' } }),
+    },
     'corp.example/app:down': { registry: okFact(D1), tagFreshUntil: fresh, policy, attestations: attestations(D1, { state: 'unavailable', reason: 'cannot read attestations from registry.example/app: connection refused', provenance: { status: 'missing', reason: 'no signed SLSA provenance' } }) },
     'corp.example/app:stale': { registry: okFact(D1), tagFreshUntil: '2026-11-28T12:01:00.000Z', policy, attestations: attestations(D1, { items: [good], provenance: { status: 'satisfied', attestation: good } }) },
     // The tag moved to D2 after the attestations were read for D1: they say nothing about what the build gets.
@@ -53,6 +60,7 @@ ruleTable('base-image-provenance-unverified', [
   { name: 'signed by a stranger', dockerfile: 'FROM corp.example/app:signer\n', lines: [1], messages: [/signed by nobody the policy trusts/], options: { facts } },
   { name: 'only unsigned BuildKit provenance (on a platform manifest)', dockerfile: 'FROM corp.example/app:buildkit\n', lines: [1], messages: [/only unsigned BuildKit provenance in the image index, as the registry serves it \(1 statement\)/], options: { facts } },
   { name: 'provenance that fails verification', dockerfile: 'FROM corp.example/app:tampered\n', lines: [1], messages: [/provenance of FROM corp\.example\/app:tampered failed verification/], options: { facts } },
+  { name: 'an unverifiable attestation labelled provenance leaves it missing', dockerfile: 'FROM corp.example/app:unverifiable\n', lines: [1], messages: [/has no signed provenance: .*could not be verified/], options: { facts } },
   { name: 'lookup failed: cannot be checked', dockerfile: 'FROM corp.example/app:down\n', lines: [1], messages: [/cannot be checked: cannot read attestations from registry\.example\/app: connection refused/], options: { facts } },
   { name: 'stale tag answer is never verified', dockerfile: 'FROM corp.example/app:stale\n', lines: [1], messages: [/cannot be checked: .*too old/], options: { facts } },
   { name: 'tag moved after the attestations were read', dockerfile: 'FROM corp.example/app:moved\n', lines: [1], messages: [new RegExp(`attestations were checked for ${D1}, not for ${D2}`)], options: { facts } },
@@ -68,6 +76,8 @@ test('base-image-provenance-unverified: the entry severity for violations; "cann
   const at = (t: string) => findingsOf('base-image-provenance-unverified', `FROM corp.example/app:${t}\n`, { facts })[0];
   assert.equal(at('none')?.severity, 'error');
   assert.equal(at('repo')?.severity, 'error');
+  assert.equal(at('unverifiable')?.severity, 'error');
+  assert.equal(at('tampered')?.severity, 'error');
   assert.equal(at('down')?.severity, 'warning');
   assert.equal(at('stale')?.severity, 'warning');
   assert.equal(at('warn')?.severity, 'warning');
