@@ -159,6 +159,16 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
   const v = trustVerdict(ref, facts, now);
   const lines: string[] = [];
   for (const sv of v.sources) lines.push(...describeTrustSource(sv, v.digest, now));
+  // Provenance right after the signatures (who built it, next to who vouches for it), before the registry's details. What
+  // attestations say never changes the signature headline or `verified`.
+  let lineSegments: Record<number, readonly Segment[]> | undefined;
+  let provenance: ProvenanceSummary | undefined;
+  if (facts.attestations !== undefined) {
+    const a = describeAttestations(ref, facts, now);
+    if (a.provenanceLine !== undefined) lineSegments = { [lines.length]: [...a.provenanceLine, { text: ' ✓' }] };
+    lines.push(...a.lines);
+    provenance = provenanceSummary(a);
+  }
   if (facts.registry !== undefined) lines.push(...describeRegistry(facts.registry, now));
   if (v.basis === 'tag' && v.tagAnswer !== undefined && !v.tagAnswer.fresh && v.sources.length > 0) {
     lines.push(`The tag's digest was last checked ${relativeTime(v.tagAnswer.at, now)}: too old to vouch for what the tag points to now (refresh to check again)`);
@@ -170,15 +180,6 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
     lines.push(`Registry rate limit: ${remaining} of ${limit} pulls left (as of ${relativeTime(facts.rateLimit.at, now)})`);
   }
   if (facts.policy?.required) lines.push(`Policy: a signature is required${facts.policy.signers?.length ? ` from ${facts.policy.signers.join(', ')}` : ''}.`);
-  // Attestations after the signatures: what they say never changes the signature headline or `verified`.
-  let lineSegments: Record<number, readonly Segment[]> | undefined;
-  let provenance: ProvenanceSummary | undefined;
-  if (facts.attestations !== undefined) {
-    const a = describeAttestations(ref, facts, now);
-    if (a.provenanceLine !== undefined) lineSegments = { [lines.length]: [...a.provenanceLine, { text: ' ✓' }] };
-    lines.push(...a.lines);
-    provenance = provenanceSummary(a);
-  }
   // Lines quote trust servers, registries and certificates: printable, one line each, bounded.
   return {
     headline: verdictHeadline(v, facts, now),

@@ -3,11 +3,10 @@
 // policy's provenance and scan requirements applied. Answers one AttestationsFact about exactly the digest the build uses.
 // Never rejects; offline, failures and caps are states.
 import type { AttestationsFact, AttestationFact, AttestationPath, AttestationRequirementsFact } from './facts';
-import type { ParsedReference } from '../../core/imageRef';
 import type { HttpClient } from '../../registry/http';
 import type { RegistryTarget } from '../../registry/referrers';
 import type { TrustRootResult } from '../cosign/trustRoot';
-import type { SourceQuery } from '../plugin';
+import type { AttestationPlugin, SourceQuery } from '../plugin';
 import type { PolicyEntry } from '../policy';
 import { ByteBudget, discoverBuildkitAttestations, discoverSignedAttestations } from './discovery';
 import { evaluateProvenance, newestTrustedScan, signerTrusted } from './evaluate';
@@ -27,12 +26,6 @@ export interface AttestationSourceOptions {
   /** Per-request deadline (default 15 s) and one deadline for the whole lookup (default 60 s). */
   readonly timeoutMs?: number;
   readonly lookupTimeoutMs?: number;
-}
-
-export interface AttestationPlugin {
-  /** Whether attestations are looked up for an image: its entry asks for provenance or scans, or names cosign signers. Pure. */
-  applies(ref: ParsedReference, entry: PolicyEntry | undefined): boolean;
-  lookup(q: SourceQuery): Promise<AttestationsFact>;
 }
 
 const EMPTY: SignerSet = { keys: [], identities: [] };
@@ -60,7 +53,8 @@ export function requirementsOf(entry: PolicyEntry): AttestationRequirementsFact 
         ...(p.builder ? [`built by ${matcherText(p.builder)}`] : []),
         ...(p.sourceRepository ? [`from ${matcherText(p.sourceRepository)}`] : []),
         ...(p.sourceRef ? [`ref ${matcherText(p.sourceRef)}`] : []),
-        `predicate ${p.predicateTypes.join(' or ')}`,
+        // Both SLSA versions is the default: named only when the entry narrows it.
+        ...(p.predicateTypes.length === 1 ? [`predicate ${p.predicateTypes[0] ?? ''}`] : []),
       ].join('; ')
     : '';
   return {
