@@ -125,9 +125,13 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
       const sig = groupSignature(g);
       const expiry = soonestExpiry(g);
       const parts = [`${g.uses.length} use${g.uses.length === 1 ? '' : 's'}`, unpinned > 0 ? `${unpinned} unpinned` : 'all pinned', sig];
+      const prov = groupProvenance(g);
+      if (prov !== null) parts.push(provenanceWords(prov));
       if (expiry !== null) parts.push(`expires ${expiry.slice(0, 10)}`);
       item.description = parts.join(' · ');
-      item.tooltip = new vscode.MarkdownString(g.uses.map((u) => `- \`${u.info.text.replace(/`/g, '')}\`: ${u.info.signatureDetail.replace(/[\\`*_[\]<>]/g, '')}`).join('\n'));
+      item.tooltip = new vscode.MarkdownString(
+        g.uses.map((u) => `- \`${u.info.text.replace(/`/g, '')}\`: ${u.info.signatureDetail.replace(/[\\`*_[\]<>]/g, '')}${u.info.provenance !== undefined ? `; ${u.info.provenance.detail.replace(/[\\`*_[\]<>]/g, '')}` : ''}`).join('\n'),
+      );
       item.iconPath = new vscode.ThemeIcon(sig === 'signed' ? 'verified' : sig === 'invalid' ? 'error' : unpinned > 0 ? 'warning' : 'package');
       item.contextValue = 'image';
       item.id = `group:${g.key}`;
@@ -136,8 +140,8 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     const { uri, info } = node.use;
     const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(uri)}:${info.range.start.line + 1}`, vscode.TreeItemCollapsibleState.None);
     const pin = info.pinnedDigest !== null ? 'pinned' : info.canonical !== null ? 'unpinned' : info.kind;
-    item.description = `${info.text} · ${pin} · ${info.signature}`;
-    item.tooltip = `${info.text}\n${info.signatureDetail}${info.registryError !== null ? `\nregistry: ${info.registryError}` : ''}`;
+    item.description = `${info.text} · ${pin} · ${info.signature}${info.provenance !== undefined ? ` · ${provenanceWords(info.provenance.state)}` : ''}`;
+    item.tooltip = `${info.text}\n${info.signatureDetail}${info.provenance !== undefined ? `\n${info.provenance.detail}${info.provenance.scan !== undefined ? `\nscan: ${info.provenance.scan}` : ''}` : ''}${info.registryError !== null ? `\nregistry: ${info.registryError}` : ''}`;
     item.iconPath = new vscode.ThemeIcon(info.pinnedDigest !== null ? 'pinned' : 'circle-outline');
     item.command = { command: 'dockerfileTrust.inventory.open', title: 'Go to image use', arguments: [uri, toRange(info.range)] };
     item.contextValue = info.canonical !== null ? 'imageUse' : 'use';
@@ -167,6 +171,24 @@ const SIG_RANK: Readonly<Record<ImageUseInfo['signature'], number>> = { invalid:
 function groupSignature(g: Group): ImageUseInfo['signature'] {
   let worst: ImageUseInfo['signature'] = 'not-applicable';
   for (const u of g.uses) if (SIG_RANK[u.info.signature] < SIG_RANK[worst]) worst = u.info.signature;
+  return worst;
+}
+
+type ProvenanceState = NonNullable<ImageUseInfo['provenance']>['state'];
+const PROVENANCE_RANK: Readonly<Record<ProvenanceState, number>> = { invalid: 0, mismatch: 1, untrusted: 2, unsigned: 3, missing: 4, unavailable: 5, 'not-looked-up': 6, verified: 7 };
+
+/** The provenance column: "provenance ✓" only for a verified provenance (never for unsigned BuildKit provenance). */
+function provenanceWords(state: ProvenanceState): string {
+  return state === 'verified' ? 'provenance ✓' : state === 'unsigned' ? 'provenance unsigned' : state === 'not-looked-up' ? 'provenance not looked up' : `provenance ${state}`;
+}
+
+/** The weakest provenance state among a group's uses; null when none was looked up. */
+function groupProvenance(g: Group): ProvenanceState | null {
+  let worst: ProvenanceState | null = null;
+  for (const u of g.uses) {
+    const s = u.info.provenance?.state;
+    if (s !== undefined && (worst === null || PROVENANCE_RANK[s] < PROVENANCE_RANK[worst])) worst = s;
+  }
   return worst;
 }
 

@@ -272,6 +272,19 @@ export interface DocumentTextParams {
 
 export type SignatureState = 'signed' | 'unsigned' | 'invalid' | 'unavailable' | 'unknown' | 'not-applicable';
 
+/** The provenance verdict about the digest the build would use (core/provenanceVerdict.ts); never about signatures. */
+export type ProvenanceInfoState = 'verified' | 'mismatch' | 'untrusted' | 'unsigned' | 'invalid' | 'missing' | 'unavailable' | 'not-looked-up';
+
+export interface ProvenanceInfo {
+  readonly state: ProvenanceInfoState;
+  /** One line for people: "Built by … from …@… (…), attested by …, logged …", or why not. */
+  readonly detail: string;
+  /** The policy requires provenance for this image. */
+  readonly required: boolean;
+  /** The newest signed vulnerability scan, in words, when one is known or required. */
+  readonly scan?: string;
+}
+
 export interface WireRange {
   readonly start: { readonly line: number; readonly character: number };
   readonly end: { readonly line: number; readonly character: number };
@@ -301,6 +314,8 @@ export interface ImageUseInfo {
   readonly expires: string | null;
   /** A registry problem in words, when the lookup failed. */
   readonly registryError: string | null;
+  /** Provenance of the digest the build would use; absent when attestations were not looked up for the image. */
+  readonly provenance?: ProvenanceInfo;
 }
 
 export interface ImageUsesResult {

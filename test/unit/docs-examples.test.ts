@@ -14,6 +14,7 @@ import type { Facts } from '../../server/src/core/facts';
 import { RULES } from '../../server/src/core/rules';
 import { D1, D2, D3, D4, errorFact, okFact, registryFacts } from '../support/registryFacts';
 import { imageFacts, invalidFact, signedFact, unsignedFact } from '../support/notary';
+import { attestations, buildkitProvenance, provenance, scan } from '../support/attestationFacts';
 import { REPO_ROOT } from '../support/paths';
 
 /** A tag answer looked up just now (the examples run at the facts' own time, see FACT_AT). */
@@ -26,6 +27,28 @@ const FACTS: Record<string, Facts> = {
     [`corp.example/app:1@${D4}`]: { trust: [signedFact(D1, { others: [{ digest: D4, signers: ['Repo Admin'] }] })], policy: { required: true, signers: ['releases'] } },
     [`corp.example/app:1@${D1}`]: { trust: [signedFact(D1)] },
     [`corp.example/app:1@${D3}`]: { trust: [signedFact(D1)], registry: okFact(D1, { platforms: [{ os: 'linux', architecture: 'arm64', digest: D3 }] }) },
+  }),
+  'base-image-provenance-unverified': imageFacts({
+    'corp.example/app:none': { registry: okFact(D1), tagFreshUntil: FRESH, attestations: attestations(D1, { provenance: { status: 'missing', reason: 'no signed SLSA provenance for this image' } }) },
+    'corp.example/app:buildkit': {
+      registry: okFact(D1, { platforms: [{ os: 'linux', architecture: 'amd64', digest: D3 }] }),
+      tagFreshUntil: FRESH,
+      attestations: attestations(D1, { items: [buildkitProvenance(D3)], provenance: { status: 'missing', reason: 'no signed SLSA provenance for this image' } }),
+    },
+    'corp.example/app:repo': {
+      registry: okFact(D1),
+      tagFreshUntil: FRESH,
+      attestations: attestations(D1, { provenance: { status: 'mismatch', failed: 'source', reason: 'built from https://github.com/evil/app, not "https://github.com/acme/app"', attestation: provenance(D1, { repository: 'https://github.com/evil/app' }) } }),
+    },
+    'corp.example/app:1': { registry: okFact(D1), tagFreshUntil: FRESH, attestations: attestations(D1, { items: [provenance(D1)], provenance: { status: 'satisfied', attestation: provenance(D1) } }) },
+    'node:22': { registry: okFact(D2), tagFreshUntil: FRESH },
+  }),
+  'base-image-scan-stale': imageFacts({
+    'corp.example/app:old': { registry: okFact(D1), tagFreshUntil: FRESH, attestations: attestations(D1, { maxAgeDays: 7, scans: { status: 'found', attestation: scan(D1, '2026-10-01T00:00:00.000Z'), scannedAt: '2026-10-01T00:00:00.000Z', dateFrom: 'scan' } }) },
+    'corp.example/app:none': { registry: okFact(D1), tagFreshUntil: FRESH, attestations: attestations(D1, { maxAgeDays: 7, scans: { status: 'missing', reason: 'no vulnerability scan signed by a trusted signer' } }) },
+    // Three days before the attestation lookup answered (the examples run without a clock: ages are at lookup time).
+    'corp.example/app:fresh': { registry: okFact(D1), tagFreshUntil: FRESH, attestations: attestations(D1, { maxAgeDays: 7, scans: { status: 'found', attestation: scan(D1, '2026-11-25T12:00:00.000Z'), scannedAt: '2026-11-25T12:00:00.000Z', dateFrom: 'scan' } }) },
+    'node:22': { registry: okFact(D2), tagFreshUntil: FRESH },
   }),
   'base-image-trust-invalid': imageFacts({
     'corp.example/app:1': { trust: [invalidFact('root mismatch', "the server's root is signed by keys the stored root does not know")] },

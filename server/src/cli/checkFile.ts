@@ -12,7 +12,8 @@ import type { AnalysisSettings } from '../protocol';
 import { unifiedDiff } from './diff';
 import { pinFixEdits } from './pins';
 import type { InputFile } from './files';
-import type { FileResult } from './format';
+import type { FileResult, ImageResult } from './format';
+import type { Description } from '../core/describe';
 
 export interface CheckContext {
   readonly settings: AnalysisSettings;
@@ -35,7 +36,7 @@ export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ r
   const references = checked.references;
   let findings = checked.findings;
   const now = clock();
-  const images = lookup !== undefined ? references.map((r) => ({ reference: r.canonical, ...describeImage(r, lookup.peek(r), now) })) : undefined;
+  const images = lookup !== undefined ? references.map((r) => imageResult(r.canonical, describeImage(r, lookup.peek(r), now))) : undefined;
   let ioError = false;
   if (ctx.fix) {
     const checksums = new Map<string, string>();
@@ -69,4 +70,9 @@ export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ r
     }
   }
   return { result: { path: file.path, findings, ...(images !== undefined ? { images } : {}) }, ioError };
+}
+
+/** The image entry of the JSON/SARIF output: the description's plain facts (links are the hover's). */
+function imageResult(reference: string, d: Description): ImageResult {
+  return { reference, headline: d.headline, lines: d.lines, verified: d.verified, ...(d.provenance !== undefined ? { provenance: d.provenance } : {}) };
 }

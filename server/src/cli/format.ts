@@ -1,4 +1,5 @@
 // Renders CLI results as text, JSON or SARIF 2.1.0.
+import type { ProvenanceSummary } from '../core/describeAttestations';
 import type { Rule } from '../core/rule';
 import type { Finding, Severity } from '../core/types';
 import { printable } from '../core/text';
@@ -10,7 +11,16 @@ export interface FileResult {
   readonly note?: string;
   readonly error?: string;
   /** What the registry and trust sources said about each image (with --network). */
-  readonly images?: readonly { readonly reference: string; readonly headline: string; readonly lines: readonly string[]; readonly verified: boolean }[];
+  readonly images?: readonly ImageResult[];
+}
+
+/** What is known about one image: the signature verdict (`verified`), and its provenance and scans (never part of `verified`). */
+export interface ImageResult {
+  readonly reference: string;
+  readonly headline: string;
+  readonly lines: readonly string[];
+  readonly verified: boolean;
+  readonly provenance?: ProvenanceSummary;
 }
 
 export interface RunInfo {
@@ -125,6 +135,10 @@ export function formatSarif(results: readonly FileResult[], info: RunInfo): stri
           },
         },
         originalUriBaseIds: { SRCROOT: { uri: info.rootUri } },
+        // The same facts as the JSON output: per file and image, the signature verdict and the provenance (a property bag).
+        ...(results.some((r) => (r.images ?? []).length > 0)
+          ? { properties: { images: results.flatMap((r) => (r.images ?? []).map((img) => ({ file: r.path, reference: img.reference, signature: { verified: img.verified, headline: img.headline }, ...(img.provenance !== undefined ? { provenance: img.provenance } : {}) }))) } }
+          : {}),
         artifacts: results.filter((r) => r.error === undefined).map((r) => ({ location: { uri: toUri(r.path), uriBaseId: '%SRCROOT%' } })),
         invocations: [
           {

@@ -1,4 +1,5 @@
 // Plain-text descriptions of what is known about an image (registry digest, signatures), shared by hover and CLI.
+import { describeAttestations, provenanceSummary, type ProvenanceSummary, type Segment } from './describeAttestations';
 import type { ImageFacts, RegistryFact, Signer, TrustFact } from './facts';
 import type { ParsedReference } from './imageRef';
 import { printable } from './text';
@@ -49,6 +50,10 @@ export interface Description {
   readonly lines: readonly string[];
   /** True only when a trust source verified a signature over the digest that would be used. */
   readonly verified: boolean;
+  /** Lines that come with links (by index into `lines`): the verified provenance line links builder, commit, workflow, log entry. */
+  readonly lineSegments?: Readonly<Record<number, readonly Segment[]>>;
+  /** Provenance and scans of the digest that would be used, when attestations were looked up. Never part of `verified`. */
+  readonly provenance?: ProvenanceSummary;
 }
 
 export function describeRegistry(r: RegistryFact, now: Date): string[] {
@@ -156,6 +161,16 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
   // What matters most first: a failed verification, then the sources that signed this digest, then the rest.
   const rank: Readonly<Record<SourceVerdict['state'], number>> = { invalid: 0, signed: 1, 'not-signed': 2, 'not-this-digest': 3, unavailable: 4 };
   for (const sv of [...v.sources].sort((a, b) => rank[a.state] - rank[b.state])) lines.push(...describeTrustSource(sv, v.digest, now));
+  // Provenance right after the signatures (who built it, next to who vouches for it), before the registry's details. What
+  // attestations say never changes the signature headline or `verified`.
+  let lineSegments: Record<number, readonly Segment[]> | undefined;
+  let provenance: ProvenanceSummary | undefined;
+  if (facts.attestations !== undefined) {
+    const a = describeAttestations(ref, facts, now);
+    if (a.provenanceLine !== undefined) lineSegments = { [lines.length]: [...a.provenanceLine, { text: ' ✓' }] };
+    lines.push(...a.lines);
+    provenance = provenanceSummary(a);
+  }
   if (facts.registry !== undefined) lines.push(...describeRegistry(facts.registry, now));
   if (v.basis === 'tag' && v.tagAnswer !== undefined && !v.tagAnswer.fresh && v.sources.length > 0) {
     lines.push(`The tag's digest was last checked ${relativeTime(v.tagAnswer.at, now)}: too old to vouch for what the tag points to now (refresh to check again)`);
@@ -168,5 +183,11 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
   }
   if (facts.policy?.required) lines.push(`Policy: a signature is required${facts.policy.signers?.length ? ` from ${facts.policy.signers.join(', ')}` : ''}.`);
   // Lines quote trust servers, registries and certificates: printable, one line each, bounded.
-  return { headline: verdictHeadline(v, facts, now), lines: lines.map((l) => printable(l)), verified: v.verified };
+  return {
+    headline: verdictHeadline(v, facts, now),
+    lines: lines.map((l) => printable(l)),
+    verified: v.verified,
+    ...(lineSegments !== undefined ? { lineSegments } : {}),
+    ...(provenance !== undefined ? { provenance } : {}),
+  };
 }

@@ -1,6 +1,9 @@
 // Facts from the outside world (registry digests, trust data) handed to the pure core as plain values.
 // The registry and trust layers produce them; rules read them; nothing here does I/O.
+import type { AttestationsFact } from './attestationFacts';
 import type { ParsedReference } from './imageRef';
+
+export type * from './attestationFacts';
 
 export type LookupErrorKind =
   | 'unreachable'
@@ -160,6 +163,11 @@ export interface ImageFacts {
   readonly rateLimit?: { readonly limit?: string; readonly remaining?: string; readonly at: string };
   /** Whether policy requires a signature for this image (and from whom). */
   readonly policy?: PolicyFact;
+  /**
+   * Provenance, SBOM, scan and VEX attestations for the digest the build would use (attestationFacts.ts). Never a
+   * signature: the signature verdict does not read them.
+   */
+  readonly attestations?: AttestationsFact;
 }
 
 /** Facts known so far, by normalized reference. */

@@ -24,6 +24,7 @@ import {
   type TrustDetailsResult,
 } from '../protocol';
 import type { ImageLookup } from '../trust/service';
+import { attestationMarkdown, provenanceOf } from './provenance';
 
 export interface CommandDeps {
   /** Registry/trust lookups; absent = the server runs syntax-only and says so. */
@@ -200,9 +201,10 @@ export function signatureOf(ref: ParsedReference, facts: ImageFacts | undefined,
   return { state: unsure ? 'unavailable' : 'unsigned', detail: headline, signers: [], expires: null };
 }
 
-export function describeUse(u: ImageUse, facts: ImageFacts | undefined): ImageUseInfo {
+export function describeUse(u: ImageUse, facts: ImageFacts | undefined, now: Date = new Date()): ImageUseInfo {
   const ref = isExternal(u) ? u.ref : null;
-  const sig = ref === null ? { state: 'not-applicable' as const, detail: u.kind, signers: [], expires: null } : signatureOf(ref, facts);
+  const provenance = ref !== null ? provenanceOf(ref, facts, now) : undefined;
+  const sig = ref === null ? { state: 'not-applicable' as const, detail: u.kind, signers: [], expires: null } : signatureOf(ref, facts, now);
   const reg = facts?.registry;
   return {
     // Shown in the inventory tree and output channel: the Dockerfile's text, made printable.
@@ -221,6 +223,7 @@ export function describeUse(u: ImageUse, facts: ImageFacts | undefined): ImageUs
     signers: sig.signers,
     expires: sig.expires,
     registryError: reg?.state === 'error' ? printable(reg.message) : null,
+    ...(provenance !== undefined ? { provenance } : {}),
   };
 }
 
@@ -278,5 +281,6 @@ export function trustMarkdown(ref: ParsedReference, facts: ImageFacts | undefine
     else out.push(`- reason: ${mdEscape(t.reason)}`);
     out.push('');
   }
+  if (facts.attestations !== undefined) out.push(...attestationMarkdown(ref, facts, mdEscape));
   return out.join('\n') + '\n';
 }

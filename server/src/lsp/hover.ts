@@ -1,6 +1,7 @@
 // Hover on an image reference: digest, signers, expiry, source and verification state, from the shared description.
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { describeImage } from '../core/describe';
+import type { Segment } from '../core/describeAttestations';
 import { MAX_TEXT, printable } from '../core/text';
 import type { DockerfileModel, ImageUse } from '../core/model';
 import type { ImageLookup } from '../trust/service';
@@ -15,6 +16,12 @@ function contains(use: ImageUse, p: Position): boolean {
 
 function md(s: string): string {
   return printable(s, 2 * MAX_TEXT).replace(/([\\`*_{}[\]<>|])/g, '\\$1');
+}
+
+/** A segment as Markdown: its text escaped, its link (an https URL the core built from checked parts) in angle brackets. */
+function mdSegment(s: Segment): string {
+  const text = md(s.text);
+  return s.href !== undefined && /^https:\/\/[^\s<>()]+$/.test(s.href) ? `[${text}](<${s.href}>)` : text;
 }
 
 export function hoverAt(model: DockerfileModel, position: Position, lookup: ImageLookup | undefined, now: Date): Hover | null {
@@ -48,7 +55,16 @@ export function hoverAt(model: DockerfileModel, position: Position, lookup: Imag
       if (use.hasVariables) lines.push('', `Resolved from \`${md(use.text)}\` with ARG defaults / build-arg settings.`);
       if (lookup === undefined) lines.push('', 'Registry and trust lookups are off.');
       else if (facts === undefined) lines.push('', 'Looking up digest and trust data…');
-      if (d.lines.length > 0) lines.push('', ...d.lines.map((l) => (l.startsWith('  ') ? `    - ${md(l.trim())}` : `- ${md(l)}`)));
+      if (d.lines.length > 0) {
+        lines.push(
+          '',
+          ...d.lines.map((l, i) => {
+            const linked = d.lineSegments?.[i];
+            if (linked !== undefined) return `- ${linked.map(mdSegment).join('')}`;
+            return l.startsWith('  ') ? `    - ${md(l.trim())}` : `- ${md(l)}`;
+          }),
+        );
+      }
       break;
     }
   }

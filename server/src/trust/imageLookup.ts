@@ -1,9 +1,10 @@
 // ImageLookup: one place that asks the registry and every applicable trust source about an image, with a shared cache.
 // The registry is resolved once (afresh for tags a trust verdict rests on), the policy matched once, each source
 // plug-in asked once (plugin.ts); the result is one ImageFacts value the core reads.
-import type { ImageFacts, PolicyFact, RegistryFact, TrustFact, TrustSource } from '../core/facts';
+import type { AttestationsFact, ImageFacts, PolicyFact, RegistryFact, TrustFact, TrustSource } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import { createAuthenticatedClient, registryBase, Semaphore, TokenCache, type CredentialSource, type HttpClient, type RegistryService } from '../registry';
+import { attestationPlugin, requirementsOf } from './attestations/source';
 import { cosignPlugin } from './cosign/plugin';
 import type { TrustRootResult } from './cosign/trustRoot';
 import { notaryPlugin } from './notary/plugin';
@@ -76,7 +77,8 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
   const gate = new Semaphore(4);
   const tokens = new TokenCache();
 
-  const repoClient = (ref: ParsedReference): HttpClient =>
+  /** Pull access to one repository, with credentials for its own registry only. */
+  const repoClient = (ref: { readonly registry: string; readonly repository: string }): HttpClient =>
     createAuthenticatedClient({
       http: opts.http,
       credentialHost: ref.registry,
@@ -106,6 +108,15 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
     now,
   });
   const plugins: TrustSourcePlugin[] = [notary, cosign, ...(opts.plugins ?? [])].filter((p) => opts.sources.includes(p.name));
+  // Attestations are a fact of their own, never a signature: asked after the signature sources, answered beside them.
+  const attestations = attestationPlugin({
+    httpFor: repoClient,
+    registryBase: (registry) => registryBase(registry, opts.insecureRegistries),
+    trustedRoot: opts.trustedRoot,
+    offline: opts.offline,
+    cosignEnabled: opts.sources.includes('cosign'),
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+  });
 
   function sourcesFor(ref: ParsedReference): { sources: TrustSource[]; entry: PolicyEntry | undefined } {
     const entry = matchPolicy(opts.policy, ref);
@@ -130,12 +141,14 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
     const asked = plugins.filter((p) => p.applies(ref, entry));
     // A trust verdict about a tag rests on where the tag points now: ask the registry (a HEAD, which Docker
     // Hub does not count as a pull) instead of trusting a cached answer that may predate a moved tag.
-    const registry: RegistryFact = await opts.registry.resolve(ref, { ...(signal ? { signal } : {}), ...(asked.length > 0 && ref.effectiveTag !== null ? { maxAgeMs: 0 } : {}) });
+    const attesting = attestations.applies(ref, entry);
+    const registry: RegistryFact = await opts.registry.resolve(ref, { ...(signal ? { signal } : {}), ...((asked.length > 0 || attesting) && ref.effectiveTag !== null ? { maxAgeMs: 0 } : {}) });
     const digest = ref.digest ?? (registry.state === 'ok' ? registry.digest : null);
     const at = now();
     const trust: TrustFact[] = [];
     const q = { ref, registry, digest, entry, http: repoClient(ref), baseUrl: registryBase(ref.registry, opts.insecureRegistries), ...(signal ? { signal } : {}), now: at };
     for (const p of asked) trust.push(await p.lookup(q));
+    const attested: AttestationsFact | undefined = attesting ? await attestations.lookup(q) : undefined;
     if (entry?.required === true && asked.length === 0) {
       // Fail closed: a required entry that no enabled trust source can check is "cannot be checked", never "no policy".
       const s = wantedSource(entry);
@@ -148,6 +161,8 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       if (t.state === 'invalid') opts.log?.(`${t.source} verification of ${ref.familiar} FAILED (${t.attack}): ${t.reason}`);
       else if (t.state === 'unavailable') opts.log?.(`${t.source} trust data for ${ref.familiar} unavailable: ${t.reason}`);
     }
+    if (attested?.state === 'unavailable') opts.log?.(`attestations for ${ref.familiar} unavailable: ${attested.reason ?? ''}`);
+    for (const a of attested?.items ?? []) if (a.state === 'invalid') opts.log?.(`attestation of ${ref.familiar} FAILED verification (${a.attack}): ${a.reason}`);
     const rl = opts.registry.rateLimits().get(ref.registry);
     // The tag answer may be acted on while this combined answer is reused (the trust TTL), plus one more TTL in
     // which the editor asks again in the background (so a verdict does not flicker while the refresh runs);
@@ -161,6 +176,7 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       ...(rl !== undefined ? { rateLimit: { ...(rl.limit !== undefined ? { limit: rl.limit } : {}), ...(rl.remaining !== undefined ? { remaining: rl.remaining } : {}), at: rl.at } } : {}),
       ...(trust.length > 0 ? { trust } : {}),
       ...(policy !== undefined ? { policy } : {}),
+      ...(attested !== undefined ? { attestations: attested } : {}),
     };
   }
 
@@ -199,7 +215,15 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
             const asked = plugins.filter((p) => p.applies(ref, entry));
             const policy = policyFact(ref, entry, asked);
             const source = asked[0]?.name ?? (entry !== undefined ? wantedSource(entry) : 'notary');
-            const facts: ImageFacts = { ...(policy !== undefined ? { policy } : {}), trust: [unavailableFact(source, ref, ref.digest, `internal error while looking up trust data: ${why}`, now())] };
+            // Required provenance stays visible as "cannot be checked", never as nothing.
+            const attested: AttestationsFact | undefined = entry !== undefined && attestations.applies(ref, entry)
+              ? { state: 'unavailable', subjectDigest: ref.digest, repository: ref.name, overridden: false, reason: `internal error while looking up trust data: ${why}`, items: [], paths: [], unchecked: 0, notes: [], requirements: requirementsOf(entry), verifiedAt: now().toISOString() }
+              : undefined;
+            const facts: ImageFacts = {
+              ...(policy !== undefined ? { policy } : {}),
+              trust: [unavailableFact(source, ref, ref.digest, `internal error while looking up trust data: ${why}`, now())],
+              ...(attested !== undefined ? { attestations: attested } : {}),
+            };
             if (signal?.aborted !== true) {
               if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
               // Kept briefly: the next lookup after the negative interval tries again.

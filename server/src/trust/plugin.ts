@@ -1,6 +1,6 @@
 // The seam every trust source plugs into: which images it applies to, and its answer for one image.
 // ImageLookup (imageLookup.ts) resolves the registry once, matches the policy once, then asks each plug-in.
-import type { RegistryFact, TrustFact, TrustSource } from '../core/facts';
+import type { AttestationsFact, RegistryFact, TrustFact, TrustSource } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import type { HttpClient } from '../registry/http';
 import type { PolicyEntry } from './policy';
@@ -33,4 +33,15 @@ export interface TrustSourcePlugin {
    * `notation verify` would refuse it. Pure. Absent or undefined = the source requires nothing by itself.
    */
   requirement?(ref: ParsedReference): string | undefined;
+}
+
+/**
+ * The attestation lookup's seam (attestations/source.ts): asked with the same query after the signature sources, it
+ * answers a fact of its own kind (ImageFacts.attestations), never a TrustFact: an attestation is not a signature.
+ */
+export interface AttestationPlugin {
+  /** Whether attestations are looked up for an image: its entry asks for provenance or scans, or names cosign signers. Pure. */
+  applies(ref: ParsedReference, entry: PolicyEntry | undefined): boolean;
+  /** The attestations of the judged digest. Never rejects; offline and failures are states. */
+  lookup(q: SourceQuery): Promise<AttestationsFact>;
 }

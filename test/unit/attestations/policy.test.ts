@@ -8,10 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAttestationRequirements, type ProvenanceRequirement, type ScanRequirement, type SignerSet } from '../../../server/src/trust/attestations/policy';
 import { parseAttestationRepository, resolveAttestationRepository } from '../../../server/src/trust/attestations/repository';
-import { evaluateProvenance, evaluateScans } from '../../../server/src/trust/attestations/evaluate';
+import { evaluateProvenance, newestTrustedScan } from '../../../server/src/trust/attestations/evaluate';
 import { verifyAttestationBundle } from '../../../server/src/trust/attestations/verify';
 import type { AttestationFact, UnsignedAttestationFact, VerifiedAttestationFact } from '../../../server/src/trust/attestations/facts';
-import { describeAttestation } from '../../../server/src/trust/attestations/describe';
+import { describeAttestation } from '../../../server/src/core/describeAttestations';
+import { scanVerdict } from '../../../server/src/core/provenanceVerdict';
+import { parseReference } from '../../../server/src/core/imageRef';
+import type { ImageFacts } from '../../../server/src/core/facts';
 import { BEACON, GH_ISSUER, conformance, fixture, keySignedBundle, root, statementFor, subjectDigestOf, testKey } from './vectors';
 
 const NONE: SignerSet = { keys: [], identities: [] };
@@ -201,30 +204,52 @@ function scanFact(digest: string, scanFinishedOn: string | undefined, loggedAt: 
   };
 }
 
+/** The scan requirement as the lookup applies it (newestTrustedScan) and the core judges it at `now` (scanVerdict). */
+function evaluateScans(sreq: ScanRequirement, items: readonly AttestationFact[], digest: string, now: Date) {
+  const ref = parseReference(`registry.example/app@${digest}`);
+  assert.ok(ref.ok);
+  const facts: ImageFacts = {
+    attestations: {
+      state: 'checked',
+      subjectDigest: digest,
+      repository: 'registry.example/app',
+      overridden: false,
+      items,
+      paths: ['referrers-api'],
+      unchecked: 0,
+      notes: [],
+      requirements: { scans: { maxAgeDays: sreq.maxAgeDays, signers: 'x' } },
+      scans: newestTrustedScan(sreq.signers, items, [digest]),
+      verifiedAt: now.toISOString(),
+    },
+  };
+  return scanVerdict(ref, facts, now);
+}
+
 test('scans: the newest trusted scan decides; its date never later than its log time; untrusted and undated ones do not help', () => {
   const d = `sha256:${'34'.repeat(32)}`;
   const trusted: VerifiedAttestationFact['signer'] = { kind: 'key', keyFingerprint: 'sha256:aa' };
   const other: VerifiedAttestationFact['signer'] = { kind: 'key', keyFingerprint: 'sha256:bb' };
   const sreq: ScanRequirement = { maxAgeDays: 7, signers: { keys: [{ fingerprint: 'sha256:aa', publicKeyPem: '', tlog: false, origin: 'x' }], identities: [] }, signersFrom: 'scans' };
   const now = new Date('2026-06-10T00:00:00Z');
-  const fresh = evaluateScans(sreq, [scanFact(d, '2026-05-01T00:00:00Z', undefined, trusted), scanFact(d, '2026-06-08T00:00:00Z', undefined, trusted)], [d], now);
-  assert.equal(fresh.status, 'fresh');
-  assert.equal(fresh.status === 'fresh' && Math.round(fresh.ageDays), 2);
-  const stale = evaluateScans(sreq, [scanFact(d, '2026-05-01T00:00:00Z', undefined, trusted), scanFact(d, '2026-06-09T00:00:00Z', undefined, other)], [d], now);
-  assert.equal(stale.status, 'stale');
-  assert.match(stale.status === 'stale' ? stale.reason : '', /40 days old.*allows 7/);
+  const fresh = evaluateScans(sreq, [scanFact(d, '2026-05-01T00:00:00Z', undefined, trusted), scanFact(d, '2026-06-08T00:00:00Z', undefined, trusted)], d, now);
+  assert.equal(fresh.state, 'fresh');
+  assert.equal(Math.round(fresh.ageDays ?? -1), 2);
+  const stale = evaluateScans(sreq, [scanFact(d, '2026-05-01T00:00:00Z', undefined, trusted), scanFact(d, '2026-06-09T00:00:00Z', undefined, other)], d, now);
+  assert.equal(stale.state, 'stale');
+  assert.match(stale.reason, /40 days old.*allows 7/);
   // A scan that claims to be newer than its own log entry is as old as the log entry.
-  const backdated = evaluateScans(sreq, [scanFact(d, '2026-06-09T00:00:00Z', '2026-05-01T00:00:00.000Z', trusted)], [d], now);
-  assert.equal(backdated.status, 'stale');
-  assert.equal(backdated.status === 'stale' && backdated.scannedAt, '2026-05-01T00:00:00.000Z');
-  const future = evaluateScans(sreq, [scanFact(d, '2027-01-01T00:00:00Z', undefined, trusted)], [d], now);
-  assert.equal(future.status, 'stale');
-  const undated = evaluateScans(sreq, [scanFact(d, undefined, undefined, trusted)], [d], now);
-  assert.equal(undated.status, 'stale');
-  const none = evaluateScans(sreq, [scanFact(d, '2026-06-09T00:00:00Z', undefined, other)], [d], now);
-  assert.equal(none.status, 'missing');
-  assert.match(none.status === 'missing' ? none.reason : '', /1 signed by others/);
-  assert.equal(evaluateScans(sreq, [scanFact(d, '2026-06-09T00:00:00Z', undefined, trusted)], [`sha256:${'0'.repeat(64)}`], now).status, 'missing');
+  const backdated = evaluateScans(sreq, [scanFact(d, '2026-06-09T00:00:00Z', '2026-05-01T00:00:00.000Z', trusted)], d, now);
+  assert.equal(backdated.state, 'stale');
+  assert.equal(backdated.scannedAt, '2026-05-01T00:00:00.000Z');
+  const future = evaluateScans(sreq, [scanFact(d, '2027-01-01T00:00:00Z', undefined, trusted)], d, now);
+  assert.equal(future.state, 'undated');
+  const undated = evaluateScans(sreq, [scanFact(d, undefined, undefined, trusted)], d, now);
+  assert.equal(undated.state, 'undated');
+  const none = evaluateScans(sreq, [scanFact(d, '2026-06-09T00:00:00Z', undefined, other)], d, now);
+  assert.equal(none.state, 'missing');
+  assert.match(none.reason, /1 signed by others/);
+  assert.equal(newestTrustedScan(sreq.signers, [scanFact(d, '2026-06-09T00:00:00Z', undefined, trusted)], [`sha256:${'0'.repeat(64)}`]).status, 'missing', 'a scan of another digest');
   assert.equal(
     describeAttestation(scanFact(d, '2026-06-09T00:00:00.000Z', '2026-06-09T00:05:00.000Z', trusted)),
     'Vulnerability scan by an unnamed scanner on 2026-06-09T00:00:00.000Z: 0 critical, 1 high, 0 medium, 0 low, attested by key sha256:aa…, logged 2026-06-09T00:05:00.000Z',

@@ -22,6 +22,8 @@ import { baseImageUnsigned } from './base-image-unsigned';
 import { baseImageTrustInvalid } from './base-image-trust-invalid';
 import { baseImagePinUnsigned } from './base-image-pin-unsigned';
 import { trustTagDigestMismatch } from './trust-tag-digest-mismatch';
+import { baseImageProvenanceUnverified } from './base-image-provenance-unverified';
+import { baseImageScanStale } from './base-image-scan-stale';
 
 export const RULES: readonly Rule[] = [
   baseImageUnpinned,
@@ -46,6 +48,8 @@ export const RULES: readonly Rule[] = [
   baseImageTrustInvalid,
   baseImagePinUnsigned,
   trustTagDigestMismatch,
+  baseImageProvenanceUnverified,
+  baseImageScanStale,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((r) => [r.id, r]));

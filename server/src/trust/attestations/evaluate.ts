@@ -6,8 +6,8 @@
 // ref and commit come from the Fulcio certificate (what GitHub's OIDC token said, like `gh attestation verify --repo`),
 // and a predicate that claims another source is a mismatch.
 import { matchIdentity } from '../cosign/bundleVerify';
-import type { AttestationFact, AttestationSignerFact, ProvenanceFacts, ScanFacts, SourceOrigin, VerifiedAttestationFact } from './facts';
-import type { Matcher, ProvenanceRequirement, ScanRequirement, SignerSet } from './policy';
+import type { AttestationFact, AttestationSignerFact, EffectiveSource, ProvenanceFacts, ProvenanceOutcomeFact, ScanFacts, ScanOutcomeFact, VerifiedAttestationFact } from './facts';
+import type { Matcher, ProvenanceRequirement, SignerSet } from './policy';
 import { normaliseRepository } from './provenance';
 
 export type ProvenanceOutcome =
@@ -17,15 +17,9 @@ export type ProvenanceOutcome =
       /** Undefined when neither the certificate nor the provenance states a source (no source requirement then applied). */
       readonly source?: EffectiveSource;
     }
-  | { readonly status: 'missing'; readonly reason: string }
-  | { readonly status: 'mismatch'; readonly reason: string; readonly attestation: VerifiedAttestationFact };
+  | Exclude<ProvenanceOutcomeFact, { status: 'satisfied' }>;
 
-export interface EffectiveSource {
-  readonly repository?: string;
-  readonly ref?: string;
-  readonly commit?: string;
-  readonly from: SourceOrigin | 'certificate';
-}
+export type { EffectiveSource };
 
 function describeSigner(s: AttestationSignerFact): string {
   return s.kind === 'key' ? `key ${s.keyFingerprint.slice(0, 19)}…` : `${s.identity} (issuer ${s.issuer})`;
@@ -83,9 +77,12 @@ export function evaluateProvenance(req: ProvenanceRequirement, attestations: rea
     if (r.ok) return { status: 'satisfied', attestation: a, ...(r.source ? { source: r.source } : {}) };
     if (!best || r.score > best.score) best = { score: r.score, reason: r.reason, attestation: a };
   }
-  const b = best as { reason: string; attestation: VerifiedAttestationFact };
-  return { status: 'mismatch', reason: b.reason, attestation: b.attestation };
+  const b = best as { score: number; reason: string; attestation: VerifiedAttestationFact };
+  return { status: 'mismatch', failed: FAILED[b.score] ?? 'signer', reason: b.reason, attestation: b.attestation };
 }
+
+/** What the closest candidate's score says failed (check() scores the requirements in this order). */
+const FAILED: readonly Extract<ProvenanceOutcomeFact, { status: 'mismatch' }>['failed'][] = ['signer', 'conflict', 'builder', 'source', 'ref'];
 
 function check(req: ProvenanceRequirement, a: VerifiedAttestationFact & { facts: ProvenanceFacts }): { ok: true; source?: EffectiveSource } | { ok: false; score: number; reason: string } {
   if (!signerTrusted(req.signers, a)) {
@@ -119,13 +116,6 @@ function missingReason(req: ProvenanceRequirement, attestations: readonly Attest
   return `no signed SLSA provenance for this image${seen.length > 0 ? `; found ${seen.join('; ')}` : ''}`;
 }
 
-export type ScanOutcome =
-  | { readonly status: 'fresh'; readonly attestation: VerifiedAttestationFact; readonly scannedAt: string; readonly ageDays: number; readonly dateFrom: 'scan' | 'log' }
-  | { readonly status: 'stale'; readonly attestation: VerifiedAttestationFact; readonly reason: string; readonly scannedAt?: string; readonly ageDays?: number }
-  | { readonly status: 'missing'; readonly reason: string };
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /**
  * When a scan happened, as far as can be known: its own date, never later than the transparency-log time of its signature
  * (a scan cannot postdate being signed; the log time is verified, the predicate's date is only the signer's word).
@@ -139,11 +129,14 @@ export function scanDate(a: VerifiedAttestationFact & { facts: ScanFacts }): { a
   return undefined;
 }
 
-/** The newest vulnerability scan signed by a trusted signer must be at most `maxAgeDays` old at `now`. */
-export function evaluateScans(req: ScanRequirement, attestations: readonly AttestationFact[], forDigests: readonly string[], now: Date): ScanOutcome {
+/**
+ * The newest vulnerability scan of `forDigests` signed by a signer the set trusts. How old it may be is the policy's
+ * `maxAgeDays`, judged by the core at the verdict's time (core/provenanceVerdict.ts), not here.
+ */
+export function newestTrustedScan(signers: SignerSet, attestations: readonly AttestationFact[], forDigests: readonly string[]): ScanOutcomeFact {
   const digests = new Set(forDigests);
   const scans = attestations.filter(
-    (a): a is VerifiedAttestationFact & { facts: ScanFacts } => a.state === 'verified' && a.facts.kind === 'vulnerability-scan' && digests.has(a.subjectDigest) && signerTrusted(req.signers, a),
+    (a): a is VerifiedAttestationFact & { facts: ScanFacts } => a.state === 'verified' && a.facts.kind === 'vulnerability-scan' && digests.has(a.subjectDigest) && signerTrusted(signers, a),
   );
   if (scans.length === 0) {
     const untrusted = attestations.filter((a) => a.state === 'verified' && a.facts.kind === 'vulnerability-scan' && digests.has(a.subjectDigest)).length;
@@ -154,14 +147,6 @@ export function evaluateScans(req: ScanRequirement, attestations: readonly Attes
     const d = scanDate(a);
     if (d && (!newest || d.at > newest.at)) newest = { a, ...d };
   }
-  const first = scans[0] as VerifiedAttestationFact;
-  if (!newest) return { status: 'stale', attestation: first, reason: 'the signed vulnerability scans carry no date and no transparency-log time' };
-  const ageDays = (now.getTime() - newest.at) / DAY_MS;
-  const scannedAt = new Date(newest.at).toISOString();
-  if (ageDays < -1) return { status: 'stale', attestation: newest.a, scannedAt, reason: `the newest signed scan is dated in the future (${scannedAt})` };
-  const age = Math.max(0, ageDays);
-  if (age > req.maxAgeDays) {
-    return { status: 'stale', attestation: newest.a, scannedAt, ageDays: age, reason: `the newest signed vulnerability scan is ${Math.floor(age)} days old (${scannedAt}); the policy allows ${req.maxAgeDays}` };
-  }
-  return { status: 'fresh', attestation: newest.a, scannedAt, ageDays: age, dateFrom: newest.from };
+  if (!newest) return { status: 'undated', attestation: scans[0] as VerifiedAttestationFact, reason: 'the signed vulnerability scans carry no date and no transparency-log time' };
+  return { status: 'found', attestation: newest.a, scannedAt: new Date(newest.at).toISOString(), dateFrom: newest.from };
 }

@@ -10,5 +10,4 @@ export { findBuildkitAttestations, readBuildkitAttestationManifest, readBuildkit
 export { classifyPredicateType, isSignaturePredicate, COSIGN_SIGN_PREDICATE, SLSA_PROVENANCE_V1, SLSA_PROVENANCE_V02, type PredicateClass } from './predicateTypes';
 export { parseAttestationRequirements, ATTESTATION_ENTRY_FIELDS, type AttestationRequirements, type ProvenanceRequirement, type ScanRequirement, type SignerSet } from './policy';
 export { parseAttestationRepository, resolveAttestationRepository, type AttestationRepositoryTemplate } from './repository';
-export { evaluateProvenance, evaluateScans, signerTrusted, type ProvenanceOutcome, type ScanOutcome } from './evaluate';
-export { describeAttestation } from './describe';
+export { evaluateProvenance, newestTrustedScan, signerTrusted, type ProvenanceOutcome } from './evaluate';

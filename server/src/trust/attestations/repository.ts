@@ -6,6 +6,7 @@
 // A policy entry covers many images, so the value is a template: `{repository}` is the image's repository path
 // (`my-org/dhi-node`), `{name}` its last component (`dhi-node`). Without a placeholder, every image of the entry shares one
 // repository, exactly as COSIGN_REPOSITORY does.
+import { canonicalRegistry } from '../../core/imageRef';
 
 export interface AttestationRepositoryTemplate {
   /** As written in the policy. */
@@ -68,4 +69,18 @@ export function resolveAttestationRepository(
     return { ok: false, error: `attestation repository ${t.registry}/${repository.slice(0, 80)} is not a valid repository name` };
   }
   return { ok: true, registry: t.registry, repository };
+}
+
+/**
+ * Where the signatures and attestations of an image live: the entry's attestation repository (COSIGN_REPOSITORY), else the
+ * image's own repository. The cosign source and the attestation lookup both ask here.
+ */
+export function attestationLocation(
+  ref: { readonly registry: string; readonly repository: string },
+  template: AttestationRepositoryTemplate | undefined,
+): { ok: true; registry: string; repository: string; overridden: boolean } | { ok: false; reason: string } {
+  if (template === undefined) return { ok: true, registry: ref.registry, repository: ref.repository, overridden: false };
+  const r = resolveAttestationRepository(template, ref);
+  if (!r.ok) return { ok: false, reason: r.error };
+  return { ok: true, registry: canonicalRegistry(r.registry), repository: r.repository, overridden: true };
 }

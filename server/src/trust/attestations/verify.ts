@@ -6,7 +6,8 @@ import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { verifyBundle, type BundleVerified, type Expectation } from '../cosign/bundleVerify';
 import { certificateClaims, certificateIssuer, leafCertificate } from './certificate';
-import type { AttestationFact, AttestationOrigin, AttestationSignerFact } from './facts';
+import { effectiveSource } from './evaluate';
+import type { AttestationFact, AttestationOrigin, AttestationSignerFact, ProvenanceFacts, VerifiedAttestationFact } from './facts';
 import { SHA256_DIGEST, str } from './hostile';
 import { classifyPredicateType } from './predicateTypes';
 import { readPredicate } from './predicates';
@@ -170,7 +171,7 @@ function verifyUnsafe(bundleJson: unknown, ctx: AttestationContext, origin: Excl
     notes.push(`the registry labels it ${JSON.stringify((str(ctx.predicateTypeHint, 256) ?? '(unprintable)'))}; the signed statement says ${st.predicateType}`);
   }
   if (st.subjects.length > 1) notes.push(`the statement covers ${st.subjects.length} artifacts; this image is one of them`);
-  return {
+  const fact: VerifiedAttestationFact = {
     state: 'verified',
     origin,
     repository: ctx.repository,
@@ -180,6 +181,12 @@ function verifyUnsafe(bundleJson: unknown, ctx: AttestationContext, origin: Excl
     facts: readPredicate(st.predicateType, st.predicate),
     signer,
     ...(verified.tlogIntegratedTime ? { loggedAt: verified.tlogIntegratedTime } : {}),
+    ...(verified.tlogLogIndex !== undefined ? { logIndex: verified.tlogLogIndex } : {}),
+    ...(verified.tlogLogId !== undefined ? { logId: verified.tlogLogId } : {}),
     notes,
   };
+  if (fact.facts.kind !== 'slsa-provenance') return fact;
+  // The source a provenance stands for is decided once, here: the certificate's word for keyless CI signatures.
+  const eff = effectiveSource(fact as VerifiedAttestationFact & { facts: ProvenanceFacts });
+  return { ...fact, ...(eff.source !== undefined ? { source: eff.source } : {}), ...(eff.conflict !== undefined ? { sourceConflict: eff.conflict } : {}) };
 }

@@ -26,6 +26,9 @@ export interface BundleVerified {
   readonly keyFingerprint: string;
   /** Transparency-log integrated time (ISO), when the bundle has one. */
   readonly tlogIntegratedTime?: string;
+  /** The entry's index and log ID (hex) in that log, for a link to the log's search. */
+  readonly tlogLogIndex?: string;
+  readonly tlogLogId?: string;
   readonly certNotBefore?: string;
   readonly certNotAfter?: string;
   /** For DSSE in-toto bundles: the statement's subject digests (`sha256:<hex>`). */
@@ -248,12 +251,17 @@ function verifyParsed(bundle: Bundle, artifact: Artifact, expect: Expectation, r
     }
   }
   const integrated = vm.tlogEntries.map((t) => Number(t.integratedTime)).find((n) => Number.isFinite(n) && n > 0);
+  const entry = vm.tlogEntries[0];
+  const logIndex = entry !== undefined && /^[0-9]{1,20}$/.test(entry.logIndex) ? entry.logIndex : undefined;
+  const logId = entry?.logId !== undefined ? Buffer.from(entry.logId.keyId).toString('hex') : undefined;
   return {
     ok: true,
     ...(identity !== undefined ? { identity } : {}),
     ...(issuer !== undefined ? { issuer } : {}),
     keyFingerprint,
     ...(integrated !== undefined ? { tlogIntegratedTime: new Date(integrated * 1000).toISOString() } : {}),
+    ...(logIndex !== undefined ? { tlogLogIndex: logIndex } : {}),
+    ...(logId !== undefined && /^[0-9a-f]{64}$/.test(logId) ? { tlogLogId: logId } : {}),
     ...(certNotBefore ? { certNotBefore } : {}),
     ...(certNotAfter ? { certNotAfter } : {}),
     subjectDigests,

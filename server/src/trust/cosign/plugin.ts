@@ -1,14 +1,13 @@
 // cosign as a trust-source plug-in: asked where the policy entry names keys or identities, for the judged digest.
 import type { TrustFact } from '../../core/facts';
 import type { HttpClient } from '../../registry';
-import type { ParsedReference } from '../../core/imageRef';
 import type { TrustSourcePlugin } from '../plugin';
 import type { TrustPolicy } from '../policy';
 import { CosignTrustSource } from './source';
 import type { TrustRootResult } from './trustRoot';
 
 export interface CosignPluginOptions {
-  readonly httpFor: (ref: ParsedReference) => HttpClient;
+  readonly httpFor: (where: { readonly registry: string; readonly repository: string }) => HttpClient;
   readonly registryBase: (registry: string) => string;
   readonly policy: TrustPolicy;
   readonly trustedRoot: () => Promise<TrustRootResult>;

@@ -7,10 +7,11 @@ import { discoverSignatures, type DiscoveryPath } from './discovery';
 import { legacyPayloadDigest, legacyToBundle } from './legacy';
 import { matchPolicy, type PolicyEntry, type TrustPolicy } from '../policy';
 import type { TrustRootResult } from './trustRoot';
+import { attestationLocation } from '../attestations/repository';
 
 export interface CosignSourceOptions {
-  /** An HttpClient allowed to pull from the image's repository (the authenticated registry client). */
-  readonly httpFor: (ref: ParsedReference) => HttpClient;
+  /** An HttpClient allowed to pull from one repository (the authenticated registry client, credentials for its registry only). */
+  readonly httpFor: (where: { readonly registry: string; readonly repository: string }) => HttpClient;
   /** Base URL of a registry's API, e.g. `https://registry-1.docker.io` (scheme by the insecure-hosts setting). */
   readonly registryBase: (registry: string) => string;
   readonly policy: Pick<TrustPolicy, 'entries'>;
@@ -71,11 +72,16 @@ export class CosignTrustSource {
   }
 
   private async lookupInner(ref: ParsedReference, digest: string, opts: LookupOptions, server: string, at: () => string, subject: TrustSubject): Promise<TrustFact> {
+    // The policy may keep signatures in another repository (COSIGN_REPOSITORY): look there, with that registry's credentials only.
+    const loc = attestationLocation(ref, this.policyFor(ref)?.attestations?.attestationRepository);
+    if (!loc.ok) return { state: 'unavailable', source: 'cosign', subject, reason: `the policy's signature repository cannot be used for ${ref.name}: ${loc.reason}`, server, verifiedAt: at() };
+    const where = loc.overridden ? `${loc.registry}/${loc.repository} (the policy's signature repository for ${ref.name})` : ref.name;
+    if (loc.overridden) server = loc.registry;
     const found = await discoverSignatures(
       {
-        http: this.opts.httpFor(ref),
-        baseUrl: this.opts.registryBase(ref.registry),
-        repository: ref.repository,
+        http: this.opts.httpFor(loc),
+        baseUrl: this.opts.registryBase(loc.registry),
+        repository: loc.repository,
         timeoutMs: this.opts.timeoutMs ?? 15_000,
         // A repository with many referrers must not hold a lookup for minutes: one deadline over all its requests.
         signal: opts.signal
@@ -84,7 +90,7 @@ export class CosignTrustSource {
       },
       digest,
     );
-    if (!found.ok) return { state: 'unavailable', source: 'cosign', subject, reason: `cannot read cosign signatures from ${ref.name}: ${found.reason}`, server, verifiedAt: at() };
+    if (!found.ok) return { state: 'unavailable', source: 'cosign', subject, reason: `cannot read cosign signatures from ${where}: ${found.reason}`, server, verifiedAt: at() };
 
     const candidates: Candidate[] = [];
     const bundlePath: DiscoveryPath = found.paths.includes('referrers-api') ? 'referrers-api' : 'referrers-tag';
@@ -137,7 +143,7 @@ export class CosignTrustSource {
       });
     }
     if (candidates.length === 0) {
-      const where = found.paths.length > 0 ? found.paths.join(', ') : 'referrers and sha256-<hex>.sig';
+      const paths = found.paths.length > 0 ? found.paths.join(', ') : 'referrers and sha256-<hex>.sig';
       const attestations =
         (found.attestations > 0 ? `; ${found.attestations} attestation(s) (provenance, SBOM, scans) are attached, and an attestation is not an image signature` : '') +
         (found.blobSignatures > 0 ? `; ${found.blobSignatures} blob signature(s) (cosign sign-blob) are attached, and a blob signature is not an image signature` : '');
@@ -145,7 +151,7 @@ export class CosignTrustSource {
       if (found.unchecked > 0) {
         return { state: 'unavailable', source: 'cosign', subject, reason: `${found.unchecked} signature referrer(s) of ${digest} were not checked (over the per-image cap)${notes}`, server, verifiedAt: at() };
       }
-      return { state: 'unsigned', source: 'cosign', subject, reason: `no cosign signature for ${digest} in ${ref.name} (looked in ${where}${attestations})${notes}`, server, verifiedAt: at() };
+      return { state: 'unsigned', source: 'cosign', subject, reason: `no cosign signature for ${digest} in ${where} (looked in ${paths}${attestations})${notes}`, server, verifiedAt: at() };
     }
 
     const entry = this.policyFor(ref);
