@@ -17,6 +17,13 @@ export interface RegistrySettings {
 export type TrustSourceName = 'notary' | 'cosign' | 'notation';
 
 /**
+ * What may leave the machine for registry and trust lookups (`dockerfileTrust.network.mode`): `on` asks registries and
+ * trust servers; `cacheOnly` answers from earlier answers only and sends nothing; `off` does no lookups at all.
+ */
+export type NetworkMode = 'on' | 'cacheOnly' | 'off';
+export const NETWORK_MODES: readonly NetworkMode[] = ['on', 'cacheOnly', 'off'];
+
+/**
  * Settings that shape the analysis of one document (resource scope: a folder may set them). They never send a
  * request or a credential anywhere.
  */
@@ -43,10 +50,11 @@ export interface AnalysisSettings {
  * trusted, caching. A change rebuilds the network services; a cloned workspace cannot set them.
  */
 export interface MachineSettings {
-  /** Answer registry/trust questions from the cache only (`dockerfileTrust.offline`). */
-  readonly offline: boolean;
-  /** Look up digests and trust data at all (`dockerfileTrust.network.enabled`). */
-  readonly networkEnabled: boolean;
+  /**
+   * Registry and trust lookups: on, from the cache only, or off (`dockerfileTrust.network.mode`; the deprecated
+   * `dockerfileTrust.offline` and `dockerfileTrust.network.enabled` still count, only ever towards fewer requests).
+   */
+  readonly network: NetworkMode;
   /** How long registry answers (tag → digest) stay fresh, seconds (`dockerfileTrust.cache.registryTtlSeconds`). */
   readonly registryTtlSeconds: number;
   /** How long verified trust data stays fresh, seconds (`dockerfileTrust.cache.trustTtlSeconds`). */
@@ -88,8 +96,7 @@ export function machineKey(m: MachineSettings): string {
 export const DEFAULT_ANALYSIS: AnalysisSettings = { rules: {}, buildArgs: {}, platform: 'linux/amd64', allowedRegistries: null, pinPlatformDigest: false, codeLens: false };
 
 export const DEFAULT_MACHINE: MachineSettings = {
-  offline: false,
-  networkEnabled: true,
+  network: 'on',
   registryTtlSeconds: 3600,
   trustTtlSeconds: 900,
   registries: {},
@@ -117,6 +124,19 @@ function record(raw: unknown): Record<string, unknown> {
 
 function str(raw: unknown): string | null {
   return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
+}
+
+/** The stricter of two modes: the one that sends less. */
+function stricter(a: NetworkMode, b: NetworkMode): NetworkMode {
+  return NETWORK_MODES.indexOf(a) >= NETWORK_MODES.indexOf(b) ? a : b;
+}
+
+/** `network.mode`, with the switches it replaced mapped onto it (`network.enabled: false` = off, `offline: true` = cache only). */
+function networkMode(r: Record<string, unknown>, network: Record<string, unknown>): NetworkMode {
+  const raw = network['mode'];
+  const mode = NETWORK_MODES.includes(raw as NetworkMode) ? (raw as NetworkMode) : 'on';
+  const legacy: NetworkMode = network['enabled'] === false ? 'off' : r['offline'] === true ? 'cacheOnly' : 'on';
+  return stricter(mode, legacy);
 }
 
 function ttl(raw: unknown, fallback: number): number {
@@ -223,8 +243,7 @@ export function normalizeSettings(raw: unknown): Settings {
       codeLens: codeLens['enabled'] === true,
     },
     machine: {
-      offline: r['offline'] === true,
-      networkEnabled: network['enabled'] !== false,
+      network: networkMode(r, network),
       registryTtlSeconds: ttl(cache['registryTtlSeconds'], DEFAULT_MACHINE.registryTtlSeconds),
       trustTtlSeconds: ttl(cache['trustTtlSeconds'], DEFAULT_MACHINE.trustTtlSeconds),
       registries,
@@ -257,9 +276,17 @@ export const Requests = {
 } as const;
 
 export interface StatusParams {
+  /** A few words: "Trust sources reachable", "Offline: registry-1.docker.io unreachable", "Working offline (cache only)". */
   readonly text: string;
+  /** One sentence, no URLs. */
   readonly detail: string;
   readonly severity: 'ok' | 'warning' | 'error';
+  /** What the client offers: Retry / Work offline when hosts are unreachable, Go online when working from the cache or off. */
+  readonly state?: 'ok' | 'unreachable' | 'cacheOnly' | 'off' | 'syntaxOnly';
+  /** The network mode in effect (the server's reading of the settings, old switches included). */
+  readonly mode?: NetworkMode;
+  /** Hosts that could not be reached. */
+  readonly unreachable?: readonly string[];
 }
 
 /** A Dockerfile the client read; the server does no file I/O of its own for these requests. */

@@ -1,10 +1,12 @@
 // Settings per document, as the client answers for that resource: cached until the configuration changes.
 import type { Connection } from 'vscode-languageserver/node';
-import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../protocol';
+import { DEFAULT_SETTINGS, normalizeSettings, type MachineSettings, type Settings } from '../protocol';
 
 export interface SettingsSource {
   /** The document's settings (analysis) and the process's (machine), normalised; cached per URI. */
   for(uri: string): Promise<Settings>;
+  /** The process's machine settings (network mode, registries, policy), read without a document; cached like the rest. */
+  machine(): Promise<MachineSettings>;
   /** Forgets everything (the configuration changed). */
   clear(): void;
   /** Forgets one document (closed). */
@@ -13,7 +15,15 @@ export interface SettingsSource {
 
 export function documentSettings(connection: Connection, pull: () => boolean, onSettings?: (s: Settings) => void, project?: (uri: string, s: Settings) => Settings): SettingsSource {
   const byUri = new Map<string, Promise<Settings>>();
+  let machine: Promise<Settings> | undefined;
   return {
+    machine() {
+      machine ??= (pull() ? connection.workspace.getConfiguration({ section: 'dockerfileTrust' }).then(normalizeSettings, () => DEFAULT_SETTINGS) : Promise.resolve(DEFAULT_SETTINGS)).then((settings) => {
+        onSettings?.(settings);
+        return settings;
+      });
+      return machine.then((s) => s.machine);
+    },
     for(uri) {
       let s = byUri.get(uri);
       if (s === undefined) {
@@ -29,7 +39,10 @@ export function documentSettings(connection: Connection, pull: () => boolean, on
       }
       return s;
     },
-    clear: () => byUri.clear(),
+    clear: () => {
+      byUri.clear();
+      machine = undefined;
+    },
     forget: (uri) => void byUri.delete(uri),
   };
 }

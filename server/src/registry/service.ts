@@ -154,7 +154,6 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
         cache.set(key, result, result.state === 'ok' ? ttl : negativeTtl);
         scheduleFlush();
       }
-      if (result.state === 'error') log(`registry lookup of ${ref.familiar} failed: ${result.message}`);
       return result;
     });
   }
@@ -169,12 +168,14 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
       // An answer stamped in the future (clock skew, a cache from another machine) has no known age: never young.
       return age >= 0 && age <= opts.maxAgeMs;
     };
-    if (entry !== undefined && (offline || (entry.expiresAt > now() && young(entry)))) {
+    // Offline (cache only), only earlier answers count: a failure from before says nothing about the image and would
+    // keep an old network problem on screen after the person chose to work offline.
+    if (entry !== undefined && ((offline && entry.fact.state === 'ok') || (entry.expiresAt > now() && young(entry)))) {
       stats.cacheHits++;
       return fromCache(entry.fact);
     }
     if (offline) {
-      return { state: 'error', registry: apiHost(ref.registry), kind: 'offline', message: `offline mode: ${ref.familiar} has not been looked up before`, lookedUpAt: new Date(now()).toISOString() };
+      return { state: 'error', registry: apiHost(ref.registry), kind: 'offline', message: `working from the cache only, and ${ref.familiar} is not in it`, lookedUpAt: new Date(now()).toISOString() };
     }
     if (opts.signal?.aborted) return aborted(ref);
     let shared = inflight.get(key);
