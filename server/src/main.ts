@@ -180,6 +180,8 @@ startServer(connection, {
     told.clear();
   },
   docsRoot: path.join(__dirname, '..', 'docs', 'rules'),
+  // Tests and benchmarks set the typing pause after which a reference counts as finished.
+  ...(argValue('--lookup-delay-ms') !== undefined && Number.isFinite(Number(argValue('--lookup-delay-ms'))) ? { lookupDelayMs: Math.max(0, Number(argValue('--lookup-delay-ms'))) } : {}),
   version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0',
   ...(restricted
     ? {}
