@@ -30,6 +30,14 @@ export function ageText(ms: number): string {
   return `${Math.round(s / 3600)} h`;
 }
 
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  unreachable: 'answers with server errors',
+  timeout: 'too slow to answer',
+  tls: 'certificate not verified',
+  'rate-limited': 'rate-limiting',
+  'insecure-refused': 'plain http refused',
+};
+
 export function statusOf(i: StatusInput): StatusParams {
   if (!i.available) return { state: 'syntaxOnly', mode: i.mode, text: 'Syntax checks only', detail: 'Registry and trust lookups are not available in this server.', severity: 'warning' };
   if (i.mode === 'off') {
@@ -49,7 +57,7 @@ export function statusOf(i: StatusInput): StatusParams {
       if (oldest === null || r.lookedUpAt < oldest) oldest = r.lookedUpAt;
     } else if (!isImageSpecific(r.kind)) {
       notChecked.push(ref.canonical);
-      if (r.kind !== 'offline' && r.kind !== 'unreachable' && r.kind !== 'timeout' && r.kind !== 'tls') struggling.set(r.registry, r.kind);
+      if (r.kind !== 'offline' && !i.unreachable.some((u) => u.host === r.registry)) struggling.set(r.registry, r.kind);
     } else answered++;
   }
   if (i.mode === 'cacheOnly') {
@@ -67,10 +75,19 @@ export function statusOf(i: StatusInput): StatusParams {
     const first = i.unreachable[0];
     const cause = first !== undefined ? causeText(first) : `${hosts[0] ?? 'a registry'} answered with ${struggling.get(hosts[0] ?? '') ?? 'an error'}`;
     const when = first !== undefined ? `; asked again in ${ageText(Math.max(0, Date.parse(first.retryAt) - i.now.getTime()))} or on Retry` : '';
+    // "Offline" only when the transport found hosts down; a registry that answers with errors is named with them.
+    const text =
+      i.unreachable.length > 0
+        ? hosts.length === 1
+          ? `Offline: ${hosts[0]} unreachable`
+          : `Offline: ${hosts.length} hosts unreachable`
+        : hosts.length === 1
+          ? `${hosts[0]}: ${KIND_WORDS[struggling.get(hosts[0] ?? '') ?? ''] ?? 'lookups failing'}`
+          : `Lookups failing on ${hosts.length} registries`;
     return {
       state: 'unreachable',
       mode: i.mode,
-      text: hosts.length === 1 ? `Offline: ${hosts[0]} unreachable` : `Offline: ${hosts.length} hosts unreachable`,
+      text,
       detail: `${plural(notChecked.length, 'image')} not checked. ${cause}${when}.`,
       severity: 'warning',
       unreachable: hosts,
