@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Requests, type StatusParams } from '../../server/src/protocol';
 import { ImageCodeLenses } from './codeLens';
-import { InventoryProvider, referenceOf } from './inventory';
-import { DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES, describe, readText, requestImageUses, requestPinEdits, toRange, type Ctx } from './requests';
+import { InventoryProvider, maxFilesSetting, referenceOf } from './inventory';
+import { DOCKERFILE_GLOB, EXCLUDE_GLOB, describe, readText, requestImageUses, requestPinEdits, toRange, type Ctx } from './requests';
 import { RuleDocs, SHOW_RULE_DOC } from './ruleDocs';
 import { GO_ONLINE, LookupStatus, setNetworkMode, SHOW_OUTPUT, WORK_OFFLINE } from './status';
 import { TRUST_SCHEME, TrustDetailsProvider, trustDetailsUri } from './trustDetails';
@@ -85,6 +85,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const inventory = new InventoryProvider(ctx);
   const tree = vscode.window.createTreeView('dockerfileTrust.inventory', { treeDataProvider: inventory, showCollapseAll: true });
+  // True counts of what is listed; a limit, if one is set, is said at the top of the tree.
+  inventory.onTotals = (text) => void (tree.description = text);
   const lenses = new ImageCodeLenses(ctx);
   const trustDocs = new TrustDetailsProvider(ctx);
   context.subscriptions.push(
@@ -129,7 +131,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('dockerfileTrust')) return;
       lenses.changed();
-      void inventory.reload(false);
+      // Build args or the platform may have changed what the files mean; the server's cache spares unchanged ones.
+      void inventory.reload(false, true);
       void pollStatus();
     }),
   );
@@ -229,7 +232,8 @@ async function pinWorkspace(ctx: Ctx): Promise<void> {
   let skipped = 0;
   let count = 0;
   await withDelayedProgress('Dockerfile Trust: looking up digests for the workspace', async () => {
-    const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES);
+    const max = maxFilesSetting();
+    const files = (await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB)).sort((a, b) => a.toString().localeCompare(b.toString())).slice(0, max > 0 ? max : undefined);
     for (const uri of files) {
       const text = await readText(ctx, uri);
       if (text === null) continue;

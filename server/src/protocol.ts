@@ -273,6 +273,10 @@ export const Requests = {
   refresh: 'dockerfileTrust/refresh',
   /** Client → server: the full trust chain of one reference, as Markdown. */
   trustDetails: 'dockerfileTrust/trustDetails',
+  /** Client → server: the image uses of a batch of Dockerfiles (the inventory; no lookups, cached by content). */
+  inventoryUses: 'dockerfileTrust/inventoryUses',
+  /** Client → server: what is known about images (the inventory), optionally after looking them up, once each. */
+  imageStates: 'dockerfileTrust/imageStates',
 } as const;
 
 export interface StatusParams {
@@ -297,7 +301,13 @@ export interface DocumentTextParams {
   readonly lookup?: boolean;
 }
 
-export type SignatureState = 'signed' | 'unsigned' | 'invalid' | 'unavailable' | 'unknown' | 'not-applicable';
+/**
+ * signed / unsigned / invalid: what the trust sources said about the digest the build would use; unavailable: they
+ * could not say; offline: nothing could be asked (the registry cannot be reached, or not in the cache); unknown: not
+ * looked up yet, or no trust source checks this image; unresolved: an ARG without a value, so there is no image to
+ * check; not-applicable: a build stage, scratch or a build context.
+ */
+export type SignatureState = 'signed' | 'unsigned' | 'invalid' | 'unavailable' | 'offline' | 'unknown' | 'unresolved' | 'not-applicable';
 
 export interface WireRange {
   readonly start: { readonly line: number; readonly character: number };
@@ -347,4 +357,54 @@ export interface TrustDetailsParams {
 export interface TrustDetailsResult {
   /** Markdown for a read-only document. */
   readonly markdown: string;
+}
+
+/** A batch of Dockerfiles the client read, for the inventory. */
+export interface InventoryUsesParams {
+  readonly files: readonly { readonly uri: string; readonly text: string }[];
+}
+
+/** One image use as the inventory lists it: what the file says, without what lookups know (ImageState, per image). */
+export interface InventoryUse {
+  readonly text: string;
+  readonly range: WireRange;
+  readonly source: ImageUseInfo['source'];
+  readonly kind: ImageUseInfo['kind'];
+  /** `registry/repository`, the grouping key; null when it is no parsable external image. */
+  readonly name: string | null;
+  readonly familiar: string;
+  /** Canonical reference (the key of its ImageState), or null. */
+  readonly canonical: string | null;
+  readonly tag: string | null;
+  readonly pinnedDigest: string | null;
+  /** Why a use names no image to check (an ARG without a value, a stage, scratch), in words; null for images. */
+  readonly note: string | null;
+}
+
+export interface InventoryUsesResult {
+  readonly files: readonly { readonly uri: string; readonly uses: readonly InventoryUse[] }[];
+  /** How many of the files were analysed for this answer (the rest had the same text as before: from the cache). */
+  readonly analysed: number;
+}
+
+export interface ImageStatesParams {
+  /** Canonical references. */
+  readonly references: readonly string[];
+  /** Look the images up first (bounded wait; each image once, however many files use it). */
+  readonly lookup: boolean;
+}
+
+/** What is known about one image now: the same verdict as the rules and the hover. */
+export interface ImageState {
+  readonly canonical: string;
+  readonly signature: SignatureState;
+  readonly signatureDetail: string;
+  readonly signers: readonly string[];
+  readonly expires: string | null;
+  readonly resolvedDigest: string | null;
+  readonly registryError: string | null;
+}
+
+export interface ImageStatesResult {
+  readonly images: readonly ImageState[];
 }

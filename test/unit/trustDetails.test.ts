@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImageFacts, TrustFact } from '../../server/src/core/facts';
 import { parseReference, type ParsedReference } from '../../server/src/core/imageRef';
-import { signatureOf, trustMarkdown } from '../../server/src/lsp/commands';
+import { trustMarkdown } from '../../server/src/lsp/commands';
+import { signatureOf } from '../../server/src/lsp/inventory';
 import { pinDigestProblem } from '../../server/src/lsp/pinActions';
 
 const ref = parseReference('127.0.0.1:5000/library/app:1.0') as ParsedReference;

@@ -18,12 +18,12 @@ import {
   type ImageUsesResult,
   type PinEditsResult,
   type Settings,
-  type SignatureState,
   type StatusParams,
   type TrustDetailsParams,
   type TrustDetailsResult,
 } from '../protocol';
 import type { ImageLookup } from '../trust/service';
+import { describeUse, isExternal } from './inventory';
 import { pinDigestProblem } from './pinActions';
 
 export interface CommandDeps {
@@ -144,53 +144,6 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
   connection.onRequest(Requests.getStatus, (): Promise<StatusParams> => deps.status());
 }
 
-function isExternal(u: ImageUse): u is ImageUse & { ref: ParsedReference } {
-  return u.kind === 'image' && u.ref !== null && u.ref.ok;
-}
-
-/** The inventory's and code lens's summary: the same verdict as the rules and the hover, for the digest the build would use. */
-export function signatureOf(ref: ParsedReference, facts: ImageFacts | undefined, now: Date = new Date()): { state: SignatureState; detail: string; signers: string[]; expires: string | null } {
-  if (facts === undefined) return { state: 'unknown', detail: 'not looked up yet', signers: [], expires: null };
-  const v = trustVerdict(ref, facts, now);
-  const headline = verdictHeadline(v, facts, now);
-  if (v.verified) {
-    const ok = v.sources.filter((s) => s.state === 'signed' && s.acceptable);
-    // Names come from certificates (a keyless SAN matched by a policy regexp): printable, as everywhere else.
-    const signers = [...new Set(ok.flatMap((s) => s.signers.map((x) => printable(x.name, 200))))];
-    const expires = ok.map((s) => s.expires).filter((e): e is string => e !== null).sort()[0] ?? null;
-    return { state: 'signed', detail: `${headline} (${[...new Set(ok.map((s) => s.source))].join(', ')})`, signers, expires };
-  }
-  const invalid = v.sources.find((s) => s.fact.state === 'invalid');
-  if (invalid !== undefined && invalid.fact.state === 'invalid') return { state: 'invalid', detail: `invalid (${invalid.source}): ${invalid.fact.reason}`, signers: [], expires: null };
-  if (v.sources.length === 0) return { state: 'unknown', detail: 'no trust source answered', signers: [], expires: null };
-  // Signed data exists but not for this digest, not by an accepted signer, or the tag answer is stale: not "signed".
-  const unsure = v.sources.every((s) => s.state === 'unavailable' || s.state === 'not-this-digest') || (v.basis === 'tag' && v.tagAnswer?.fresh !== true && v.signedAtAll);
-  return { state: unsure ? 'unavailable' : 'unsigned', detail: headline, signers: [], expires: null };
-}
-
-export function describeUse(u: ImageUse, facts: ImageFacts | undefined): ImageUseInfo {
-  const ref = isExternal(u) ? u.ref : null;
-  const sig = ref === null ? { state: 'not-applicable' as const, detail: u.kind, signers: [], expires: null } : signatureOf(ref, facts);
-  const reg = facts?.registry;
-  return {
-    // Shown in the inventory tree and output channel: the Dockerfile's text, made printable.
-    text: printable(u.text),
-    range: u.range,
-    source: u.source,
-    kind: u.kind,
-    name: ref?.name ?? null,
-    familiar: ref === null ? u.text : ref.familiar,
-    canonical: ref?.canonical ?? null,
-    tag: ref?.tag ?? null,
-    pinnedDigest: ref?.digest ?? null,
-    resolvedDigest: reg?.state === 'ok' ? reg.digest : null,
-    signature: sig.state,
-    signatureDetail: sig.detail,
-    signers: sig.signers,
-    expires: sig.expires,
-    registryError: reg?.state === 'error' ? printable(reg.message) : null,
-  };
-}
 
 /** Text from the network goes into Markdown: neutralise markup so it cannot inject links or HTML. */
 function mdEscape(s: string): string {

@@ -9,6 +9,7 @@ import { ADD_CHECKSUM, runAddChecksum, type ChecksumFetch } from './checksum';
 import { CODE_ACTION_KINDS, codeActions } from './codeActions';
 import { noDigestReason } from './pinActions';
 import { registerCommands } from './commands';
+import { registerInventory } from './inventory';
 import { documentAnalyses } from './documents';
 import { hoverAt } from './hover';
 import { documentSettings } from './settings';
@@ -40,6 +41,8 @@ export interface ServerOptions {
 
 /** Long enough for a word being typed (a key every 100-300 ms, short pauses) to be finished before anything is sent. */
 export const LOOKUP_DELAY_MS = 1500;
+/** Images the status counts besides those of open documents (the inventory's, bounded). */
+const MAX_SEEN = 5000;
 
 /** A change backlog longer than this is dropped: the next analysis re-reads the whole text (bounded memory). */
 const MAX_PENDING_CHANGES = 1000;
@@ -84,6 +87,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   // Images the inventory and trust-details requests asked about (bounded), besides those of open documents.
   const seen = new Map<string, Parameters<ImageLookup['peek']>[0]>();
+  const remember = (r: Parameters<ImageLookup['peek']>[0]): void => {
+    if (seen.size < MAX_SEEN || seen.has(r.canonical)) seen.set(r.canonical, r);
+  };
   const status = (): StatusParams =>
     statusOf({
       available: options.lookup !== undefined,
@@ -212,14 +218,19 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     settingsFor: (uri) => settings.for(uri),
     revalidateAll: () => analyses.revalidateAll(),
     retry: () => options.connectivity?.retry(),
-    remember: (r) => {
-      if (seen.size < 2000 || seen.has(r.canonical)) seen.set(r.canonical, r);
-    },
+    remember,
     status: async () => {
       await settings.machine();
       return status();
     },
     statusChanged,
+  });
+
+  registerInventory(connection, {
+    lookup: options.lookup,
+    settingsOf: async (uris) => (await settings.many(uris)).map((x) => x.analysis),
+    network: async () => (await settings.machine()).network,
+    remember,
   });
 
   documents.listen(connection);
