@@ -1,7 +1,7 @@
 // Plain-text descriptions of what is known about an image (registry digest, signatures), shared by hover and CLI.
 import type { ImageFacts, RegistryFact, Signer, TrustFact } from './facts';
 import type { ParsedReference } from './imageRef';
-import { connectionProblem, isImageSpecific } from './lookupFailure';
+import { connectionProblem, hostsOnly, isImageSpecific } from './lookupFailure';
 import { printable } from './text';
 import { trustVerdict, type SourceVerdict, type TrustVerdict } from './verdict';
 
@@ -106,7 +106,7 @@ export function describeTrustSource(sv: SourceVerdict, digest: string | null, no
     case 'invalid':
       return [`Signature verification FAILED (${src}): ${t.reason}`, `This check stops: ${t.attack}`, `Server ${t.server}; checked ${relativeTime(t.verifiedAt, now)}`];
     case 'unavailable':
-      return [`Trust data unavailable (${src}): ${t.reason}`, `Server ${t.server}`];
+      return [`Trust data unavailable (${src}): ${hostsOnly(t.reason)}`, `Server ${t.server}`];
   }
 }
 

@@ -34,3 +34,11 @@ export function connectionProblem(fact: Extract<RegistryFact, { state: 'error' }
 export function failureText(fact: Extract<RegistryFact, { state: 'error' }>): string {
   return isImageSpecific(fact.kind) ? fact.message : connectionProblem(fact);
 }
+
+/**
+ * A failure text from a registry or trust server with every URL cut down to its host: the path, query and fragment
+ * say nothing to a person (and can be long), and the host is what the workspace's status names.
+ */
+export function hostsOnly(text: string): string {
+  return text.replace(/\bhttps?:\/\/([^\s/?#]+)[^\s]*?(?=[:;,)]?(?:\s|$))/gi, (_, host: string) => host.toLowerCase());
+}

@@ -68,9 +68,9 @@ function notAnImage(u: ImageUse): { state: SignatureState; detail: string; signe
   return { state: 'not-applicable', detail, signers: [], expires: null };
 }
 
-export function describeUse(u: ImageUse, facts: ImageFacts | undefined): ImageUseInfo {
+export function describeUse(u: ImageUse, facts: ImageFacts | undefined, now: Date = new Date()): ImageUseInfo {
   const ref = isExternal(u) ? u.ref : null;
-  const sig = ref === null ? notAnImage(u) : signatureOf(ref, facts);
+  const sig = ref === null ? notAnImage(u) : signatureOf(ref, facts, now);
   const reg = facts?.registry;
   return {
     // Shown in the inventory tree and output channel: the Dockerfile's text, made printable.

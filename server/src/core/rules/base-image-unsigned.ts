@@ -1,6 +1,6 @@
 // base-image-unsigned: policy requires a signature, and the digest the build would use has none that satisfies it.
 import { relativeTime } from '../describe';
-import { failureText } from '../lookupFailure';
+import { failureText, hostsOnly } from '../lookupFailure';
 import { pinEdit } from '../pin';
 import type { Rule } from '../rule';
 import { acceptedBy, signerNames } from '../verdict';
@@ -84,7 +84,7 @@ export const baseImageUnsigned: Rule = {
       if (unavailable !== undefined) {
         const reason =
           unavailable.fact.state === 'unavailable'
-            ? unavailable.fact.reason
+            ? hostsOnly(unavailable.fact.reason)
             : `signatures were checked for ${unavailable.fact.subject.digest ?? 'another digest'}, not for ${v.digest ?? 'the digest the build would use (unknown)'}`;
         report(`The signature policy for ${what} cannot be checked: ${reason}. Make the trust source reachable (or configure another one) and check again.`, uncertainSeverity(policy));
       }
