@@ -98,6 +98,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(WORK_OFFLINE, () => setNetworkMode('cacheOnly', output)),
     vscode.commands.registerCommand(GO_ONLINE, () => setNetworkMode('on', output)),
     vscode.commands.registerCommand(SHOW_RULE_DOC, (ruleId: unknown) => ruleDocs.show(ruleId)),
+    // VS Code's Quick Fix menu (Ctrl+.) leaves out actions that cannot run now; asked for by kind, it lists them
+    // behind "Show Disabled", each with its reason (offline, not in the cache, still being typed).
+    vscode.commands.registerCommand('dockerfileTrust.showAllFixes', () => vscode.commands.executeCommand('editor.action.codeAction', { kind: 'quickfix' })),
     vscode.window.registerUriHandler(ruleDocs),
     vscode.commands.registerCommand('dockerfileTrust.pinFile', (uri?: vscode.Uri) => pinFile(ctx, uri)),
     vscode.commands.registerCommand('dockerfileTrust.pinWorkspace', () => pinWorkspace(ctx)),

@@ -127,8 +127,12 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
     switch (node.kind) {
       case 'note':
         return node.note.children.map((text, i) => ({ kind: 'detail' as const, text, id: `${i}` }));
-      case 'group':
-        return node.group.variants.length === 1 ? this.usesOf(`g:${node.group.key}`, node.group.variants[0]!.uses) : node.group.variants.map((variant) => ({ kind: 'variant' as const, group: node.group, variant }));
+      case 'group': {
+        const g = node.group;
+        // A few uses are listed as they are (each says its reference); many are grouped by reference first.
+        if (g.variants.length === 1 || g.uses <= EXPAND_UP_TO) return this.usesOf(`g:${g.key}`, g.variants.flatMap((v) => v.uses).sort((a, b) => a.uri.localeCompare(b.uri) || a.use.range.start.line - b.use.range.start.line));
+        return g.variants.map((variant) => ({ kind: 'variant' as const, group: g, variant }));
+      }
       case 'variant':
         return this.usesOf(`v:${node.group.key}:${node.variant.key}`, node.variant.uses);
       case 'folder':
@@ -162,7 +166,7 @@ export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.
       case 'variant': {
         const v = node.variant;
         const st = this.loader.model.state(v.canonical);
-        const item = new vscode.TreeItem(v.label, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(v.label, v.uses.length <= EXPAND_UP_TO ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         const pin = v.canonical === null ? '' : v.uses[0]!.use.pinnedDigest !== null ? 'pinned' : 'unpinned';
         item.description = [plural(v.uses.length, 'use'), pin, signatureLabel(st?.signature ?? (v.canonical === null ? 'unresolved' : 'pending'))].filter((x) => x !== '').join(' · ');
         item.tooltip = st?.signatureDetail ?? v.uses[0]!.use.note ?? '';

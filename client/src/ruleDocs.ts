@@ -39,7 +39,8 @@ export class RuleDocs implements vscode.UriHandler {
       return;
     }
     try {
-      await vscode.commands.executeCommand('markdown.showPreview', page);
+      // Beside the Dockerfile: the page is read next to the line it explains.
+      await vscode.commands.executeCommand('markdown.showPreviewToSide', page);
     } catch (err) {
       // Without the built-in Markdown extension, the page as text is still better than nothing.
       this.output.warn(`the Markdown preview is not available (${err instanceof Error ? err.message : String(err)}); opening the rule page as text`);

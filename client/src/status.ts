@@ -59,7 +59,7 @@ export class LookupStatus implements vscode.Disposable {
     main.detail = s.detail;
     // Being offline is a state to know about, not an error in the Dockerfile: a warning at most.
     main.severity = s.severity === 'ok' ? vscode.LanguageStatusSeverity.Information : vscode.LanguageStatusSeverity.Warning;
-    main.command = state === 'unreachable' ? { command: RETRY, title: 'Retry', tooltip: 'Ask the registries and trust servers again now' } : { command: SHOW_OUTPUT, title: 'Show output' };
+    main.command = state === 'unreachable' ? { command: RETRY, title: 'Retry', tooltip: s.cause !== undefined ? `${s.cause}. Retry asks the registries and trust servers again now.` : 'Ask the registries and trust servers again now' } : { command: SHOW_OUTPUT, title: 'Show output' };
     const mode: NetworkMode = s.mode ?? 'on';
     if (mode === 'on') this.setNetwork('Lookups: on', { command: WORK_OFFLINE, title: 'Work offline', tooltip: 'Answer from the cache only and send nothing (dockerfileTrust.network.mode: cacheOnly)' });
     else this.setNetwork(mode === 'cacheOnly' ? 'Lookups: cache only' : 'Lookups: off', { command: GO_ONLINE, title: 'Go online', tooltip: 'Look images up again (dockerfileTrust.network.mode: on)' });
@@ -68,7 +68,8 @@ export class LookupStatus implements vscode.Disposable {
 
   private setNetwork(text: string, command: vscode.Command | undefined): void {
     this.network.text = text;
-    this.network.detail = text === 'Lookups: on' ? 'Registries and trust servers are asked about finished references' : 'Nothing is sent';
+    // Short: the action must stay in view on the same line.
+    this.network.detail = text === 'Lookups: on' ? '' : 'nothing is sent';
     this.network.command = command;
   }
 
@@ -82,7 +83,7 @@ export class LookupStatus implements vscode.Disposable {
     this.output = vscode.languages.createLanguageStatusItem('dockerfileTrust.output', this.selector);
     this.output.name = 'Dockerfile Trust output';
     this.output.text = 'Failures';
-    this.output.detail = 'one line per host or image';
+    this.output.detail = 'one line each';
     this.output.command = { command: SHOW_OUTPUT, title: 'Show output' };
   }
 }

@@ -280,9 +280,9 @@ export const Requests = {
 } as const;
 
 export interface StatusParams {
-  /** A few words: "Trust sources reachable", "Offline: registry-1.docker.io unreachable", "Working offline (cache only)". */
+  /** A few words: "Trust sources reachable", "Offline", "Working offline (cache only)". */
   readonly text: string;
-  /** One sentence, no URLs. */
+  /** A few more words, no URLs ("registry-1.docker.io unreachable · 3 not checked"). */
   readonly detail: string;
   readonly severity: 'ok' | 'warning' | 'error';
   /** What the client offers: Retry / Work offline when hosts are unreachable, Go online when working from the cache or off. */
@@ -291,6 +291,8 @@ export interface StatusParams {
   readonly mode?: NetworkMode;
   /** Hosts that could not be reached. */
   readonly unreachable?: readonly string[];
+  /** The first failure in one line, without URLs, and when it is asked again (the Retry action's tooltip). */
+  readonly cause?: string;
 }
 
 /** A Dockerfile the client read; the server does no file I/O of its own for these requests. */

@@ -18,23 +18,25 @@ test('offline: one short state for the workspace, a warning with the cause and w
   assert.deepEqual(s, {
     state: 'unreachable',
     mode: 'on',
-    text: 'Offline: registry-1.docker.io unreachable',
-    detail: '3 images not checked. registry-1.docker.io: host name not found; asked again in 30 s or on Retry.',
+    text: 'Offline',
+    detail: 'registry-1.docker.io unreachable · 3 not checked',
     severity: 'warning',
     unreachable: ['registry-1.docker.io'],
+    cause: 'registry-1.docker.io: host name not found; asked again in 30 s, or now with Retry',
   });
+  assert.ok(`${s.text} – ${s.detail}`.length <= 60, 'one line of the status hover, with room for the action');
 });
 
 test('several hosts are counted, not listed, in the text', () => {
   const down = ['registry-1.docker.io', 'ghcr.io'].map((host) => ({ host, kind: 'timeout' as const, cause: `${host} did not answer within 15000 ms`, since: now.toISOString(), retryAt: now.toISOString() }));
-  assert.equal(statusOf(input({ unreachable: down })).text, 'Offline: 2 hosts unreachable');
+  assert.equal(statusOf(input({ unreachable: down })).detail, '2 hosts unreachable · 0 not checked');
 });
 
 test('reachable, cache only, off and syntax only each say what they are in a few words', () => {
   const reachable = statusOf(input({ peek: () => ok('2026-12-01T11:57:00Z') }));
-  assert.deepEqual([reachable.state, reachable.text, reachable.detail, reachable.severity], ['ok', 'Trust sources reachable', '3 images checked; oldest answer 3 min old.', 'ok']);
+  assert.deepEqual([reachable.state, reachable.text, reachable.detail, reachable.severity], ['ok', 'Trust sources reachable', '3 images checked · oldest 3 min old', 'ok']);
   const cache = statusOf(input({ mode: 'cacheOnly', peek: (r) => (r.repository === 'library/node' ? ok('2026-11-30T12:00:00Z') : undefined) }));
-  assert.deepEqual([cache.state, cache.text, cache.detail, cache.severity], ['cacheOnly', 'Working offline (cache only)', '1 of 3 images answered from the cache; nothing is sent.', 'ok']);
+  assert.deepEqual([cache.state, cache.text, cache.detail, cache.severity], ['cacheOnly', 'Working offline (cache only)', '1 of 3 images in the cache', 'ok']);
   // Hosts found down before the switch are not this mode's state.
   assert.equal(statusOf(input({ mode: 'cacheOnly', unreachable: [{ host: 'h', kind: 'unreachable', cause: 'x', since: '', retryAt: '' }] })).state, 'cacheOnly');
   const off = statusOf(input({ mode: 'off' }));
@@ -46,6 +48,6 @@ test('a registry that answers with an error about the way there (rate limit) is 
   const limited = (): ImageFacts => ({ registry: { state: 'error', registry: 'registry-1.docker.io', kind: 'rate-limited', message: 'registry-1.docker.io is rate-limiting requests', lookedUpAt: now.toISOString() } });
   const s = statusOf(input({ peek: limited }));
   assert.equal(s.state, 'unreachable');
-  assert.equal(s.text, 'registry-1.docker.io: rate-limiting');
-  assert.match(s.detail, /^3 images not checked\. registry-1\.docker\.io answered with rate-limited/);
+  assert.deepEqual([s.text, s.detail], ['Lookups failing', 'registry-1.docker.io rate-limited · 3 not checked']);
+  assert.match(s.cause ?? '', /^registry-1\.docker\.io answered with rate-limited/);
 });

@@ -34,7 +34,7 @@ export interface CodeActionContext {
   /** What may leave the machine now: the fixes that fetch something need "on". */
   readonly network: NetworkMode;
   /** Why an image's digest is not known yet, in words (offline, not in the cache, still being typed, …). */
-  readonly whyNoDigest: (ref: ParsedReference) => string;
+  readonly whyNoDigest: PinContext['whyNoDigest'];
   /** The client shows disabled actions with their reason (CodeAction.disabled); otherwise they are left out. */
   readonly disabledSupport: boolean;
   /** The client has the command that shows a rule's page (our extension does). */

@@ -20,7 +20,7 @@ interface PinLike {
 export interface PinContext {
   /** Undefined when lookups are off. */
   readonly lookup: ImageLookup | undefined;
-  readonly whyNoDigest: (ref: ParsedReference) => string;
+  readonly whyNoDigest: (ref: ParsedReference) => NoDigest;
   readonly platform?: string;
 }
 
@@ -48,9 +48,21 @@ export function pinActions(uri: string, diagnostic: Diagnostic, findingData: Fix
     });
   }
   if (actions.length > 0) return actions;
-  // Nothing to offer: say why, on the action itself (the client shows it greyed out with the reason).
-  const reason = problem ?? (facts === undefined || facts.registry?.state === 'error' ? c.whyNoDigest(ref) : `${capital(pinDigestProblem(facts))}.`);
-  return [{ title: `Pin ${ref.familiar} to a digest`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason } }];
+  // Nothing to offer: say why, on the action itself — its title says it in a few words (VS Code shows disabled
+  // actions greyed out by title), its `disabled.reason` in a sentence.
+  const why: NoDigest =
+    problem !== null
+      ? { short: 'cannot be written here', reason: problem }
+      : facts === undefined || facts.registry?.state === 'error'
+        ? c.whyNoDigest(ref)
+        : { short: 'no digest to offer', reason: `${capital(pinDigestProblem(facts))}.` };
+  return [{ title: `Pin ${ref.familiar} to a digest (${why.short})`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], disabled: { reason: why.reason } }];
+}
+
+/** Why no digest is known: a few words for the action's title, and the sentence for its reason. */
+export interface NoDigest {
+  readonly short: string;
+  readonly reason: string;
 }
 
 function capital(s: string): string {
@@ -58,15 +70,15 @@ function capital(s: string): string {
 }
 
 /** Why no digest is known for an image, in words a person can act on. */
-export function noDigestReason(ref: ParsedReference, facts: ImageFacts | undefined, mode: NetworkMode, stillChanging: boolean): string {
+export function noDigestReason(ref: ParsedReference, facts: ImageFacts | undefined, mode: NetworkMode, stillChanging: boolean): NoDigest {
   const name = ref.familiar;
-  if (mode === 'off') return `Lookups are off (dockerfileTrust.network.mode is "off"), so the digest of ${name} is not known.`;
+  if (mode === 'off') return { short: 'lookups are off', reason: `Lookups are off (dockerfileTrust.network.mode is "off"), so the digest of ${name} is not known.` };
   const r = facts?.registry;
-  if (r?.state === 'error' && isImageSpecific(r.kind)) return `The registry lookup of ${name} failed (${r.kind}): ${r.message}.`;
-  if (mode === 'cacheOnly') return `Working offline: ${name} is not in the cache, so its digest is not known. Go online (Dockerfile Trust status) to look it up.`;
-  if (r?.state === 'error') return `Offline: ${connectionProblem(r)}, so the digest of ${name} is not known. Use Retry in the Dockerfile Trust status when the network is back.`;
-  if (stillChanging) return `${name} is looked up once it stops changing (or when the file is saved); try again in a moment.`;
-  return `The digest of ${name} is being looked up; try again in a moment.`;
+  if (r?.state === 'error' && isImageSpecific(r.kind)) return { short: `registry lookup failed: ${r.kind}`, reason: `The registry lookup of ${name} failed (${r.kind}): ${r.message}.` };
+  if (mode === 'cacheOnly') return { short: 'working offline: not in the cache', reason: `Working offline: ${name} is not in the cache, so its digest is not known. Go online (Dockerfile Trust status) to look it up.` };
+  if (r?.state === 'error') return { short: `offline: ${connectionProblem(r)}`, reason: `Offline: ${connectionProblem(r)}, so the digest of ${name} is not known. Use Retry in the Dockerfile Trust status when the network is back.` };
+  if (stillChanging) return { short: 'looked up once it stops changing', reason: `${name} is looked up once it stops changing (or when the file is saved); try again in a moment.` };
+  return { short: 'being looked up', reason: `The digest of ${name} is being looked up; try again in a moment.` };
 }
 
 /** Why no pin is offered for an image whose lookup answered, in words. */

@@ -31,10 +31,10 @@ export function ageText(ms: number): string {
 }
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
-  unreachable: 'answers with server errors',
+  unreachable: 'answers with errors',
   timeout: 'too slow to answer',
   tls: 'certificate not verified',
-  'rate-limited': 'rate-limiting',
+  'rate-limited': 'rate-limited',
   'insecure-refused': 'plain http refused',
 };
 
@@ -60,41 +60,30 @@ export function statusOf(i: StatusInput): StatusParams {
       if (r.kind !== 'offline' && !i.unreachable.some((u) => u.host === r.registry)) struggling.set(r.registry, r.kind);
     } else answered++;
   }
+  // Text and detail share one line of the status hover with the item's action: a few words each, or the action
+  // (Retry, Work offline) runs off the screen. The cause goes in `cause` (the action's tooltip) and the output.
   if (i.mode === 'cacheOnly') {
-    const n = i.references.length;
-    return {
-      state: 'cacheOnly',
-      mode: i.mode,
-      text: 'Working offline (cache only)',
-      detail: `${answered} of ${plural(n, 'image')} answered from the cache; nothing is sent.`,
-      severity: 'ok',
-    };
+    return { state: 'cacheOnly', mode: i.mode, text: 'Working offline (cache only)', detail: `${answered} of ${plural(i.references.length, 'image')} in the cache`, severity: 'ok' };
   }
   if (i.unreachable.length > 0 || struggling.size > 0) {
     const hosts = [...i.unreachable.map((h) => h.host), ...[...struggling.keys()].filter((h) => !i.unreachable.some((u) => u.host === h))];
     const first = i.unreachable[0];
     const cause = first !== undefined ? causeText(first) : `${hosts[0] ?? 'a registry'} answered with ${struggling.get(hosts[0] ?? '') ?? 'an error'}`;
-    const when = first !== undefined ? `; asked again in ${ageText(Math.max(0, Date.parse(first.retryAt) - i.now.getTime()))} or on Retry` : '';
-    // "Offline" only when the transport found hosts down; a registry that answers with errors is named with them.
-    const text =
-      i.unreachable.length > 0
-        ? hosts.length === 1
-          ? `Offline: ${hosts[0]} unreachable`
-          : `Offline: ${hosts.length} hosts unreachable`
-        : hosts.length === 1
-          ? `${hosts[0]}: ${KIND_WORDS[struggling.get(hosts[0] ?? '') ?? ''] ?? 'lookups failing'}`
-          : `Lookups failing on ${hosts.length} registries`;
+    const when = first !== undefined ? `; asked again in ${ageText(Math.max(0, Date.parse(first.retryAt) - i.now.getTime()))}, or now with Retry` : '';
+    const what = hosts.length === 1 ? `${hosts[0]} ${i.unreachable.length > 0 ? 'unreachable' : (KIND_WORDS[struggling.get(hosts[0] ?? '') ?? ''] ?? 'failing')}` : `${hosts.length} hosts ${i.unreachable.length > 0 ? 'unreachable' : 'failing'}`;
     return {
       state: 'unreachable',
       mode: i.mode,
-      text,
-      detail: `${plural(notChecked.length, 'image')} not checked. ${cause}${when}.`,
+      // "Offline" only when the transport found hosts down; a registry that answers with errors is named as such.
+      text: i.unreachable.length > 0 ? 'Offline' : 'Lookups failing',
+      detail: `${what} · ${notChecked.length} not checked`,
       severity: 'warning',
       unreachable: hosts,
+      cause: `${cause}${when}`,
     };
   }
-  const age = oldest === null ? 'no answers yet' : `oldest answer ${ageText(i.now.getTime() - Date.parse(oldest))} old`;
-  return { state: 'ok', mode: i.mode, text: 'Trust sources reachable', detail: `${plural(answered, 'image')} checked; ${age}.`, severity: 'ok' };
+  const age = oldest === null ? 'no answers yet' : `oldest ${ageText(i.now.getTime() - Date.parse(oldest))} old`;
+  return { state: 'ok', mode: i.mode, text: 'Trust sources reachable', detail: `${plural(answered, 'image')} checked · ${age}`, severity: 'ok' };
 }
 
 /** "registry-1.docker.io: host name not found": the cause as the transport gave it, bounded. */

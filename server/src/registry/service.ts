@@ -1,5 +1,5 @@
 // RegistryService: cached, shared, bounded registry lookups producing RegistryFact values and core Facts.
-import type { Facts, ImageFacts, RegistryFact } from '../core/facts';
+import type { Facts, ImageFacts, LookupErrorKind, RegistryFact } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import { TokenCache, type RateLimitInfo } from './auth';
 import { FactCache, type CacheEntry } from './cache';
@@ -65,6 +65,8 @@ export interface RegistryService {
   /** Cancels running lookups and persists the cache. */
   dispose(): Promise<void>;
 }
+
+const WAY_THERE: ReadonlySet<LookupErrorKind> = new Set<LookupErrorKind>(['unreachable', 'timeout', 'tls', 'offline']);
 
 /** Cache key: the normalized reference (tag and digest included). */
 export function cacheKey(ref: ParsedReference): string {
@@ -150,7 +152,9 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
       const fact = await client.resolve(ref, disposed.signal);
       const { transient, ...clean } = fact as RegistryFact & { transient?: boolean };
       const result = clean as RegistryFact;
-      if (transient !== true) {
+      // A failure on the way to the registry says nothing about the image and is not kept (on disk it would outlive
+      // the outage and the next start): the per-host state (reachability.ts) is what keeps an offline editor quiet.
+      if (transient !== true && !(result.state === 'error' && WAY_THERE.has(result.kind))) {
         cache.set(key, result, result.state === 'ok' ? ttl : negativeTtl);
         scheduleFlush();
       }
