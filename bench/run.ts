@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { generateDockerfile } from './gen';
 import { LspClient, type ServerSpec } from './lsp';
+import { benchInventory } from './inventory';
 import { CASES } from './pathological';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -180,6 +181,40 @@ async function registryHook(): Promise<void> {
     table(['registry lookup (local docker-registry)', 'figures (ms, HTTP requests, …)'], rows);
   } catch (err) {
     say(`REGISTRY BENCH FAILED: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+async function inventorySection(): Promise<void> {
+  say(
+    'Generated workspaces (test/support/workspaceGen.ts: nested service folders, about 300 distinct image references, 10 % of the files copies of another, multi-stage builds, unresolved ARGs), loaded by the extension\'s own loader (client/src/inventoryLoader.ts) against the bundled server over stdio: time until every file\'s uses and every image\'s state are in, CPU of the server process (/proc) and of the loader, server RSS after. "Again" is a second load with nothing changed. "No network": every registry refused by a loopback proxy, and every image asked about once.',
+  );
+  say();
+  try {
+    const runs = await benchInventory(QUICK ? [200] : [200, 2000]);
+    table(
+      ['files', 'mode', 'full inventory', 'server CPU', 'loader CPU', 'server RSS', 'images / references / uses', 'read / analysed (distinct texts)', 'again: time, read, analysed', 'connection attempts'],
+      runs.map((r) => [
+        r.files.toLocaleString('en-US'),
+        r.mode,
+        `${ms(r.ms)} ms`,
+        `${ms(r.serverCpuMs)} ms`,
+        `${ms(r.clientCpuMs)} ms`,
+        `${r.serverRssMb.toFixed(1)} MB`,
+        `${r.images} / ${r.references} / ${r.uses.toLocaleString('en-US')}`,
+        `${r.reads} / ${r.analysed} (${r.distinctTexts})`,
+        `${ms(r.warmMs)} ms, ${r.warmReads}, ${r.warmAnalysed}`,
+        r.attempts === null ? '—' : String(r.attempts),
+      ]),
+    );
+    const off = (n: number) => runs.find((r) => r.files === n && r.mode === 'lookups off');
+    const a = off(200);
+    const b = off(2000);
+    if (a !== undefined && b !== undefined) {
+      say();
+      say(`Growth, lookups off: 2,000 / 200 files = ${(b.ms / a.ms).toFixed(1)}× the time and ${(b.serverCpuMs / a.serverCpuMs).toFixed(1)}× the server CPU for 10× the files (linear = 10×).`);
+    }
+  } catch (err) {
+    say(`INVENTORY BENCH FAILED: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -360,6 +395,10 @@ async function main(): Promise<void> {
   say('## Registry lookups');
   say();
   await registryHook();
+  say();
+  say('## Image Inventory at monorepo scale');
+  say();
+  await inventorySection();
   say();
   say('## Targets of issue 7 in this run');
   say();

@@ -1,5 +1,6 @@
 // Optional code lenses (dockerfileTrust.codeLens.enabled) showing pin and signature state above each image.
 import * as vscode from 'vscode';
+import { signatureLabel } from './inventoryModel';
 import { requestImageUses, toRange, type Ctx } from './requests';
 
 export class ImageCodeLenses implements vscode.CodeLensProvider, vscode.Disposable {
@@ -26,9 +27,11 @@ export class ImageCodeLenses implements vscode.CodeLensProvider, vscode.Disposab
       const sig =
         u.signature === 'signed'
           ? `$(verified) signed by ${u.signers.join(', ')}${u.expires !== null ? `, expires ${u.expires.slice(0, 10)}` : ''}`
-          : u.signature === 'unknown'
-            ? '$(question) signature not checked yet'
-            : `$(warning) ${u.signature}`;
+          : u.signature === 'offline'
+            ? `$(cloud-offline) ${signatureLabel(u.signature)}`
+            : u.signature === 'unknown'
+              ? '$(question) signature not checked'
+              : `$(warning) ${signatureLabel(u.signature)}`;
       lenses.push(new vscode.CodeLens(toRange(u.range), { title: `${pin} · ${sig}`, command: 'dockerfileTrust.showTrustDetails', arguments: [u.canonical] }));
     }
     return lenses;

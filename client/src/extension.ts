@@ -4,8 +4,10 @@ import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Requests, type StatusParams } from '../../server/src/protocol';
 import { ImageCodeLenses } from './codeLens';
-import { InventoryProvider, referenceOf } from './inventory';
-import { DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES, describe, readText, requestImageUses, requestPinEdits, toRange, type Ctx } from './requests';
+import { InventoryProvider, maxFilesSetting, referenceOf } from './inventory';
+import { DOCKERFILE_GLOB, EXCLUDE_GLOB, describe, readText, requestImageUses, requestPinEdits, toRange, type Ctx } from './requests';
+import { RuleDocs, SHOW_RULE_DOC } from './ruleDocs';
+import { GO_ONLINE, LookupStatus, setNetworkMode, SHOW_OUTPUT, WORK_OFFLINE } from './status';
 import { TRUST_SCHEME, TrustDetailsProvider, trustDetailsUri } from './trustDetails';
 
 let client: LanguageClient | undefined;
@@ -32,9 +34,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const run = { module: serverModule, transport: TransportKind.ipc, args: serverArgs(), options: { env: serverEnv() } };
   const debug = { module: serverModule, transport: TransportKind.ipc, args: serverArgs(), options: { env: serverEnv(), execArgv: ['--nolazy', '--inspect=6019'] } };
   const serverOptions: ServerOptions = { run, debug };
+  const ruleDocs = new RuleDocs(context, output);
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
+    // This client can show rule pages rendered: the server then offers "Show documentation" on every diagnostic.
+    initializationOptions: { ruleDocs: true },
+    middleware: {
+      // The rule code of a diagnostic links to the rendered page, not to the raw Markdown file.
+      handleDiagnostics: (uri, diagnostics, next) => {
+        for (const d of diagnostics) ruleDocs.relink(d);
+        next(uri, diagnostics);
+      },
+    },
     // Background failures are logged, never shown as dialogs: the output channel keeps the cause.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     // The project config (.dockerfile-trust.yaml): the server re-reads it when one is created, changed or deleted.
@@ -59,34 +71,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
   const ctx: Ctx = { client: lc, output };
 
-  // Language status: whether trust sources answer, offline mode and how old the answers are.
-  const status = vscode.languages.createLanguageStatusItem('dockerfileTrust.status', DOCUMENT_SELECTOR);
-  status.name = 'Dockerfile Trust';
-  status.text = '$(loading~spin) Dockerfile Trust starting';
-  status.command = { command: 'dockerfileTrust.showOutput', title: 'Show output' };
+  // Language status: one state for lookups (reachable / offline with Retry / cache only / off) and the network mode.
+  const status = new LookupStatus(DOCUMENT_SELECTOR);
   context.subscriptions.push(status);
-  const showStatus = (s: StatusParams): void => {
-    const cfg = vscode.workspace.getConfiguration('dockerfileTrust');
-    const offline = cfg.get<boolean>('offline') === true;
-    const networkOff = cfg.get<boolean>('network.enabled') === false;
-    if (!vscode.workspace.isTrusted) {
-      status.text = '$(shield) Restricted Mode: syntax checks only';
-      status.detail = 'No registry or trust lookups, credential helpers or policy files until you trust this workspace.';
-      status.severity = vscode.LanguageStatusSeverity.Warning;
-      status.busy = false;
-      return;
-    }
-    const mode = networkOff ? 'network off' : offline ? 'offline (cache only)' : s.text;
-    status.text = `$(shield) ${mode}`;
-    status.detail = s.detail;
-    status.severity =
-      s.severity === 'error' && !offline && !networkOff
-        ? vscode.LanguageStatusSeverity.Error
-        : s.severity === 'warning'
-          ? vscode.LanguageStatusSeverity.Warning
-          : vscode.LanguageStatusSeverity.Information;
-    status.busy = false;
-  };
+  const showStatus = (s: StatusParams): void => status.show(s);
   const pollStatus = async (): Promise<void> => {
     try {
       showStatus(await lc.sendRequest<StatusParams>(Requests.getStatus));
@@ -97,6 +85,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const inventory = new InventoryProvider(ctx);
   const tree = vscode.window.createTreeView('dockerfileTrust.inventory', { treeDataProvider: inventory, showCollapseAll: true });
+  // True counts of what is listed; a limit, if one is set, is said at the top of the tree.
+  inventory.onTotals = (text) => void (tree.description = text);
   const lenses = new ImageCodeLenses(ctx);
   const trustDocs = new TrustDetailsProvider(ctx);
   context.subscriptions.push(
@@ -104,7 +94,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     lenses,
     vscode.languages.registerCodeLensProvider(DOCUMENT_SELECTOR, lenses),
     vscode.workspace.registerTextDocumentContentProvider(TRUST_SCHEME, trustDocs),
-    vscode.commands.registerCommand('dockerfileTrust.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand(SHOW_OUTPUT, () => output.show(true)),
+    vscode.commands.registerCommand(WORK_OFFLINE, () => setNetworkMode('cacheOnly', output)),
+    vscode.commands.registerCommand(GO_ONLINE, () => setNetworkMode('on', output)),
+    vscode.commands.registerCommand(SHOW_RULE_DOC, (ruleId: unknown) => ruleDocs.show(ruleId)),
+    // VS Code's Quick Fix menu (Ctrl+.) leaves out actions that cannot run now; asked for by kind, it lists them
+    // behind "Show Disabled", each with its reason (offline, not in the cache, still being typed).
+    vscode.commands.registerCommand('dockerfileTrust.showAllFixes', () => vscode.commands.executeCommand('editor.action.codeAction', { kind: 'quickfix' })),
+    vscode.window.registerUriHandler(ruleDocs),
     vscode.commands.registerCommand('dockerfileTrust.pinFile', (uri?: vscode.Uri) => pinFile(ctx, uri)),
     vscode.commands.registerCommand('dockerfileTrust.pinWorkspace', () => pinWorkspace(ctx)),
     vscode.commands.registerCommand('dockerfileTrust.refresh', async () => {
@@ -137,7 +134,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('dockerfileTrust')) return;
       lenses.changed();
-      void inventory.reload(false);
+      // Build args or the platform may have changed what the files mean; the server's cache spares unchanged ones.
+      void inventory.reload(false, true);
       void pollStatus();
     }),
   );
@@ -168,8 +166,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     void pollStatus();
     void inventory.reload(true);
   } catch (err) {
-    status.text = '$(error) Dockerfile Trust stopped';
-    status.severity = vscode.LanguageStatusSeverity.Error;
+    status.failed('Dockerfile Trust stopped');
     output.error(`Dockerfile Trust could not start its language server: ${describe(err)}`);
   }
 }
@@ -201,8 +198,11 @@ async function pinFile(ctx: Ctx, uri?: vscode.Uri): Promise<void> {
   if (result === null) return;
   for (const s of result.skipped) ctx.output.warn(`${doc.uri.fsPath}:${s.line + 1}: not pinned ${s.text}: ${s.reason}`);
   if (result.edits.length === 0) {
-    const why = result.skipped.length > 0 ? ` ${result.skipped.length} could not be pinned; see the output.` : '';
-    void vscode.window.showInformationMessage(`No image to pin in this file.${why}`);
+    if (result.skipped.length === 0) {
+      void vscode.window.showInformationMessage('Every image in this file is pinned already.');
+      return;
+    }
+    void tellSkipped(`No image was pinned: ${skippedSummary(result.skipped)}`, result.skipped.length);
     return;
   }
   const edit = new vscode.WorkspaceEdit();
@@ -210,7 +210,24 @@ async function pinFile(ctx: Ctx, uri?: vscode.Uri): Promise<void> {
   // The text may have changed while digests were looked up; VS Code refuses edits against a stale version.
   const ok = await vscode.workspace.applyEdit(edit);
   if (!ok) void vscode.window.showWarningMessage('The file changed while digests were looked up; run the command again.');
-  else if (result.skipped.length > 0) void vscode.window.showInformationMessage(`Pinned ${result.edits.length} image(s); ${result.skipped.length} could not be pinned (see the output).`);
+  else if (result.skipped.length > 0) void tellSkipped(`Pinned ${plural(result.edits.length, 'image')}; not pinned: ${skippedSummary(result.skipped)}`, result.skipped.length);
+}
+
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** "ubuntu:24.04 (offline: registry-1.docker.io is not reachable)", or how many were left out for which reasons. */
+function skippedSummary(skipped: readonly { text: string; reason: string }[]): string {
+  if (skipped.length === 1) return `${skipped[0]!.text} (${skipped[0]!.reason}).`;
+  const reasons = [...new Set(skipped.map((s) => s.reason))];
+  return reasons.length === 1 ? `${plural(skipped.length, 'image')} (${reasons[0]}).` : `${plural(skipped.length, 'image')}, for ${reasons.length} different reasons.`;
+}
+
+/** The message, with the button that shows the output channel's one line per image left alone. */
+async function tellSkipped(message: string, n: number): Promise<void> {
+  const show = n === 1 ? 'Show output' : `Show the ${n} reasons`;
+  if ((await vscode.window.showInformationMessage(message, show)) === show) await vscode.commands.executeCommand(SHOW_OUTPUT);
 }
 
 async function pinWorkspace(ctx: Ctx): Promise<void> {
@@ -218,7 +235,8 @@ async function pinWorkspace(ctx: Ctx): Promise<void> {
   let skipped = 0;
   let count = 0;
   await withDelayedProgress('Dockerfile Trust: looking up digests for the workspace', async () => {
-    const files = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES);
+    const max = maxFilesSetting();
+    const files = (await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB)).sort((a, b) => a.toString().localeCompare(b.toString())).slice(0, max > 0 ? max : undefined);
     for (const uri of files) {
       const text = await readText(ctx, uri);
       if (text === null) continue;
@@ -234,7 +252,8 @@ async function pinWorkspace(ctx: Ctx): Promise<void> {
     }
   });
   if (count === 0) {
-    void vscode.window.showInformationMessage(`No image to pin in the workspace.${skipped > 0 ? ` ${skipped} could not be pinned; see the output.` : ''}`);
+    if (skipped > 0) void tellSkipped(`No image to pin in the workspace: ${plural(skipped, 'image')} could not be pinned.`, skipped);
+    else void vscode.window.showInformationMessage('Every image in the workspace is pinned already.');
     return;
   }
   await vscode.workspace.applyEdit(edit, { isRefactoring: true });

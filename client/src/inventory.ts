@@ -1,212 +1,265 @@
-// The image inventory view: every image the workspace's Dockerfiles use, grouped by image, expiry soonest first.
+// The image inventory view: every image the workspace's Dockerfiles use, grouped image → reference → folder → use,
+// soonest expiry first, with true counts (the view's description) and any limit said at the top.
 import * as vscode from 'vscode';
-import type { ImageUseInfo } from '../../server/src/protocol';
-import { DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES, readText, requestImageUses, toRange, type Ctx } from './requests';
+import { Requests, type ImageState, type ImageStatesResult, type InventoryUsesResult } from '../../server/src/protocol';
+import { InventoryLoader, type InventoryIO, type InventoryNote } from './inventoryLoader';
+import { byFolder, signatureLabel, UNRESOLVED, type ImageGroup, type UseRef, type Variant } from './inventoryModel';
+import { DOCKERFILE_GLOB, EXCLUDE_GLOB, describe, readText, toRange, type Ctx } from './requests';
 
-interface Use {
-  readonly uri: vscode.Uri;
-  readonly info: ImageUseInfo;
+export type Node =
+  | { kind: 'note'; note: InventoryNote }
+  | { kind: 'detail'; text: string; id: string }
+  | { kind: 'group'; group: ImageGroup }
+  | { kind: 'variant'; group: ImageGroup; variant: Variant }
+  | { kind: 'folder'; parent: string; folder: string; uses: readonly UseRef[] }
+  | { kind: 'use'; use: UseRef };
+
+/** More uses than this under one reference are listed by folder. */
+const FOLDER_THRESHOLD = 50;
+/** Groups with more uses than this start collapsed. */
+const EXPAND_UP_TO = 10;
+
+/** `dockerfileTrust.inventory.maxFiles`: 0 (the default) = every Dockerfile. */
+export function maxFilesSetting(): number {
+  const v = vscode.workspace.getConfiguration('dockerfileTrust').get<number>('inventory.maxFiles') ?? 0;
+  return Number.isFinite(v) ? Math.max(0, Math.floor(v)) : 0;
 }
 
-interface Group {
-  readonly key: string;
-  readonly label: string;
-  readonly uses: Use[];
+function plural(n: number, one: string): string {
+  return `${n.toLocaleString('en-US')} ${one}${n === 1 ? '' : 's'}`;
 }
 
-export type Node = { kind: 'group'; group: Group } | { kind: 'use'; use: Use } | { kind: 'note'; text: string };
+/** The workspace as the loader needs it: VS Code's file search, file system and open documents, and the server. */
+function vscodeIO(ctx: Ctx): InventoryIO {
+  return {
+    list: async () => (await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB)).map((u) => u.toString()),
+    async stamp(uri) {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      if (open !== undefined) return `open:${open.version}`;
+      try {
+        const st = await vscode.workspace.fs.stat(vscode.Uri.parse(uri));
+        return `${st.mtime}:${st.size}`;
+      } catch {
+        return null;
+      }
+    },
+    read: (uri) => readText(ctx, vscode.Uri.parse(uri)),
+    async uses(files) {
+      try {
+        return (await ctx.client.sendRequest<InventoryUsesResult>(Requests.inventoryUses, { files })).files;
+      } catch (err) {
+        ctx.output.error(`image inventory: the server could not list the images of ${files.length} file(s): ${describe(err)}`);
+        return null;
+      }
+    },
+    async states(references, lookup) {
+      try {
+        return (await ctx.client.sendRequest<ImageStatesResult>(Requests.imageStates, { references, lookup })).images;
+      } catch (err) {
+        ctx.output.error(`image inventory: the server could not say what it knows about ${references.length} image(s): ${describe(err)}`);
+        return null;
+      }
+    },
+  };
+}
 
 export class InventoryProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private groups: Group[] = [];
-  private notes: string[] = [];
-  /** Per-file answers, so a change to one file re-asks about that file only. */
-  private readonly files = new Map<string, { uri: vscode.Uri; uses: readonly ImageUseInfo[] }>();
+  private readonly loader: InventoryLoader;
   private readonly pending = new Map<string, vscode.Uri>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private generation = 0;
+  private updateTimer: ReturnType<typeof setTimeout> | undefined;
+  private renderTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Called with the counts after each render (the view's description). */
+  onTotals: (text: string) => void = () => undefined;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(ctx: Ctx) {
+    this.loader = new InventoryLoader(vscodeIO(ctx), { maxFiles: maxFilesSetting, onChange: () => this.render() });
+  }
 
   dispose(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.updateTimer !== undefined) clearTimeout(this.updateTimer);
+    if (this.renderTimer !== undefined) clearTimeout(this.renderTimer);
     this.changed.dispose();
   }
 
-  /** Marks files as changed (saved, created, deleted, new diagnostics); bursts are coalesced into one update. */
+  /** Redraws at most a few times a second while a load streams in. */
+  private render(): void {
+    if (this.renderTimer !== undefined) return;
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined;
+      const t = this.loader.model.totals();
+      this.onTotals(`${plural(t.images, 'image')} · ${plural(t.uses, 'use')} · ${plural(t.files, 'Dockerfile')}${this.loader.loading ? ' (loading…)' : ''}`);
+      this.changed.fire(undefined);
+    }, 250);
+  }
+
+  /** Marks files as changed (saved, created, new diagnostics); bursts are coalesced into one update. */
   scheduleUpdate(uris: readonly vscode.Uri[]): void {
-    for (const u of uris) this.pending.set(u.toString(), u);
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const batch = [...this.pending.values()];
+    for (const u of uris) if (vscode.workspace.getWorkspaceFolder(u) !== undefined) this.pending.set(u.toString(), u);
+    if (this.updateTimer !== undefined) clearTimeout(this.updateTimer);
+    this.updateTimer = setTimeout(() => {
+      this.updateTimer = undefined;
+      const batch = [...this.pending.keys()];
       this.pending.clear();
-      void this.update(batch);
+      void this.loader.update(batch);
     }, 300);
   }
 
-  /** A deleted file leaves the inventory at once (no read attempt, no warning). */
+  /** A deleted file leaves the inventory at once. */
   forget(uri: vscode.Uri): void {
     this.pending.delete(uri.toString());
-    if (this.files.delete(uri.toString())) this.regroup();
+    if (this.loader.forget(uri.toString())) this.render();
   }
 
-  /** Rescans the workspace. With `lookup`, a second pass waits for registry/trust answers and shows them. */
-  async reload(lookup: boolean): Promise<void> {
-    const gen = ++this.generation;
-    const found = await vscode.workspace.findFiles(DOCKERFILE_GLOB, EXCLUDE_GLOB, MAX_FILES + 1);
-    if (gen !== this.generation) return;
-    this.notes = found.length > MAX_FILES ? [`Only the first ${MAX_FILES} Dockerfiles are listed.`] : [];
-    const files = found.slice(0, MAX_FILES);
-    this.files.clear();
-    await this.ask(gen, files, false);
-    if (lookup) await this.ask(gen, files, true);
+  /** Lists the workspace again. With `lookup`, every image is looked up (once each) and shown when answered. */
+  reload(lookup: boolean, reread = false): Promise<void> {
+    return this.loader.reload(lookup, reread);
   }
 
-  private async update(uris: readonly vscode.Uri[]): Promise<void> {
-    const gen = this.generation;
-    // Only workspace files belong to the workspace's inventory; a Dockerfile opened from elsewhere does not.
-    const known = uris.filter((u) => vscode.workspace.getWorkspaceFolder(u) !== undefined && (this.files.has(u.toString()) || this.files.size < MAX_FILES));
-    await this.ask(gen, known, false);
-  }
-
-  private async ask(gen: number, uris: readonly vscode.Uri[], lookup: boolean): Promise<void> {
-    const results = await Promise.all(
-      uris.map(async (uri) => {
-        const text = await readText(this.ctx, uri);
-        return { uri, uses: text === null ? null : await requestImageUses(this.ctx, uri, text, lookup) };
-      }),
-    );
-    // A full rescan started meanwhile: its answers win.
-    if (gen !== this.generation) return;
-    for (const { uri, uses } of results) {
-      if (uses === null) this.files.delete(uri.toString());
-      else this.files.set(uri.toString(), { uri, uses });
-    }
-    this.regroup();
-  }
-
-  private regroup(): void {
-    const byKey = new Map<string, Group>();
-    for (const { uri, uses } of this.files.values()) {
-      for (const info of uses) {
-        if (info.kind === 'stage' || info.kind === 'scratch') continue;
-        const key = info.name ?? `?${info.text}`;
-        let g = byKey.get(key);
-        if (g === undefined) {
-          g = { key, label: info.name === null ? info.text : shortName(info), uses: [] };
-          byKey.set(key, g);
-        }
-        g.uses.push({ uri, info });
-      }
-    }
-    this.groups = [...byKey.values()].sort(compareGroups);
-    for (const g of this.groups) g.uses.sort((a, b) => a.uri.toString().localeCompare(b.uri.toString()) || a.info.range.start.line - b.info.range.start.line);
-    this.changed.fire(undefined);
+  /** What the server knows now (after answers arrived or settings changed), without reading any file. */
+  refreshStates(): Promise<void> {
+    return this.loader.refreshAllStates();
   }
 
   getChildren(node?: Node): Node[] {
-    if (node === undefined) return [...this.notes.map((text) => ({ kind: 'note' as const, text })), ...this.groups.map((group) => ({ kind: 'group' as const, group }))];
-    if (node.kind === 'group') return node.group.uses.map((use) => ({ kind: 'use' as const, use }));
-    return [];
+    if (node === undefined) return [...this.loader.notes.map((note) => ({ kind: 'note' as const, note })), ...this.loader.model.groups().map((group) => ({ kind: 'group' as const, group }))];
+    switch (node.kind) {
+      case 'note':
+        return node.note.children.map((text, i) => ({ kind: 'detail' as const, text, id: `${i}` }));
+      case 'group': {
+        const g = node.group;
+        // A few uses are listed as they are (each says its reference); many are grouped by reference first.
+        if (g.variants.length === 1 || g.uses <= EXPAND_UP_TO) return this.usesOf(`g:${g.key}`, g.variants.flatMap((v) => v.uses).sort((a, b) => a.uri.localeCompare(b.uri) || a.use.range.start.line - b.use.range.start.line));
+        return g.variants.map((variant) => ({ kind: 'variant' as const, group: g, variant }));
+      }
+      case 'variant':
+        return this.usesOf(`v:${node.group.key}:${node.variant.key}`, node.variant.uses);
+      case 'folder':
+        return node.uses.map((use) => ({ kind: 'use' as const, use }));
+      default:
+        return [];
+    }
+  }
+
+  private usesOf(parent: string, uses: readonly UseRef[]): Node[] {
+    const folders = uses.length > FOLDER_THRESHOLD ? byFolder(uses) : [];
+    if (folders.length > 1) return folders.map((f) => ({ kind: 'folder' as const, parent, folder: f.folder, uses: f.uses }));
+    return uses.map((use) => ({ kind: 'use' as const, use }));
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    if (node.kind === 'note') {
-      const item = new vscode.TreeItem(node.text);
-      item.iconPath = new vscode.ThemeIcon('info');
+    switch (node.kind) {
+      case 'note': {
+        const item = new vscode.TreeItem(node.note.text, node.note.children.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.id = `note:${node.note.text}`;
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.text);
+        item.iconPath = new vscode.ThemeIcon('folder');
+        return item;
+      }
+      case 'group':
+        return this.groupItem(node.group);
+      case 'variant': {
+        const v = node.variant;
+        const st = this.loader.model.state(v.canonical);
+        const item = new vscode.TreeItem(v.label, v.uses.length <= EXPAND_UP_TO ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const pin = v.canonical === null ? '' : v.uses[0]!.use.pinnedDigest !== null ? 'pinned' : 'unpinned';
+        item.description = [plural(v.uses.length, 'use'), pin, signatureLabel(st?.signature ?? (v.canonical === null ? 'unresolved' : 'pending')), provenanceWords(st?.provenance?.state)].filter((x) => x !== '').join(' · ');
+        item.tooltip = [st?.signatureDetail ?? v.uses[0]!.use.note ?? '', st?.provenance?.detail ?? '', st?.provenance?.scan !== undefined ? `scan: ${st.provenance.scan}` : ''].filter((x) => x !== '').join('\n');
+        item.iconPath = new vscode.ThemeIcon('tag');
+        item.contextValue = v.canonical !== null ? 'image' : 'use';
+        item.id = `variant:${node.group.key}:${v.key}`;
+        return item;
+      }
+      case 'folder': {
+        const item = new vscode.TreeItem(vscode.workspace.asRelativePath(vscode.Uri.parse(node.folder)) || node.folder, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = plural(node.uses.length, 'use');
+        item.iconPath = vscode.ThemeIcon.Folder;
+        item.id = `folder:${node.parent}:${node.folder}`;
+        return item;
+      }
+      case 'use':
+        return this.useItem(node.use);
+    }
+  }
+
+  private groupItem(g: ImageGroup): vscode.TreeItem {
+    const item = new vscode.TreeItem(g.label, g.uses <= EXPAND_UP_TO ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const where = `${plural(g.uses, 'use')}${g.files !== g.uses ? ` in ${plural(g.files, 'file')}` : ''}`;
+    if (g.key === UNRESOLVED) {
+      item.description = `${where} · an ARG without a value: not checked`;
+      item.tooltip = 'These references use build arguments that have no value (no default, no dockerfileTrust.buildArgs entry): whatever image the build passes in is used unchecked.';
+      item.iconPath = new vscode.ThemeIcon('question');
+      item.id = 'group:unresolved';
       return item;
     }
-    if (node.kind === 'group') {
-      const g = node.group;
-      const item = new vscode.TreeItem(g.label, vscode.TreeItemCollapsibleState.Expanded);
-      const unpinned = g.uses.filter((u) => u.info.pinnedDigest === null && u.info.canonical !== null).length;
-      const sig = groupSignature(g);
-      const expiry = soonestExpiry(g);
-      const parts = [`${g.uses.length} use${g.uses.length === 1 ? '' : 's'}`, unpinned > 0 ? `${unpinned} unpinned` : 'all pinned', sig];
-      const prov = groupProvenance(g);
-      if (prov !== null) parts.push(provenanceWords(prov));
-      if (expiry !== null) parts.push(`expires ${expiry.slice(0, 10)}`);
-      item.description = parts.join(' · ');
-      item.tooltip = new vscode.MarkdownString(
-        g.uses.map((u) => `- \`${u.info.text.replace(/`/g, '')}\`: ${u.info.signatureDetail.replace(/[\\`*_[\]<>]/g, '')}${u.info.provenance !== undefined ? `; ${u.info.provenance.detail.replace(/[\\`*_[\]<>]/g, '')}` : ''}`).join('\n'),
-      );
-      item.iconPath = new vscode.ThemeIcon(sig === 'signed' ? 'verified' : sig === 'invalid' ? 'error' : unpinned > 0 ? 'warning' : 'package');
-      item.contextValue = 'image';
-      item.id = `group:${g.key}`;
-      return item;
-    }
-    const { uri, info } = node.use;
-    const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(uri)}:${info.range.start.line + 1}`, vscode.TreeItemCollapsibleState.None);
-    const pin = info.pinnedDigest !== null ? 'pinned' : info.canonical !== null ? 'unpinned' : info.kind;
-    item.description = `${info.text} · ${pin} · ${info.signature}${info.provenance !== undefined ? ` · ${provenanceWords(info.provenance.state)}` : ''}`;
-    item.tooltip = `${info.text}\n${info.signatureDetail}${info.provenance !== undefined ? `\n${info.provenance.detail}${info.provenance.scan !== undefined ? `\nscan: ${info.provenance.scan}` : ''}` : ''}${info.registryError !== null ? `\nregistry: ${info.registryError}` : ''}`;
-    item.iconPath = new vscode.ThemeIcon(info.pinnedDigest !== null ? 'pinned' : 'circle-outline');
-    item.command = { command: 'dockerfileTrust.inventory.open', title: 'Go to image use', arguments: [uri, toRange(info.range)] };
-    item.contextValue = info.canonical !== null ? 'imageUse' : 'use';
-    item.id = `use:${uri.toString()}:${info.range.start.line}:${info.range.start.character}`;
+    const parts = [where, g.unpinned > 0 ? `${g.unpinned} unpinned` : 'all pinned', signatureLabel(g.signature)];
+    const prov = provenanceWords(weakestProvenance(g.variants.map((v) => this.loader.model.state(v.canonical)?.provenance?.state)));
+    if (prov !== '') parts.push(prov);
+    if (g.expires !== null) parts.push(`expires ${g.expires.slice(0, 10)}`);
+    item.description = parts.join(' · ');
+    const md = new vscode.MarkdownString(
+      g.variants
+        .slice(0, 20)
+        .map((v) => `- \`${v.label.replace(/`/g, '')}\` (${plural(v.uses.length, 'use')}): ${(this.loader.model.state(v.canonical)?.signatureDetail ?? 'not looked up yet').replace(/[\\`*_[\]<>]/g, '')}`)
+        .join('\n') + (g.variants.length > 20 ? `\n- … and ${g.variants.length - 20} more references` : ''),
+    );
+    item.tooltip = md;
+    item.iconPath = new vscode.ThemeIcon(g.signature === 'signed' ? 'verified' : g.signature === 'invalid' ? 'error' : g.signature === 'offline' ? 'cloud-offline' : g.unpinned > 0 ? 'warning' : 'package');
+    item.contextValue = 'image';
+    item.id = `group:${g.key}`;
     return item;
   }
-}
 
-function shortName(info: ImageUseInfo): string {
-  // familiar carries the tag/digest; the group is the repository, so strip them.
-  const f = info.familiar;
-  const at = f.indexOf('@');
-  const base = at >= 0 ? f.slice(0, at) : f;
-  const colon = base.lastIndexOf(':');
-  return colon > base.lastIndexOf('/') ? base.slice(0, colon) : base;
-}
-
-function soonestExpiry(g: Group): string | null {
-  let best: string | null = null;
-  for (const u of g.uses) if (u.info.expires !== null && (best === null || u.info.expires < best)) best = u.info.expires;
-  return best;
-}
-
-const SIG_RANK: Readonly<Record<ImageUseInfo['signature'], number>> = { invalid: 0, unsigned: 1, unavailable: 2, unknown: 3, signed: 4, 'not-applicable': 5 };
-
-/** The weakest signature state among a group's uses: one unsigned use makes the image need attention. */
-function groupSignature(g: Group): ImageUseInfo['signature'] {
-  let worst: ImageUseInfo['signature'] = 'not-applicable';
-  for (const u of g.uses) if (SIG_RANK[u.info.signature] < SIG_RANK[worst]) worst = u.info.signature;
-  return worst;
-}
-
-type ProvenanceState = NonNullable<ImageUseInfo['provenance']>['state'];
-const PROVENANCE_RANK: Readonly<Record<ProvenanceState, number>> = { invalid: 0, mismatch: 1, untrusted: 2, unsigned: 3, missing: 4, unavailable: 5, 'not-looked-up': 6, verified: 7 };
-
-/** The provenance column: "provenance ✓" only for a verified provenance (never for unsigned BuildKit provenance). */
-function provenanceWords(state: ProvenanceState): string {
-  return state === 'verified' ? 'provenance ✓' : state === 'unsigned' ? 'provenance unsigned' : state === 'not-looked-up' ? 'provenance not looked up' : `provenance ${state}`;
-}
-
-/** The weakest provenance state among a group's uses; null when none was looked up. */
-function groupProvenance(g: Group): ProvenanceState | null {
-  let worst: ProvenanceState | null = null;
-  for (const u of g.uses) {
-    const s = u.info.provenance?.state;
-    if (s !== undefined && (worst === null || PROVENANCE_RANK[s] < PROVENANCE_RANK[worst])) worst = s;
+  private useItem(ref: UseRef): vscode.TreeItem {
+    const { use } = ref;
+    const uri = vscode.Uri.parse(ref.uri);
+    const item = new vscode.TreeItem(`${vscode.workspace.asRelativePath(uri)}:${use.range.start.line + 1}`, vscode.TreeItemCollapsibleState.None);
+    const st = this.loader.model.state(use.canonical);
+    if (use.kind === 'unresolved') {
+      item.description = `${use.text} · unresolved ARG`;
+      item.tooltip = `${use.text}\n${use.note ?? ''}`;
+      item.iconPath = new vscode.ThemeIcon('question');
+    } else {
+      const pin = use.pinnedDigest !== null ? 'pinned' : use.canonical !== null ? 'unpinned' : use.kind;
+      const prov = provenanceWords(st?.provenance?.state);
+      item.description = `${use.text} · ${pin} · ${signatureLabel(st?.signature ?? (use.canonical === null ? 'not-applicable' : 'pending'))}${prov !== '' ? ` · ${prov}` : ''}`;
+      item.tooltip = `${use.text}\n${st?.signatureDetail ?? use.note ?? 'not looked up yet'}${st?.provenance !== undefined ? `\n${st.provenance.detail}${st.provenance.scan !== undefined ? `\nscan: ${st.provenance.scan}` : ''}` : ''}${st?.registryError ? `\nregistry: ${st.registryError}` : ''}`;
+      item.iconPath = new vscode.ThemeIcon(use.pinnedDigest !== null ? 'pinned' : 'circle-outline');
+    }
+    item.command = { command: 'dockerfileTrust.inventory.open', title: 'Go to image use', arguments: [uri, toRange(use.range)] };
+    item.contextValue = use.canonical !== null ? 'imageUse' : 'use';
+    item.id = `use:${ref.uri}:${use.range.start.line}:${use.range.start.character}`;
+    return item;
   }
-  return worst;
-}
-
-/** Soonest expiry first; images without an expiry after, by name. */
-function compareGroups(a: Group, b: Group): number {
-  const ea = soonestExpiry(a);
-  const eb = soonestExpiry(b);
-  if (ea !== null && eb !== null && ea !== eb) return ea < eb ? -1 : 1;
-  if (ea !== null && eb === null) return -1;
-  if (ea === null && eb !== null) return 1;
-  return a.label.localeCompare(b.label);
 }
 
 /** The reference an inventory node stands for (its context-menu commands receive the node). */
 export function referenceOf(node: unknown): string | undefined {
   if (node === null || typeof node !== 'object') return undefined;
-  const n = node as Partial<Node>;
-  if (n.kind === 'use') return (n as Extract<Node, { kind: 'use' }>).use.info.canonical ?? undefined;
-  if (n.kind === 'group') return (n as Extract<Node, { kind: 'group' }>).group.uses.find((u) => u.info.canonical !== null)?.info.canonical ?? undefined;
+  const n = node as Partial<Node> & { kind?: string };
+  if (n.kind === 'use') return (n as Extract<Node, { kind: 'use' }>).use.use.canonical ?? undefined;
+  if (n.kind === 'variant') return (n as Extract<Node, { kind: 'variant' }>).variant.canonical ?? undefined;
+  if (n.kind === 'group') return (n as Extract<Node, { kind: 'group' }>).group.variants.find((v) => v.canonical !== null)?.canonical ?? undefined;
   return undefined;
+}
+
+type ProvenanceState = NonNullable<ImageState['provenance']>['state'];
+const PROVENANCE_RANK: Readonly<Record<ProvenanceState, number>> = { invalid: 0, mismatch: 1, untrusted: 2, unsigned: 3, missing: 4, unavailable: 5, 'not-looked-up': 6, verified: 7 };
+
+/** The provenance column: "provenance ✓" only for a verified provenance (never for unsigned BuildKit provenance). */
+function provenanceWords(state: ProvenanceState | undefined): string {
+  if (state === undefined) return '';
+  return state === 'verified' ? 'provenance ✓' : state === 'unsigned' ? 'provenance unsigned' : state === 'not-looked-up' ? 'provenance not looked up' : `provenance ${state}`;
+}
+
+/** The weakest provenance among an image's references; undefined when none was looked up. */
+function weakestProvenance(states: readonly (ProvenanceState | undefined)[]): ProvenanceState | undefined {
+  let worst: ProvenanceState | undefined;
+  for (const s of states) if (s !== undefined && (worst === undefined || PROVENANCE_RANK[s] < PROVENANCE_RANK[worst])) worst = s;
+  return worst;
 }

@@ -11,8 +11,6 @@ export interface Ctx {
 /** Same names as the selector, for finding Dockerfiles on disk. */
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*,Containerfile.*,*.dockerfile,*.containerfile}';
 export const EXCLUDE_GLOB = '**/{node_modules,.git}/**';
-/** More files than this is no longer a workspace of Dockerfiles but a scan; the rest is left out (and said so). */
-export const MAX_FILES = 500;
 
 
 export function describe(err: unknown): string {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { MachineSettings } from './protocol';
 import { apiHost, checksumOfUrl, createTransport, dockerCredentials, createRegistryService, resolveGitRef, type ChecksumResult, type GitRefResult, type RegistryService } from './registry';
 import { parseProxy, proxySettingsFromEnv, type ProxySettings } from './registry/proxy';
+import { reachability, type Reachability } from './registry/reachability';
 import { fileKeyReader, readPolicyFile } from './stores/policyFiles';
 import { FileTrustStore } from './stores/notaryTrust';
 import { fsTufCache } from './stores/tufCache';
@@ -16,6 +17,7 @@ import type { TrustSourcePlugin } from './trust/plugin';
 import type { HttpClient } from './registry/http';
 
 const MAX_CA_BYTES = 1024 * 1024;
+const OFFLINE_FETCH = 'nothing is fetched while dockerfileTrust.network.mode is "cacheOnly" or "off"';
 
 export interface Composed {
   readonly lookup: TrustServices;
@@ -23,6 +25,8 @@ export interface Composed {
   /** Problems with the configuration (unreadable CA file, broken policy), for the output channel and status. */
   readonly problems: readonly string[];
   readonly policy: TrustPolicy;
+  /** Hosts that could not be reached lately (the workspace's "offline" state), and Retry. */
+  readonly reachability: Reachability;
   /** sha256 of what an https URL serves (for ADD --checksum), capped and timed, without credentials. */
   checksum(url: string, signal?: AbortSignal): Promise<ChecksumResult>;
   /** The commit a git branch/tag names, over smart HTTP (for "Pin this clone"), https only, without credentials. */
@@ -39,6 +43,8 @@ export interface ComposeOptions {
   readonly log: (message: string) => void;
   /** HTTP proxy for every request (registry, tokens, Notary, Sigstore TUF, checksums, revocation). Default: from `env` (HTTPS_PROXY, …). */
   readonly proxy?: ProxySettings;
+  /** Called when a host goes down or answers again (the editor's status follows it). */
+  readonly onReachability?: () => void;
 }
 
 /** notation's configuration directory: the setting, else notation's own default ($XDG_CONFIG_HOME/notation). */
@@ -70,14 +76,16 @@ async function notationPlugins(settings: MachineSettings, policy: TrustPolicy, e
     notationPlugin({
       policy: policy.notation,
       stores: trustStores(fsNotationConfigStore(notationDir(settings, env))),
-      revocation: revocationChecker(settings.offline ? {} : { http: revocationHttp }),
-      offline: settings.offline,
+      revocation: revocationChecker(settings.network !== 'on' ? {} : { http: revocationHttp }),
+      offline: settings.network !== 'on',
     }),
   ];
 }
 
 export async function compose(o: ComposeOptions): Promise<Composed> {
   const { settings } = o;
+  // Cache only and off send nothing: every service answers from what it has (the LSP layer does no lookups when off).
+  const offline = settings.network !== 'on';
   const problems: string[] = [];
   const insecure = Object.entries(settings.registries)
     .filter(([, r]) => r.insecureHttp)
@@ -123,32 +131,36 @@ export async function compose(o: ComposeOptions): Promise<Composed> {
     if (!parsed.ok) problems.push(`proxy (${proxy.source}): ${parsed.message}; requests that would use it fail`);
   }
   const transport = createTransport({ insecureHosts: [...insecure.map(apiHost), ...notaryHttp], extraCaCerts, proxy });
+  // Background lookups go through one per-host state: a host that cannot be reached is not asked again per image or
+  // per keystroke, and it is logged once. Person-started fetches (checksums, git refs) use the transport directly.
+  const reach = reachability(transport.http, { log: o.log, ...(o.onReachability !== undefined ? { onChange: o.onReachability } : {}) });
   // OCSP and CRL endpoints are plain http (the answers are signed, and checked): a transport of their own, never carrying credentials.
   const revocationTransport = createTransport({ allowPlainHttp: true, proxy });
   const credentials = dockerCredentials({ env: o.env, log: o.log });
   const registry = createRegistryService({
-    http: transport.http,
+    http: reach.http,
     credentials,
     insecureRegistries: insecure,
     cacheDir: path.join(o.storageDir, 'registry'),
-    offline: settings.offline,
+    offline,
     ttlMs: settings.registryTtlSeconds * 1000,
     log: o.log,
   });
   let root: Promise<TrustRootResult> | undefined;
   const lookup = createTrustServices({
     registry,
-    http: transport.http,
+    http: reach.http,
+    hostDown: (server) => reach.isDown(server),
     credentials,
     insecureRegistries: insecure,
     policy,
     sources: settings.trustSources,
     notaryStore: new FileTrustStore(path.join(o.storageDir, 'notary')),
     notaryPinning: { certs: settings.notaryPinnedCertIds, ca: pinnedCa, tofu: settings.notaryTofu },
-    trustedRoot: () => (root ??= loadTrustedRoot({ cache: fsTufCache(path.join(o.storageDir, 'sigstore')), offline: settings.offline, http: transport.http })),
+    trustedRoot: () => (root ??= loadTrustedRoot({ cache: fsTufCache(path.join(o.storageDir, 'sigstore')), offline, http: reach.http })),
     env: o.env,
     ttlMs: settings.trustTtlSeconds * 1000,
-    offline: settings.offline,
+    offline,
     log: o.log,
     plugins: await notationPlugins(settings, policy, o.env, revocationTransport.http),
   });
@@ -158,8 +170,9 @@ export async function compose(o: ComposeOptions): Promise<Composed> {
     registry,
     problems,
     policy,
-    checksum: (url, signal) => checksumOfUrl(transport.http, url, signal ? { signal } : {}),
-    gitRef: (url, ref, kind, signal) => resolveGitRef(transport.http, url, ref, { kind, ...(signal ? { signal } : {}) }),
+    reachability: reach,
+    checksum: (url, signal) => (offline ? Promise.resolve({ ok: false, message: OFFLINE_FETCH }) : checksumOfUrl(transport.http, url, signal ? { signal } : {})),
+    gitRef: (url, ref, kind, signal) => (offline ? Promise.resolve({ ok: false, message: OFFLINE_FETCH }) : resolveGitRef(transport.http, url, ref, { kind, ...(signal ? { signal } : {}) })),
     async close() {
       await registry.dispose();
       await transport.close();

@@ -8,8 +8,8 @@ import { diagnosticsEncoder } from './lsp/wire';
 import type { Composed } from './compose';
 import type { ImageFacts } from './core/facts';
 import type { ParsedReference } from './core/imageRef';
-import { machineKey, type Settings } from './protocol';
-import type { ImageLookup } from './trust/service';
+import { machineKey, type NetworkMode, type Settings } from './protocol';
+import type { Connectivity, ImageLookup, UnreachableHost } from './trust/service';
 import { ProjectConfigLoader } from './config/loader';
 import { withProjectConfig } from './config/projectConfig';
 import { badRegistryEntries } from './config/ruleConfig';
@@ -71,35 +71,51 @@ const log = (m: string): void => connection.console.log(m);
 
 /**
  * Delegates to services built from the current machine settings; rebuilt only when those change (their key is
- * derived from the MachineSettings type). While a rebuild runs, answers come from the previous services.
+ * derived from the MachineSettings type). While a rebuild runs, answers come from the previous services — unless the
+ * network mode changed: then nothing from them is shown (a person who chose to work offline sees the old failures go
+ * at once), and the documents are analysed again when the new services are ready.
  */
-class SwitchableLookup implements ImageLookup {
+class SwitchableLookup implements ImageLookup, Connectivity {
   private current: Composed | undefined;
+  private currentMode: NetworkMode | undefined;
+  private wantedMode: NetworkMode | undefined;
   private next: Promise<Composed> | undefined;
   private key = '';
+  private readonly listeners: ((what: 'reachability' | 'services') => void)[] = [];
+  private emit(what: 'reachability' | 'services'): void {
+    for (const l of this.listeners) l(what);
+  }
   configure(settings: Settings): void {
     const key = machineKey(settings.machine);
     if (key === this.key) return;
     this.key = key;
-    const building = net().compose({ settings: settings.machine, storageDir, env: process.env, log, ...(proxy !== undefined ? { proxy } : {}) });
+    const mode = settings.machine.network;
+    this.wantedMode = mode;
+    const building = net().compose({ settings: settings.machine, storageDir, env: process.env, log, onReachability: () => this.emit('reachability'), ...(proxy !== undefined ? { proxy } : {}) });
     this.next = building;
     void building.then((c) => {
       // A newer configuration may have started meanwhile: only the latest one becomes current.
       if (this.next !== building) return void c.close();
       const old = this.current;
       this.current = c;
+      this.currentMode = mode;
       this.next = undefined;
       if (old !== undefined) void old.close();
+      this.emit('services');
     });
   }
   private async ready(): Promise<Composed | undefined> {
     return (await this.next) ?? this.current;
   }
+  /** The current services, unless they answer for another network mode than the one asked for. */
+  private shown(): Composed | undefined {
+    return this.currentMode === this.wantedMode ? this.current : undefined;
+  }
   peek(ref: ParsedReference): ImageFacts | undefined {
-    return this.current?.lookup.peek(ref);
+    return this.shown()?.lookup.peek(ref);
   }
   fresh(ref: ParsedReference): boolean {
-    return this.current?.lookup.fresh(ref) ?? false;
+    return this.shown()?.lookup.fresh(ref) ?? false;
   }
   async lookup(ref: ParsedReference, signal?: AbortSignal): Promise<ImageFacts> {
     const c = await this.ready();
@@ -107,6 +123,15 @@ class SwitchableLookup implements ImageLookup {
   }
   refresh(): void {
     this.current?.lookup.refresh();
+  }
+  unreachable(): readonly UnreachableHost[] {
+    return this.shown()?.reachability.down() ?? [];
+  }
+  retry(): void {
+    this.current?.reachability.reset();
+  }
+  onDidChange(listener: (what: 'reachability' | 'services') => void): void {
+    this.listeners.push(listener);
   }
   async checksum(url: string, signal?: AbortSignal): ReturnType<Composed['checksum']> {
     const c = await this.ready();
@@ -155,11 +180,14 @@ startServer(connection, {
     told.clear();
   },
   docsRoot: path.join(__dirname, '..', 'docs', 'rules'),
+  // Tests and benchmarks set the typing pause after which a reference counts as finished.
+  ...(argValue('--lookup-delay-ms') !== undefined && Number.isFinite(Number(argValue('--lookup-delay-ms'))) ? { lookupDelayMs: Math.max(0, Number(argValue('--lookup-delay-ms'))) } : {}),
   version: typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0',
   ...(restricted
     ? {}
     : {
         lookup,
+        connectivity: lookup,
         onSettings: (s: Settings) => lookup.configure(s),
         checksum: (url: string, signal?: AbortSignal) => lookup.checksum(url, signal),
         gitRef: (url: string, ref: string | null, kind: 'branch' | 'tag' | 'any', signal?: AbortSignal) => lookup.gitRef(url, ref, kind, signal),

@@ -17,6 +17,13 @@ export interface RegistrySettings {
 export type TrustSourceName = 'notary' | 'cosign' | 'notation';
 
 /**
+ * What may leave the machine for registry and trust lookups (`dockerfileTrust.network.mode`): `on` asks registries and
+ * trust servers; `cacheOnly` answers from earlier answers only and sends nothing; `off` does no lookups at all.
+ */
+export type NetworkMode = 'on' | 'cacheOnly' | 'off';
+export const NETWORK_MODES: readonly NetworkMode[] = ['on', 'cacheOnly', 'off'];
+
+/**
  * Settings that shape the analysis of one document (resource scope: a folder may set them). They never send a
  * request or a credential anywhere.
  */
@@ -43,10 +50,11 @@ export interface AnalysisSettings {
  * trusted, caching. A change rebuilds the network services; a cloned workspace cannot set them.
  */
 export interface MachineSettings {
-  /** Answer registry/trust questions from the cache only (`dockerfileTrust.offline`). */
-  readonly offline: boolean;
-  /** Look up digests and trust data at all (`dockerfileTrust.network.enabled`). */
-  readonly networkEnabled: boolean;
+  /**
+   * Registry and trust lookups: on, from the cache only, or off (`dockerfileTrust.network.mode`; the deprecated
+   * `dockerfileTrust.offline` and `dockerfileTrust.network.enabled` still count, only ever towards fewer requests).
+   */
+  readonly network: NetworkMode;
   /** How long registry answers (tag → digest) stay fresh, seconds (`dockerfileTrust.cache.registryTtlSeconds`). */
   readonly registryTtlSeconds: number;
   /** How long verified trust data stays fresh, seconds (`dockerfileTrust.cache.trustTtlSeconds`). */
@@ -88,8 +96,7 @@ export function machineKey(m: MachineSettings): string {
 export const DEFAULT_ANALYSIS: AnalysisSettings = { rules: {}, buildArgs: {}, platform: 'linux/amd64', allowedRegistries: null, pinPlatformDigest: false, codeLens: false };
 
 export const DEFAULT_MACHINE: MachineSettings = {
-  offline: false,
-  networkEnabled: true,
+  network: 'on',
   registryTtlSeconds: 3600,
   trustTtlSeconds: 900,
   registries: {},
@@ -117,6 +124,19 @@ function record(raw: unknown): Record<string, unknown> {
 
 function str(raw: unknown): string | null {
   return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
+}
+
+/** The stricter of two modes: the one that sends less. */
+function stricter(a: NetworkMode, b: NetworkMode): NetworkMode {
+  return NETWORK_MODES.indexOf(a) >= NETWORK_MODES.indexOf(b) ? a : b;
+}
+
+/** `network.mode`, with the switches it replaced mapped onto it (`network.enabled: false` = off, `offline: true` = cache only). */
+function networkMode(r: Record<string, unknown>, network: Record<string, unknown>): NetworkMode {
+  const raw = network['mode'];
+  const mode = NETWORK_MODES.includes(raw as NetworkMode) ? (raw as NetworkMode) : 'on';
+  const legacy: NetworkMode = network['enabled'] === false ? 'off' : r['offline'] === true ? 'cacheOnly' : 'on';
+  return stricter(mode, legacy);
 }
 
 function ttl(raw: unknown, fallback: number): number {
@@ -223,8 +243,7 @@ export function normalizeSettings(raw: unknown): Settings {
       codeLens: codeLens['enabled'] === true,
     },
     machine: {
-      offline: r['offline'] === true,
-      networkEnabled: network['enabled'] !== false,
+      network: networkMode(r, network),
       registryTtlSeconds: ttl(cache['registryTtlSeconds'], DEFAULT_MACHINE.registryTtlSeconds),
       trustTtlSeconds: ttl(cache['trustTtlSeconds'], DEFAULT_MACHINE.trustTtlSeconds),
       registries,
@@ -254,12 +273,26 @@ export const Requests = {
   refresh: 'dockerfileTrust/refresh',
   /** Client → server: the full trust chain of one reference, as Markdown. */
   trustDetails: 'dockerfileTrust/trustDetails',
+  /** Client → server: the image uses of a batch of Dockerfiles (the inventory; no lookups, cached by content). */
+  inventoryUses: 'dockerfileTrust/inventoryUses',
+  /** Client → server: what is known about images (the inventory), optionally after looking them up, once each. */
+  imageStates: 'dockerfileTrust/imageStates',
 } as const;
 
 export interface StatusParams {
+  /** A few words: "Trust sources reachable", "Offline", "Working offline (cache only)". */
   readonly text: string;
+  /** A few more words, no URLs ("registry-1.docker.io unreachable · 3 not checked"). */
   readonly detail: string;
   readonly severity: 'ok' | 'warning' | 'error';
+  /** What the client offers: Retry / Work offline when hosts are unreachable, Go online when working from the cache or off. */
+  readonly state?: 'ok' | 'unreachable' | 'cacheOnly' | 'off' | 'syntaxOnly';
+  /** The network mode in effect (the server's reading of the settings, old switches included). */
+  readonly mode?: NetworkMode;
+  /** Hosts that could not be reached. */
+  readonly unreachable?: readonly string[];
+  /** The first failure in one line, without URLs, and when it is asked again (the Retry action's tooltip). */
+  readonly cause?: string;
 }
 
 /** A Dockerfile the client read; the server does no file I/O of its own for these requests. */
@@ -270,7 +303,13 @@ export interface DocumentTextParams {
   readonly lookup?: boolean;
 }
 
-export type SignatureState = 'signed' | 'unsigned' | 'invalid' | 'unavailable' | 'unknown' | 'not-applicable';
+/**
+ * signed / unsigned / invalid: what the trust sources said about the digest the build would use; unavailable: they
+ * could not say; offline: nothing could be asked (the registry cannot be reached, or not in the cache); unknown: not
+ * looked up yet, or no trust source checks this image; unresolved: an ARG without a value, so there is no image to
+ * check; not-applicable: a build stage, scratch or a build context.
+ */
+export type SignatureState = 'signed' | 'unsigned' | 'invalid' | 'unavailable' | 'offline' | 'unknown' | 'unresolved' | 'not-applicable';
 
 /** The provenance verdict about the digest the build would use (core/provenanceVerdict.ts); never about signatures. */
 export type ProvenanceInfoState = 'verified' | 'mismatch' | 'untrusted' | 'unsigned' | 'invalid' | 'missing' | 'unavailable' | 'not-looked-up';
@@ -335,4 +374,56 @@ export interface TrustDetailsParams {
 export interface TrustDetailsResult {
   /** Markdown for a read-only document. */
   readonly markdown: string;
+}
+
+/** A batch of Dockerfiles the client read, for the inventory. */
+export interface InventoryUsesParams {
+  readonly files: readonly { readonly uri: string; readonly text: string }[];
+}
+
+/** One image use as the inventory lists it: what the file says, without what lookups know (ImageState, per image). */
+export interface InventoryUse {
+  readonly text: string;
+  readonly range: WireRange;
+  readonly source: ImageUseInfo['source'];
+  readonly kind: ImageUseInfo['kind'];
+  /** `registry/repository`, the grouping key; null when it is no parsable external image. */
+  readonly name: string | null;
+  readonly familiar: string;
+  /** Canonical reference (the key of its ImageState), or null. */
+  readonly canonical: string | null;
+  readonly tag: string | null;
+  readonly pinnedDigest: string | null;
+  /** Why a use names no image to check (an ARG without a value, a stage, scratch), in words; null for images. */
+  readonly note: string | null;
+}
+
+export interface InventoryUsesResult {
+  readonly files: readonly { readonly uri: string; readonly uses: readonly InventoryUse[] }[];
+  /** How many of the files were analysed for this answer (the rest had the same text as before: from the cache). */
+  readonly analysed: number;
+}
+
+export interface ImageStatesParams {
+  /** Canonical references. */
+  readonly references: readonly string[];
+  /** Look the images up first (bounded wait; each image once, however many files use it). */
+  readonly lookup: boolean;
+}
+
+/** What is known about one image now: the same verdict as the rules and the hover. */
+export interface ImageState {
+  readonly canonical: string;
+  readonly signature: SignatureState;
+  readonly signatureDetail: string;
+  readonly signers: readonly string[];
+  readonly expires: string | null;
+  readonly resolvedDigest: string | null;
+  readonly registryError: string | null;
+  /** Provenance, when the policy made the lookup ask for attestations. */
+  readonly provenance?: ProvenanceInfo;
+}
+
+export interface ImageStatesResult {
+  readonly images: readonly ImageState[];
 }

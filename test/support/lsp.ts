@@ -11,6 +11,7 @@ import {
   InitializedNotification,
   DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification,
+  DidSaveTextDocumentNotification,
   PublishDiagnosticsNotification,
   ConfigurationRequest,
   ApplyWorkspaceEditRequest,
@@ -30,12 +31,15 @@ export interface LspClient {
   readonly initialize: InitializeResult;
   /** Edits the server asked the client to apply (workspace/applyEdit), in order. */
   readonly applied: WorkspaceEdit[];
+  /** Every other notification the server sent (window/logMessage, dockerfileTrust/status, …), in order. */
+  readonly notifications: { readonly method: string; readonly params: unknown }[];
   /** Resolves with the first diagnostics for `uri` (already received or next) that satisfy `pred`. */
   until(uri: string, pred: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   /** Resolves with the next diagnostics for `uri` whose version is at least `version` (if given). */
   diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): void;
   change(uri: string, version: number, changes: { range?: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[]): void;
+  save(uri: string): void;
   stop(): Promise<void>;
 }
 
@@ -47,12 +51,17 @@ export interface StartOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Extra workspace client capabilities (e.g. workspaceEdit.changeAnnotationSupport). */
   readonly workspaceCapabilities?: Record<string, unknown>;
+  /** Extra textDocument client capabilities (e.g. codeAction.disabledSupport). */
+  readonly textDocumentCapabilities?: Record<string, unknown>;
+  readonly initializationOptions?: unknown;
+  /** Extra server arguments after the default ones (e.g. --lookup-delay-ms). */
+  readonly extraArgs?: readonly string[];
 }
 
 export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
   // Each server gets its own storage folder: no test reads or writes the user's cache.
   const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'dft-lsp-'));
-  const child = spawn(opts.command ?? process.execPath, opts.args ? [...opts.args] : [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio', '--storage', storage], {
+  const child = spawn(opts.command ?? process.execPath, opts.args ? [...opts.args] : [path.join(REPO_ROOT, 'dist', 'server.js'), '--stdio', '--storage', storage, ...(opts.extraArgs ?? [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: opts.env ?? process.env,
   });
@@ -76,6 +85,9 @@ export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
       }
     }
   });
+  const notifications: { method: string; params: unknown }[] = [];
+  // The star handler (every method without a handler of its own) is on the underlying message connection.
+  (connection as unknown as { onNotification(h: (method: string, params: unknown) => void): void }).onNotification((method, params) => void notifications.push({ method, params }));
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => opts.settings ?? {}));
   const applied: WorkspaceEdit[] = [];
   connection.onRequest(ApplyWorkspaceEditRequest.type, (params) => {
@@ -87,7 +99,8 @@ export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
   const initialize = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri: null,
-    capabilities: { workspace: { configuration: opts.settings !== undefined, applyEdit: true, ...opts.workspaceCapabilities }, window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    capabilities: { workspace: { configuration: opts.settings !== undefined, applyEdit: true, ...opts.workspaceCapabilities }, window: { workDoneProgress: true }, textDocument: { publishDiagnostics: { versionSupport: true }, ...opts.textDocumentCapabilities } },
+    ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
     workspaceFolders: null,
   });
   await connection.sendNotification(InitializedNotification.type, {});
@@ -96,6 +109,7 @@ export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
     child,
     initialize,
     applied,
+    notifications,
     until(uri, pred, timeoutMs = 20000) {
       const now = latest.get(uri);
       if (now !== undefined && pred(now)) return Promise.resolve(now);
@@ -134,6 +148,9 @@ export async function startLsp(opts: StartOptions = {}): Promise<LspClient> {
         textDocument: { uri, version },
         contentChanges: changes.map((c) => (c.range ? { range: c.range, text: c.text } : { text: c.text })),
       });
+    },
+    save(uri) {
+      void connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
     },
     async stop() {
       try {

@@ -10,7 +10,8 @@ import type { AttestationFact, AttestationsFact, ImageFacts, ProvenanceOutcomeFa
 import { parseReference, type ParsedReference } from '../../server/src/core/imageRef';
 import { provenanceVerdict } from '../../server/src/core/provenanceVerdict';
 import { trustVerdict } from '../../server/src/core/verdict';
-import { describeUse, trustMarkdown } from '../../server/src/lsp/commands';
+import { trustMarkdown } from '../../server/src/lsp/commands';
+import { describeUse } from '../../server/src/lsp/inventory';
 import { hoverAt } from '../../server/src/lsp/hover';
 import type { ImageLookup } from '../../server/src/trust/service';
 import { attestations, buildkitProvenance, provenance, scan } from '../support/attestationFacts';

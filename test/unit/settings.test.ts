@@ -23,8 +23,7 @@ test('malformed values fall back per key, well-formed ones are kept', () => {
   assert.deepEqual(s.analysis.rules, { 'base-image-unpinned': 'error', 'base-image-latest': 'information' });
   assert.deepEqual(s.analysis.buildArgs, { VERSION: '1.2', N: '7' });
   assert.equal(s.analysis.platform, 'linux/arm64/v8');
-  assert.equal(s.machine.offline, false, 'only a real true turns offline mode on');
-  assert.equal(s.machine.networkEnabled, false);
+  assert.equal(s.machine.network, 'off', 'the deprecated network.enabled: false still turns lookups off');
   assert.equal(s.machine.registryTtlSeconds, 0);
   assert.equal(s.machine.trustTtlSeconds, 7 * 24 * 3600);
   assert.equal(s.analysis.codeLens, true);
@@ -101,7 +100,7 @@ test('every dockerfileTrust.* key in package.json is scoped and described, and t
     contributes: { configuration: { properties: Record<string, { scope?: string; description?: string; markdownDescription?: string; default?: unknown }> } };
   };
   const props = pkg.contributes.configuration.properties;
-  const machine = ['dockerfileTrust.registries', 'dockerfileTrust.notary.servers', 'dockerfileTrust.trust.sources', 'dockerfileTrust.trust.policy', 'dockerfileTrust.trust.policyFile'];
+  const machine = ['dockerfileTrust.network.mode', 'dockerfileTrust.registries', 'dockerfileTrust.notary.servers', 'dockerfileTrust.trust.sources', 'dockerfileTrust.trust.policy', 'dockerfileTrust.trust.policyFile'];
   for (const [key, p] of Object.entries(props)) {
     assert.ok(key.startsWith('dockerfileTrust.'), key);
     assert.ok(p.scope !== undefined, `${key} has no scope`);
@@ -152,4 +151,21 @@ test('the settings schema of trust.policy entries names exactly the fields the p
   const props = Object.assign({}, ...(Array.isArray(conf) ? conf : [conf]).map((c) => c.properties)) as Record<string, { items?: { properties?: Record<string, unknown> } }>;
   const schema = Object.keys(props['dockerfileTrust.trust.policy']?.items?.properties ?? {}).sort();
   assert.deepEqual(schema, [...ENTRY_FIELDS].sort(), 'the editor would flag a valid entry field, or accept one the parser refuses');
+});
+
+test('network mode: one setting with three states; the switches it replaced still count, only towards fewer requests', () => {
+  const mode = (raw: unknown): string => normalizeSettings(raw).machine.network;
+  assert.equal(mode({}), 'on');
+  assert.equal(mode({ network: { mode: 'cacheOnly' } }), 'cacheOnly');
+  assert.equal(mode({ network: { mode: 'off' } }), 'off');
+  assert.equal(mode({ network: { mode: 'sometimes' } }), 'on', 'an unknown value falls back to the default');
+  // Old settings of a user who has not migrated yet.
+  assert.equal(mode({ offline: true }), 'cacheOnly');
+  assert.equal(mode({ offline: 'yes' }), 'on', 'only a real true means offline');
+  assert.equal(mode({ network: { enabled: false } }), 'off');
+  assert.equal(mode({ offline: true, network: { enabled: false } }), 'off');
+  // The stricter of the two wins: an old switch left on cannot be overridden into sending requests, and vice versa.
+  assert.equal(mode({ offline: true, network: { mode: 'on' } }), 'cacheOnly');
+  assert.equal(mode({ network: { mode: 'off', enabled: true } }), 'off');
+  assert.equal(mode({ network: { mode: 'cacheOnly', enabled: false } }), 'off');
 });

@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImageFacts, TrustFact } from '../../server/src/core/facts';
 import { parseReference, type ParsedReference } from '../../server/src/core/imageRef';
-import { pinDigestProblem, signatureOf, trustMarkdown } from '../../server/src/lsp/commands';
+import { trustMarkdown } from '../../server/src/lsp/commands';
+import { signatureOf } from '../../server/src/lsp/inventory';
+import { pinDigestProblem } from '../../server/src/lsp/pinActions';
 
 const ref = parseReference('127.0.0.1:5000/library/app:1.0') as ParsedReference;
 const D1 = `sha256:${'a'.repeat(64)}`;
@@ -71,6 +73,6 @@ test('a bulk pin explains every image it leaves alone', () => {
   assert.match(pinDigestProblem(undefined), /nothing known/);
   const facts = (f: ImageFacts): string => pinDigestProblem(f);
   assert.match(facts({ trust: [{ state: 'invalid', source: 'notary', subject: SUBJECT, reason: 'snapshot version rolled back', attack: 'rollback', server: 's', verifiedAt: now }] }), /failed verification.*rolled back/);
-  assert.match(facts({ registry: { state: 'error', registry: 'r', kind: 'unreachable', message: 'cannot reach r', lookedUpAt: now } }), /cannot reach r/);
+  assert.match(facts({ registry: { state: 'error', registry: 'r', kind: 'unreachable', message: 'cannot reach r', lookedUpAt: now } }), /^r is not reachable$/);
   assert.match(facts({ trust: [{ state: 'unsigned', source: 'notary', subject: SUBJECT, reason: 'never signed', server: 's', verifiedAt: now }] }), /no signed digest \(never signed\)/);
 });

@@ -169,7 +169,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     registries,
     notary: { servers: notaryServers },
     ...(v['notation-dir'] !== undefined ? { notation: { configDir: path.resolve(io.cwd, v['notation-dir'] as string) } } : {}),
-    offline: v.offline === true,
+    network: { mode: v.offline === true ? 'cacheOnly' : 'on' },
     ...(policyFile !== undefined ? { trust: { policyFile } } : {}),
     ...(v.platform !== undefined ? { platform: v.platform } : {}),
   });

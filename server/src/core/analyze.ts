@@ -28,7 +28,8 @@ export interface AnalysisResult {
   readonly findings: readonly Finding[];
 }
 
-const SUPPRESS = /^\s*#\s*dockerfile-trust\s+ignore\s*=\s*([a-z0-9,\s-]+)$/i;
+/** `# dockerfile-trust ignore=<rule-id>[,<rule-id>…]` on the line above an instruction. */
+export const SUPPRESS = /^\s*#\s*dockerfile-trust\s+ignore\s*=\s*([a-z0-9,\s-]+)$/i;
 
 /** Rule ids suppressed for the instruction starting at `line` (from the comment on the line above). */
 export function suppressedAt(model: DockerfileModel, line: number): ReadonlySet<string> {
@@ -131,6 +132,8 @@ export function finalizeReports(model: DockerfileModel, raws: readonly RawReport
       range: r.range,
       ...(r.data !== undefined ? { data: r.data } : {}),
       ...(r.fixes !== undefined ? { fixes: r.fixes } : {}),
+      anchorLine: r.anchorLine,
+      ...(enforced ? { enforced: true as const } : {}),
     };
     memo?.set(r, finding);
     findings.push(finding);

@@ -2,6 +2,7 @@
 import { describeAttestations, provenanceSummary, type ProvenanceSummary, type Segment } from './describeAttestations';
 import type { ImageFacts, RegistryFact, Signer, TrustFact } from './facts';
 import type { ParsedReference } from './imageRef';
+import { connectionProblem, hostsOnly, isImageSpecific } from './lookupFailure';
 import { printable } from './text';
 import { trustVerdict, type SourceVerdict, type TrustVerdict } from './verdict';
 
@@ -57,7 +58,11 @@ export interface Description {
 }
 
 export function describeRegistry(r: RegistryFact, now: Date): string[] {
-  if (r.state === 'error') return [`Registry ${r.registry}: ${r.message} (checked ${relativeTime(r.lookedUpAt, now)})`];
+  if (r.state === 'error') {
+    // A failure on the way to the registry is one short line: the workspace's status has the cause, once.
+    if (!isImageSpecific(r.kind)) return [`Registry not checked: ${connectionProblem(r)}${r.kind === 'offline' ? '' : ` (tried ${relativeTime(r.lookedUpAt, now)})`}`];
+    return [`Registry ${r.registry}: ${r.message} (checked ${relativeTime(r.lookedUpAt, now)})`];
+  }
   const out = [
     `Registry digest: ${r.digest} (${r.isIndex ? `multi-platform index, ${r.platforms.length} platform${r.platforms.length === 1 ? '' : 's'}` : 'single manifest'}; from ${r.registry}, looked up ${relativeTime(r.lookedUpAt, now)}${r.fromCache ? ', cached' : ''})`,
   ];
@@ -106,7 +111,7 @@ export function describeTrustSource(sv: SourceVerdict, digest: string | null, no
     case 'invalid':
       return [`Signature verification FAILED (${src}): ${t.reason}`, `This check stops: ${t.attack}`, `Server ${t.server}; checked ${relativeTime(t.verifiedAt, now)}`];
     case 'unavailable':
-      return [`Trust data unavailable (${src}): ${t.reason}`, `Server ${t.server}`];
+      return [`Trust data unavailable (${src}): ${hostsOnly(t.reason)}`, `Server ${t.server}`];
   }
 }
 
@@ -124,7 +129,7 @@ function headlineOf(v: TrustVerdict, facts: ImageFacts, now: Date): string {
   const choiceText = choice !== undefined ? `${choice.signers.map((x) => x.name).join(', ')} signs ${short(choice.digest)}` : '';
   if (v.basis === 'tag' && v.sources.length > 0) {
     if (v.tagAnswer === undefined) {
-      return signed.length > 0 || choice !== undefined ? `cannot confirm which digest the tag points to (${facts.registry?.state === 'error' ? `registry lookup failed: ${facts.registry.kind}` : 'not looked up'})` : verdictNotSigned(v, facts);
+      return signed.length > 0 || choice !== undefined ? `cannot confirm which digest the tag points to (${facts.registry?.state === 'error' ? registryFailure(facts.registry) : 'not looked up'})` : verdictNotSigned(v, facts);
     }
     if (!v.tagAnswer.fresh && (acceptable.length > 0 || choice !== undefined)) {
       return `signed digest known, but the tag's current digest was checked ${relativeTime(v.tagAnswer.at, now)}${facts.registry?.state === 'ok' && facts.registry.fromCache ? ' (cached)' : ''}`;
@@ -149,8 +154,12 @@ function verdictNotSigned(v: TrustVerdict, facts: ImageFacts): string {
   if (v.sources.some((s) => s.state === 'not-signed')) return 'not signed';
   if (v.sources.some((s) => s.state === 'unavailable' || s.state === 'not-this-digest')) return 'signatures could not be checked';
   if (facts.registry?.state === 'ok') return 'registry digest (not signature-verified)';
-  if (facts.registry?.state === 'error') return `registry lookup failed: ${facts.registry.kind}`;
+  if (facts.registry?.state === 'error') return isImageSpecific(facts.registry.kind) ? registryFailure(facts.registry) : `not checked: ${connectionProblem(facts.registry)}`;
   return 'no trust data';
+}
+
+function registryFailure(r: Extract<RegistryFact, { state: 'error' }>): string {
+  return isImageSpecific(r.kind) ? `registry lookup failed: ${r.kind}` : connectionProblem(r);
 }
 
 /** Everything known about one reference, as plain text. Never claims "verified" without a verified signature over the digest that would be used. */
@@ -171,7 +180,9 @@ export function describeImage(ref: ParsedReference, facts: ImageFacts | undefine
     lines.push(...a.lines);
     provenance = provenanceSummary(a);
   }
-  if (facts.registry !== undefined) lines.push(...describeRegistry(facts.registry, now));
+  // Unless the headline already says it: a registry that could not be reached, and nothing else known.
+  const saidInHeadline = v.sources.length === 0 && facts.registry?.state === 'error' && !isImageSpecific(facts.registry.kind);
+  if (facts.registry !== undefined && !saidInHeadline) lines.push(...describeRegistry(facts.registry, now));
   if (v.basis === 'tag' && v.tagAnswer !== undefined && !v.tagAnswer.fresh && v.sources.length > 0) {
     lines.push(`The tag's digest was last checked ${relativeTime(v.tagAnswer.at, now)}: too old to vouch for what the tag points to now (refresh to check again)`);
   }

@@ -17,6 +17,16 @@ export type LookupErrorKind =
   | 'offline'
   | 'insecure-refused';
 
+/**
+ * Failures that are about the image itself (the registry answered "no", or with something unusable), as opposed to
+ * the way to the registry (offline, unreachable, certificates, rate limits), which is one state for the workspace.
+ */
+const IMAGE_SPECIFIC_ERRORS: ReadonlySet<LookupErrorKind> = new Set<LookupErrorKind>(['not-found', 'unauthorized', 'invalid', 'too-large']);
+
+export function isImageSpecific(kind: LookupErrorKind): boolean {
+  return IMAGE_SPECIFIC_ERRORS.has(kind);
+}
+
 export interface PlatformDigest {
   readonly os: string;
   readonly architecture: string;

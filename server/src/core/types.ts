@@ -41,6 +41,10 @@ export interface Finding {
   readonly data?: FixData;
   /** Exact edits that fix the finding without any outside knowledge (e.g. http → https). */
   readonly fixes?: readonly Fix[];
+  /** First line of the instruction the finding is about: an ignore comment on the line above silences it. */
+  readonly anchorLine?: number;
+  /** Enforces the machine's signature policy: no comment in the Dockerfile can silence it. */
+  readonly enforced?: true;
 }
 
 export interface Fix {

@@ -1,7 +1,7 @@
 // Server side of the extension's commands: inventory, pinning, refresh, trust details and status, as custom requests.
 import type { Connection } from 'vscode-languageserver/node';
 import { analyze } from '../core/analyze';
-import type { ImageFacts, TrustFact } from '../core/facts';
+import type { ImageFacts } from '../core/facts';
 import { ROOT_NAMES, verdictHeadline } from '../core/describe';
 import { trustVerdict } from '../core/verdict';
 import { parseReference, type ParsedReference } from '../core/imageRef';
@@ -18,13 +18,14 @@ import {
   type ImageUsesResult,
   type PinEditsResult,
   type Settings,
-  type SignatureState,
   type StatusParams,
   type TrustDetailsParams,
   type TrustDetailsResult,
 } from '../protocol';
 import type { ImageLookup } from '../trust/service';
-import { attestationMarkdown, provenanceOf } from './provenance';
+import { describeUse, isExternal } from './inventory';
+import { attestationMarkdown } from './provenance';
+import { pinDigestProblem } from './pinActions';
 
 export interface CommandDeps {
   /** Registry/trust lookups; absent = the server runs syntax-only and says so. */
@@ -33,6 +34,14 @@ export interface CommandDeps {
   readonly settingsFor?: (uri: string) => Promise<Settings>;
   /** Re-validates every open document (after a refresh). */
   readonly revalidateAll: () => void;
+  /** Forgets which hosts could not be reached (Retry). */
+  readonly retry?: () => void;
+  /** An image the workspace uses (inventory, trust details): the status counts it. */
+  readonly remember?: (ref: ParsedReference) => void;
+  /** The workspace's status now. */
+  readonly status: () => Promise<StatusParams>;
+  /** Something the status depends on changed. */
+  readonly statusChanged?: () => void;
 }
 
 /** How long a person-started request waits for lookups before answering with what is known. */
@@ -41,12 +50,7 @@ const LOOKUP_WAIT_MS = 15_000;
 const MAX_TEXT = 1_000_000;
 
 export function registerCommands(connection: Connection, deps: CommandDeps): void {
-  // Images named in the workspace (through these requests), for the status item; their facts are read fresh at status time.
-  const seen = new Map<string, ParsedReference>();
-  const MAX_SEEN = 2000;
-  const remember = (r: ParsedReference): void => {
-    if (seen.size < MAX_SEEN || seen.has(r.canonical)) seen.set(r.canonical, r);
-  };
+  const remember = (r: ParsedReference): void => deps.remember?.(r);
 
   async function settingsFor(uri: string): Promise<Settings> {
     if (deps.settingsFor !== undefined) return deps.settingsFor(uri);
@@ -58,7 +62,7 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
   }
 
   function canLookUp(settings: Settings): ImageLookup | undefined {
-    return settings.machine.networkEnabled ? deps.lookup : undefined;
+    return settings.machine.network !== 'off' ? deps.lookup : undefined;
   }
 
   /** Looks every external image up, bounded in time; answers are read back through peek. */
@@ -96,7 +100,7 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
       if (!isExternal(use) || use.ref.digest !== null) continue;
       const line = use.line;
       if (lookup === undefined) {
-        skipped.push({ text: use.text, line, reason: 'registry lookups are off (dockerfileTrust.network.enabled) or not available' });
+        skipped.push({ text: use.text, line, reason: deps.lookup === undefined ? 'registry lookups are not available in this window (Restricted Mode)' : 'registry lookups are off (dockerfileTrust.network.mode is "off")' });
         continue;
       }
       // Same choice as the quick fix; a bulk edit takes only the preferred pin (signed, or registry when no trust source applies).
@@ -115,10 +119,12 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
     return { edits, skipped };
   });
 
-  connection.onRequest(Requests.refresh, (): void => {
+  connection.onRequest(Requests.refresh, async (): Promise<void> => {
+    // Retry: forget the hosts that were down and every cached answer, then ask again for what is open.
+    deps.retry?.();
     deps.lookup?.refresh();
     deps.revalidateAll();
-    void connection.sendNotification(Requests.status, status());
+    void connection.sendNotification(Requests.status, await deps.status());
   });
 
   connection.onRequest(Requests.trustDetails, async (params: TrustDetailsParams): Promise<TrustDetailsResult> => {
@@ -136,103 +142,9 @@ export function registerCommands(connection: Connection, deps: CommandDeps): voi
     return { markdown: trustMarkdown(ref, facts) };
   });
 
-  connection.onRequest(Requests.getStatus, (): StatusParams => status());
-
-  function status(): StatusParams {
-    if (deps.lookup === undefined) {
-      return { text: 'syntax checks only', detail: 'Registry and trust lookups are not available in this server.', severity: 'warning' };
-    }
-    let oldest: string | null = null;
-    const unreachable: string[] = [];
-    let checked = 0;
-    for (const ref of seen.values()) {
-      const f = deps.lookup.peek(ref);
-      if (f === undefined) continue;
-      checked++;
-      const r = f.registry;
-      if (r !== undefined && (oldest === null || r.lookedUpAt < oldest)) oldest = r.lookedUpAt;
-      if (r?.state === 'error' && (r.kind === 'unreachable' || r.kind === 'timeout' || r.kind === 'tls')) unreachable.push(`${r.registry}: ${r.message}`);
-      for (const t of f.trust ?? []) if (t.state === 'unavailable') unreachable.push(`${t.server}: ${t.reason}`);
-    }
-    const age = oldest === null ? 'no lookups yet' : `oldest answer ${ageText(Date.now() - Date.parse(oldest))} old`;
-    if (unreachable.length > 0) {
-      return { text: `trust sources unreachable (${unreachable.length})`, detail: `${[...new Set(unreachable)].slice(0, 5).join('; ')} — ${age}`, severity: 'error' };
-    }
-    return { text: 'trust sources reachable', detail: `${checked} image(s) checked — ${age}`, severity: 'ok' };
-  }
+  connection.onRequest(Requests.getStatus, (): Promise<StatusParams> => deps.status());
 }
 
-function isExternal(u: ImageUse): u is ImageUse & { ref: ParsedReference } {
-  return u.kind === 'image' && u.ref !== null && u.ref.ok;
-}
-
-/** Why no pin is offered for an image in a bulk pin, in words. */
-export function pinDigestProblem(facts: ImageFacts | undefined): string {
-  if (facts === undefined) return 'nothing known about this image yet (lookup still running or timed out)';
-  const invalid = facts.trust?.find((t) => t.state === 'invalid');
-  // Trust data that failed verification may be an attack in progress: pinning whatever the registry says would bless it.
-  if (invalid !== undefined && invalid.state === 'invalid') return `trust data failed verification (${invalid.reason})`;
-  const r = facts.registry;
-  if (r?.state === 'error') return r.message;
-  const other = facts.trust?.find((t): t is Extract<TrustFact, { state: 'unsigned' | 'unavailable' }> => t.state === 'unsigned' || t.state === 'unavailable');
-  if (other !== undefined) {
-    return `no signed digest (${other.reason}); the quick fix offers the unverified registry digest explicitly`;
-  }
-  return 'no digest known for this tag';
-}
-
-/** The inventory's and code lens's summary: the same verdict as the rules and the hover, for the digest the build would use. */
-export function signatureOf(ref: ParsedReference, facts: ImageFacts | undefined, now: Date = new Date()): { state: SignatureState; detail: string; signers: string[]; expires: string | null } {
-  if (facts === undefined) return { state: 'unknown', detail: 'not looked up yet', signers: [], expires: null };
-  const v = trustVerdict(ref, facts, now);
-  const headline = verdictHeadline(v, facts, now);
-  if (v.verified) {
-    const ok = v.sources.filter((s) => s.state === 'signed' && s.acceptable);
-    // Names come from certificates (a keyless SAN matched by a policy regexp): printable, as everywhere else.
-    const signers = [...new Set(ok.flatMap((s) => s.signers.map((x) => printable(x.name, 200))))];
-    const expires = ok.map((s) => s.expires).filter((e): e is string => e !== null).sort()[0] ?? null;
-    return { state: 'signed', detail: `${headline} (${[...new Set(ok.map((s) => s.source))].join(', ')})`, signers, expires };
-  }
-  const invalid = v.sources.find((s) => s.fact.state === 'invalid');
-  if (invalid !== undefined && invalid.fact.state === 'invalid') return { state: 'invalid', detail: `invalid (${invalid.source}): ${invalid.fact.reason}`, signers: [], expires: null };
-  if (v.sources.length === 0) return { state: 'unknown', detail: 'no trust source answered', signers: [], expires: null };
-  // Signed data exists but not for this digest, not by an accepted signer, or the tag answer is stale: not "signed".
-  const unsure = v.sources.every((s) => s.state === 'unavailable' || s.state === 'not-this-digest') || (v.basis === 'tag' && v.tagAnswer?.fresh !== true && v.signedAtAll);
-  return { state: unsure ? 'unavailable' : 'unsigned', detail: headline, signers: [], expires: null };
-}
-
-export function describeUse(u: ImageUse, facts: ImageFacts | undefined, now: Date = new Date()): ImageUseInfo {
-  const ref = isExternal(u) ? u.ref : null;
-  const provenance = ref !== null ? provenanceOf(ref, facts, now) : undefined;
-  const sig = ref === null ? { state: 'not-applicable' as const, detail: u.kind, signers: [], expires: null } : signatureOf(ref, facts, now);
-  const reg = facts?.registry;
-  return {
-    // Shown in the inventory tree and output channel: the Dockerfile's text, made printable.
-    text: printable(u.text),
-    range: u.range,
-    source: u.source,
-    kind: u.kind,
-    name: ref?.name ?? null,
-    familiar: ref === null ? u.text : ref.familiar,
-    canonical: ref?.canonical ?? null,
-    tag: ref?.tag ?? null,
-    pinnedDigest: ref?.digest ?? null,
-    resolvedDigest: reg?.state === 'ok' ? reg.digest : null,
-    signature: sig.state,
-    signatureDetail: sig.detail,
-    signers: sig.signers,
-    expires: sig.expires,
-    registryError: reg?.state === 'error' ? printable(reg.message) : null,
-    ...(provenance !== undefined ? { provenance } : {}),
-  };
-}
-
-function ageText(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 90) return `${s} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${Math.round(s / 3600)} h`;
-}
 
 /** Text from the network goes into Markdown: neutralise markup so it cannot inject links or HTML. */
 function mdEscape(s: string): string {

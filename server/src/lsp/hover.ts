@@ -4,6 +4,7 @@ import { describeImage } from '../core/describe';
 import type { Segment } from '../core/describeAttestations';
 import { MAX_TEXT, printable } from '../core/text';
 import type { DockerfileModel, ImageUse } from '../core/model';
+import type { NetworkMode } from '../protocol';
 import type { ImageLookup } from '../trust/service';
 
 function contains(use: ImageUse, p: Position): boolean {
@@ -24,7 +25,14 @@ function mdSegment(s: Segment): string {
   return s.href !== undefined && /^https:\/\/[^\s<>()]+$/.test(s.href) ? `[${text}](<${s.href}>)` : text;
 }
 
-export function hoverAt(model: DockerfileModel, position: Position, lookup: ImageLookup | undefined, now: Date): Hover | null {
+/** What the hover says when nothing is known yet: lookups off, working from the cache, the reference still changing. */
+export interface HoverContext {
+  readonly mode: NetworkMode;
+  /** Canonical names of references not looked up yet because they are still being typed. */
+  readonly changing: ReadonlySet<string>;
+}
+
+export function hoverAt(model: DockerfileModel, position: Position, lookup: ImageLookup | undefined, now: Date, context: HoverContext = { mode: 'on', changing: new Set() }): Hover | null {
   const use = model.images.find((u) => contains(u, position));
   if (use === undefined) return null;
   const lines: string[] = [];
@@ -53,8 +61,17 @@ export function hoverAt(model: DockerfileModel, position: Position, lookup: Imag
       const d = describeImage(ref, facts, now);
       lines.push(`**${md(ref.familiar)}** — ${md(d.headline)}${d.verified ? ' ✓' : ''}`, '', `\`${ref.canonical}\``);
       if (use.hasVariables) lines.push('', `Resolved from \`${md(use.text)}\` with ARG defaults / build-arg settings.`);
-      if (lookup === undefined) lines.push('', 'Registry and trust lookups are off.');
-      else if (facts === undefined) lines.push('', 'Looking up digest and trust data…');
+      if (lookup === undefined) lines.push('', context.mode === 'off' ? 'Registry and trust lookups are off (`dockerfileTrust.network.mode`).' : 'Registry and trust lookups are not available in this window.');
+      else if (facts === undefined) {
+        lines.push(
+          '',
+          context.mode === 'cacheOnly'
+            ? 'Working offline: this image is not in the cache, so nothing is known about it.'
+            : context.changing.has(ref.canonical)
+              ? 'Looked up once the reference stops changing (or when the file is saved).'
+              : 'Looking up digest and trust data…',
+        );
+      }
       if (d.lines.length > 0) {
         lines.push(
           '',

@@ -1,5 +1,5 @@
 // RegistryService: cached, shared, bounded registry lookups producing RegistryFact values and core Facts.
-import type { Facts, ImageFacts, RegistryFact } from '../core/facts';
+import type { Facts, ImageFacts, LookupErrorKind, RegistryFact } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import { TokenCache, type RateLimitInfo } from './auth';
 import { FactCache, type CacheEntry } from './cache';
@@ -65,6 +65,8 @@ export interface RegistryService {
   /** Cancels running lookups and persists the cache. */
   dispose(): Promise<void>;
 }
+
+const WAY_THERE: ReadonlySet<LookupErrorKind> = new Set<LookupErrorKind>(['unreachable', 'timeout', 'tls', 'offline']);
 
 /** Cache key: the normalized reference (tag and digest included). */
 export function cacheKey(ref: ParsedReference): string {
@@ -150,11 +152,12 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
       const fact = await client.resolve(ref, disposed.signal);
       const { transient, ...clean } = fact as RegistryFact & { transient?: boolean };
       const result = clean as RegistryFact;
-      if (transient !== true) {
+      // A failure on the way to the registry says nothing about the image and is not kept (on disk it would outlive
+      // the outage and the next start): the per-host state (reachability.ts) is what keeps an offline editor quiet.
+      if (transient !== true && !(result.state === 'error' && WAY_THERE.has(result.kind))) {
         cache.set(key, result, result.state === 'ok' ? ttl : negativeTtl);
         scheduleFlush();
       }
-      if (result.state === 'error') log(`registry lookup of ${ref.familiar} failed: ${result.message}`);
       return result;
     });
   }
@@ -169,12 +172,14 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
       // An answer stamped in the future (clock skew, a cache from another machine) has no known age: never young.
       return age >= 0 && age <= opts.maxAgeMs;
     };
-    if (entry !== undefined && (offline || (entry.expiresAt > now() && young(entry)))) {
+    // Offline (cache only), only earlier answers count: a failure from before says nothing about the image and would
+    // keep an old network problem on screen after the person chose to work offline.
+    if (entry !== undefined && ((offline && entry.fact.state === 'ok') || (entry.expiresAt > now() && young(entry)))) {
       stats.cacheHits++;
       return fromCache(entry.fact);
     }
     if (offline) {
-      return { state: 'error', registry: apiHost(ref.registry), kind: 'offline', message: `offline mode: ${ref.familiar} has not been looked up before`, lookedUpAt: new Date(now()).toISOString() };
+      return { state: 'error', registry: apiHost(ref.registry), kind: 'offline', message: `working from the cache only, and ${ref.familiar} is not in it`, lookedUpAt: new Date(now()).toISOString() };
     }
     if (opts.signal?.aborted) return aborted(ref);
     let shared = inflight.get(key);

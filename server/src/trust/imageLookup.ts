@@ -1,7 +1,7 @@
 // ImageLookup: one place that asks the registry and every applicable trust source about an image, with a shared cache.
 // The registry is resolved once (afresh for tags a trust verdict rests on), the policy matched once, each source
 // plug-in asked once (plugin.ts); the result is one ImageFacts value the core reads.
-import type { AttestationsFact, ImageFacts, PolicyFact, RegistryFact, TrustFact, TrustSource } from '../core/facts';
+import { isImageSpecific, type AttestationsFact, type ImageFacts, type PolicyFact, type RegistryFact, type TrustFact, type TrustSource } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import { createAuthenticatedClient, registryBase, Semaphore, TokenCache, type CredentialSource, type HttpClient, type RegistryService } from '../registry';
 import { attestationPlugin, requirementsOf } from './attestations/source';
@@ -37,6 +37,8 @@ export interface ImageLookupOptions {
   readonly now?: () => Date;
   /** Further trust sources (Notation), plugged in by the composition root. */
   readonly plugins?: readonly TrustSourcePlugin[];
+  /** Whether a server (URL or host) is known to be down: its failures are the workspace's state, logged once by the transport. */
+  readonly hostDown?: (server: string) => boolean;
 }
 
 export interface TrustServices extends ImageLookup {
@@ -62,13 +64,20 @@ function wantedSource(entry: PolicyEntry): TrustSource {
   return 'notary';
 }
 
+/** The registry failed on the way there (not about the image): the transport reports it, once per host. */
+function connectionFailed(r: RegistryFact | undefined): boolean {
+  return r?.state === 'error' && !isImageSpecific(r.kind);
+}
+
 function unavailableFact(source: TrustSource, ref: ParsedReference, digest: string | null, reason: string, at: Date): TrustFact {
   // Notary answers for a tag; the digest-based sources for one digest.
   const subject = source === 'notary' ? { tag: ref.effectiveTag, digest: ref.tag === null ? ref.digest : null } : { tag: null, digest };
   return { source, state: 'unavailable', subject, reason, server: ref.registry, verifiedAt: at.toISOString() };
 }
-/** How long an unexpected lookup failure is kept before the image is asked about again. */
+/** How long an unexpected lookup failure, or a registry that could not be reached, is kept before the image is asked about again. */
 const NEGATIVE_MS = 60_000;
+/** Distinct failure lines kept to log each one once (until a refresh). */
+const MAX_LOGGED = 5000;
 
 export function createTrustServices(opts: ImageLookupOptions): TrustServices {
   const now = opts.now ?? (() => new Date());
@@ -76,6 +85,14 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
   const inflight = new Map<string, Promise<ImageFacts>>();
   const gate = new Semaphore(4);
   const tokens = new TokenCache();
+  // One output line per distinct failure, not per use or per repeated lookup.
+  const logged = new Set<string>();
+  const log = (line: string): void => {
+    if (logged.has(line)) return;
+    if (logged.size >= MAX_LOGGED) logged.clear();
+    logged.add(line);
+    opts.log?.(line);
+  };
 
   /** Pull access to one repository, with credentials for its own registry only. */
   const repoClient = (ref: { readonly registry: string; readonly repository: string }): HttpClient =>
@@ -155,11 +172,12 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
       const reason = `the policy entry "${entry.pattern}" requires a ${SOURCE_WORDS[s]} signature, but that trust source is turned off (dockerfileTrust.trust.sources: ${opts.sources.length > 0 ? opts.sources.join(', ') : 'none'})`;
       trust.push(unavailableFact(s, ref, digest, reason, at));
     }
-    // Failures reach the output channel with their cause (the diagnostics and hover carry the same state).
-    if (registry.state === 'error' && registry.kind !== 'offline') opts.log?.(`registry lookup of ${ref.familiar} failed (${registry.kind}): ${registry.message}`);
+    // Failures reach the output channel with their cause, once each (the diagnostics and hover carry the same state).
+    // A registry or trust server that cannot be reached is one line from the transport, not one per image.
+    if (registry.state === 'error' && isImageSpecific(registry.kind)) log(`registry lookup of ${ref.familiar} failed (${registry.kind}): ${registry.message}`);
     for (const t of trust) {
-      if (t.state === 'invalid') opts.log?.(`${t.source} verification of ${ref.familiar} FAILED (${t.attack}): ${t.reason}`);
-      else if (t.state === 'unavailable') opts.log?.(`${t.source} trust data for ${ref.familiar} unavailable: ${t.reason}`);
+      if (t.state === 'invalid') log(`${t.source} verification of ${ref.familiar} FAILED (${t.attack}): ${t.reason}`);
+      else if (t.state === 'unavailable' && !opts.offline && !(opts.hostDown?.(t.server) ?? false) && !connectionFailed(registry)) log(`${t.source} trust data for ${ref.familiar} unavailable: ${t.reason}`);
     }
     if (attested?.state === 'unavailable') opts.log?.(`attestations for ${ref.familiar} unavailable: ${attested.reason ?? ''}`);
     for (const a of attested?.items ?? []) if (a.state === 'invalid') opts.log?.(`attestation of ${ref.familiar} FAILED verification (${a.attack}): ${a.reason}`);
@@ -202,13 +220,15 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
             // An aborted round leaves no half answer behind.
             if (signal?.aborted !== true) {
               if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-              cache.set(key, { facts, at: now().getTime() });
+              // A registry that could not be reached says nothing lasting about the image: asked again sooner.
+              const at = now().getTime() - (connectionFailed(facts.registry) ? Math.max(0, opts.ttlMs - NEGATIVE_MS) : 0);
+              cache.set(key, { facts, at });
             }
             return facts;
           },
           (err: unknown): ImageFacts => {
             const why = err instanceof Error ? err.message : String(err);
-            opts.log?.(`lookup of ${ref.familiar} failed unexpectedly: ${why}`);
+            log(`lookup of ${ref.familiar} failed unexpectedly: ${why}`);
             // Never "no facts" for an image a policy covers: the policy and an unavailable state stay visible
             // (an empty answer would leave the rules quiet, and the CLI gate would pass).
             const { entry } = sourcesFor(ref);
@@ -238,6 +258,7 @@ export function createTrustServices(opts: ImageLookupOptions): TrustServices {
     },
     refresh() {
       cache.clear();
+      logged.clear();
       opts.registry.clear();
     },
     async notaryDetails(ref, signal) {

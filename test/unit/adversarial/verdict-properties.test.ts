@@ -9,7 +9,7 @@ import { describeImage } from '../../../server/src/core/describe';
 import type { ImageFacts, PolicyFact, RegistryFact, Signer, SignedDigest, TrustFact, TrustSubject } from '../../../server/src/core/facts';
 import { parseReference, type ParsedReference } from '../../../server/src/core/imageRef';
 import { acceptedBy, trustVerdict } from '../../../server/src/core/verdict';
-import { signatureOf } from '../../../server/src/lsp/commands';
+import { signatureOf } from '../../../server/src/lsp/inventory';
 
 const D = ['1', '2', '3', '4'].map((c) => `sha256:${c.repeat(64)}`);
 const NOW = new Date('2026-11-28T12:00:00.000Z');

@@ -48,6 +48,11 @@ export interface Download {
   inHelper: boolean;
   /** What the "Pin this download" / "Pin this clone" fixes need, when they can be offered. */
   pin: PinTarget | null;
+  /**
+   * Piped into an interpreter: the command that runs the downloaded file instead, with the interpreter and its
+   * arguments kept (`bash -s -- -y` → `bash /tmp/install.sh -y`), for the message's remedy; null when unknown.
+   */
+  runFromFile: { readonly file: string; readonly run: string } | null;
 }
 
 /**

@@ -362,6 +362,7 @@ export class InstructionWalker implements WalkContext {
       addInsertAt,
       inHelper: this.callSite !== null,
       pin: null,
+      runFromFile: null,
     };
     this.local.push(d);
     this.byKey.set(key, d);

@@ -20,7 +20,7 @@ export const addUrlUnverified: Rule = {
         anchorLine: d.instruction.startLine,
         message:
           `${describe(d)} has no --checksum.${contextText(d)} ` +
-          `Add --checksum=sha256:<digest of the file> after ADD (the quick fix downloads the file once and fills it in).`,
+          `Add --checksum=sha256:<the file's SHA-256> after ADD, so the build fails if the file changes.`,
         data: { kind: 'add-checksum', url: d.resolvedUrl ?? d.url, insertAt: d.addInsertAt ?? d.range, instructionLine: d.instruction.startLine },
       });
     }

@@ -19,7 +19,7 @@ export const baseImageUnpinned: Rule = {
         anchorLine: use.line,
         message:
           `${describeSource(use)} ${shown(use)} is not pinned to a digest. ` +
-          `Pin it as ${ref.familiar}@sha256:<digest> (the quick fix looks the digest up).`,
+          `Pin it as ${ref.familiar}@sha256:<digest>.`,
         data: pinData(use, ref),
       });
     }

@@ -1,5 +1,6 @@
 // base-image-unsigned: policy requires a signature, and the digest the build would use has none that satisfies it.
 import { relativeTime } from '../describe';
+import { failureText, hostsOnly } from '../lookupFailure';
 import { pinEdit } from '../pin';
 import type { Rule } from '../rule';
 import { acceptedBy, signerNames } from '../verdict';
@@ -43,7 +44,7 @@ export const baseImageUnsigned: Rule = {
       if (v.basis === 'tag' && (v.tagAnswer === undefined || !v.tagAnswer.fresh) && (signed.some((s) => s.acceptable) || target !== undefined)) {
         const why =
           v.tagAnswer === undefined
-            ? `the registry could not say which digest ${ref.effectiveTag} points to now (${facts.registry?.state === 'error' ? facts.registry.message : 'not looked up'})`
+            ? `the registry could not say which digest ${ref.effectiveTag} points to now (${facts.registry?.state === 'error' ? failureText(facts.registry) : 'not looked up'})`
             : `the registry's answer for ${ref.effectiveTag} is from ${relativeTime(v.tagAnswer.at, ctx.facts.now ?? new Date(v.tagAnswer.at))}${facts.registry?.state === 'ok' && facts.registry.fromCache ? ' (cached)' : ''}, too old to vouch for what the tag points to now`;
         report(
           `Cannot confirm that ${what} builds from signed content: ${why}. ${target !== undefined ? `${whoSigns(target.d, ref.effectiveTag)}. ` : ''}` +
@@ -83,7 +84,7 @@ export const baseImageUnsigned: Rule = {
       if (unavailable !== undefined) {
         const reason =
           unavailable.fact.state === 'unavailable'
-            ? unavailable.fact.reason
+            ? hostsOnly(unavailable.fact.reason)
             : `signatures were checked for ${unavailable.fact.subject.digest ?? 'another digest'}, not for ${v.digest ?? 'the digest the build would use (unknown)'}`;
         report(`The signature policy for ${what} cannot be checked: ${reason}. Make the trust source reachable (or configure another one) and check again.`, uncertainSeverity(policy));
       }

@@ -29,10 +29,9 @@ export const gitRefUnpinned: Rule = {
 
 /** A commit pin in the tool's own terms (for git sources that is never a file checksum). */
 function remedy(d: Download): string {
-  const pinFix = d.pin !== null ? ' (quick fix: "Pin this clone" resolves the ref to its commit over https)' : '';
   switch (d.tool) {
     case 'ADD':
-      return `Pin the full commit in the URL: ADD ${d.url.replace(/[#?].*$/, '')}#<40-hex commit>, or keep the ref readable with ?tag=<tag>&commit=<40-hex commit> (BuildKit checks that the ref resolves to it)${pinFix}.`;
+      return `Pin the full commit in the URL: ADD ${d.url.replace(/[#?].*$/, '')}#<40-hex commit>, or keep the ref readable with ?tag=<tag>&commit=<40-hex commit> (BuildKit checks that the ref resolves to it).`;
     case 'pip':
       return 'Pin the full commit: pip install "git+https://…@<40-hex commit>".';
     case 'npm':
@@ -40,6 +39,6 @@ function remedy(d: Download): string {
     case 'asdf plugin add':
       return 'Pin the plugin to a full commit after adding it: asdf plugin update <name> <40-hex commit>.';
     default:
-      return `Check out a full commit after cloning and fail if it is missing: git clone <url> dir && git -C dir checkout <40-hex commit>${pinFix}.`;
+      return `Check out a full commit after cloning and fail if it is missing: git clone <url> dir && git -C dir checkout <40-hex commit>.`;
   }
 }

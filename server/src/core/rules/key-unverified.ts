@@ -22,7 +22,7 @@ export const keyUnverified: Rule = {
         message:
           `Signing key from ${describe(d)} is trusted without checking its fingerprint.${notesText(d)}${weakText(d)} ` +
           (d.tool === 'ADD'
-            ? `Pin the key file with ADD --checksum=sha256:<digest> (the quick fix downloads it once and fills it in), or import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg).`
+            ? `Pin the key file with ADD --checksum=sha256:<the file's SHA-256>, or import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg).`
             : `Import it into a throwaway keyring and export only the pinned fingerprint (gpg --import key.asc && gpg --export <40-hex fingerprint> > /usr/share/keyrings/x.gpg), or check the key file against a pinned SHA-256, then reference it with [signed-by=…].`),
         // A key added with ADD gets the same quick fix as any ADD: --checksum from one download.
         data:

@@ -1,20 +1,17 @@
-// registry-lookup-failed: the registry could not be asked, stated clearly instead of staying silent.
+// registry-lookup-failed: the registry answered about an image, and the answer was "no" or unusable.
+// Failures on the way to the registry (offline, unreachable, certificates, rate limits) are not about one image:
+// the editor shows them once for the workspace (language status), never as a finding on every FROM.
 import type { LookupErrorKind } from '../facts';
+import { imageFailure } from '../lookupFailure';
 import type { Rule } from '../rule';
 import type { Severity } from '../types';
-import { externalImages, shown } from './imageRules';
+import { describeSource, externalImages, shown } from './imageRules';
 
-const ADVICE: Readonly<Record<LookupErrorKind, string>> = {
-  unreachable: 'Check the network, proxy and registry host name; the lookup is retried later.',
+const ADVICE: Readonly<Partial<Record<LookupErrorKind, string>>> = {
   unauthorized: 'Log in with `docker login <registry>` or configure a credential helper; private repositories also look like this to anonymous clients.',
   'not-found': 'Check the repository name and tag (private repositories can also answer "not found" to anonymous clients).',
-  'rate-limited': 'The registry asked to slow down; the lookup is retried later. Logging in raises Docker Hub limits.',
   'too-large': 'The registry sent more data than a manifest may have (4 MiB); it was not read.',
-  tls: 'The registry certificate could not be verified; add its CA certificate for this host in the settings if it uses a private CA.',
-  timeout: 'The registry did not answer in time; the lookup is retried later.',
   invalid: 'The registry answered with data that failed the checks (for example a digest that does not match the content); it was not used.',
-  offline: 'Offline mode answers from the cache only; turn it off to look the image up.',
-  'insecure-refused': 'Plain http is only used for registries listed as insecure in the settings.',
 };
 
 export const registryLookupFailed: Rule = {
@@ -22,26 +19,24 @@ export const registryLookupFailed: Rule = {
   code: 'DT303',
   category: 'pinning',
   defaultSeverity: 'information',
-  description: 'The registry could not be asked about an image',
+  description: 'The registry refused an image or gave an answer that could not be used',
   fix: 'none',
   phase: 'facts',
   check(ctx) {
     const seen = new Set<string>();
     for (const { use, ref } of externalImages(ctx.model.images)) {
-      const fact = ctx.facts.get(ref)?.registry;
-      if (fact === undefined || fact.state !== 'error') continue;
-      // One finding per use, but identical failures on the same line are one message.
-      const key = `${use.line}:${ref.canonical}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      // Data that failed integrity checks deserves more attention than a network hiccup.
-      const severity: Severity | undefined = fact.kind === 'invalid' ? 'warning' : fact.kind === 'offline' ? 'hint' : undefined;
+      const fact = imageFailure(ctx.facts.get(ref)?.registry);
+      // One finding per image and file, on its first use: the other uses say nothing new.
+      if (fact === undefined || seen.has(ref.canonical)) continue;
+      seen.add(ref.canonical);
+      // Data that failed integrity checks deserves more attention than a missing tag.
+      const severity: Severity | undefined = fact.kind === 'invalid' ? 'warning' : undefined;
       ctx.report({
         range: use.range,
         anchorLine: use.line,
         message:
-          `Registry lookup for ${shown(use)} failed (${fact.kind}): ${fact.message}. ` +
-          `Until it succeeds, the digest cannot be pinned or checked. ${ADVICE[fact.kind]}`,
+          `${describeSource(use)} ${shown(use)}: the registry lookup failed (${fact.kind}): ${fact.message}. ` +
+          `Until it succeeds, the digest cannot be pinned or checked. ${ADVICE[fact.kind] ?? ''}`.trimEnd(),
         data: { kind: 'registry-error', errorKind: fact.kind, registry: fact.registry, canonical: ref.canonical },
         ...(severity !== undefined ? { severity } : {}),
       });

@@ -2,7 +2,7 @@
 import type { ShWord } from '../../shell/parse';
 import type { Call, Handler, StdoutSink } from '../context';
 import { looksLikeUrlWord, urlBasename, type Val } from '../values';
-import { pinFileTarget, pinPipeTarget } from './pinTargets';
+import { pinFileTarget, pinPipeTarget, pipeRunFromFile } from './pinTargets';
 
 const CURL_SHORT_WITH_ARG = new Set(['o', 'u', 'H', 'd', 'X', 'A', 'e', 'w', 'T', 'x', 'm', 'r', 'b', 'c', 'C', 'E', 'K', 'Y', 'y', 'z', 'U', 'D', 'F', 'P', 'Q', 't']);
 const CURL_LONG_WITH_ARG =
@@ -72,6 +72,7 @@ export const curl: Handler = (ctx, call) => {
     if (d === null) continue;
     if (o === undefined || o.value === '-') {
       ctx.finishFetch(d, stdout);
+      if (stdout.sink === 'shell') d.runFromFile = pipeRunFromFile(stdout, d);
       if (stdout.sink === 'shell' && fetchable.length === 1 && outputs.length === 0) d.pin = pinPipeTarget(ctx, call, stdout, d, 'curl');
     } else {
       const file = o.value === 'remote' ? (outputDir !== '' ? `${outputDir}/` : '') + urlBasename(u.v.text) : o.value;
@@ -134,6 +135,7 @@ export const wget: Handler = (ctx, call) => {
     if (d === null) continue;
     if (output === '-') {
       ctx.finishFetch(d, stdout);
+      if (stdout.sink === 'shell') d.runFromFile = pipeRunFromFile(stdout, d);
       if (stdout.sink === 'shell' && fetchable.length === 1) d.pin = pinPipeTarget(ctx, call, stdout, d, 'wget');
       continue;
     }

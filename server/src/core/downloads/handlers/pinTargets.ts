@@ -60,12 +60,25 @@ export function pinPipeTarget(ctx: WalkContext, call: Call, stdout: StdoutSink, 
   const start = ctx.positionAt(call.cmd.start);
   const end = ctx.positionAt(commandEnd(consumer));
   if (start === null || end === null) return null;
-  const name = basename(url.replace(/^https:\/\/[^/?#]*/i, '').replace(/[?#].*$/, ''));
-  const file = `/tmp/${SAFE_LITERAL.test(name) && name !== '' ? name : 'install.sh'}`;
+  const file = pipeFile(url);
   const fetch = tool === 'curl' ? curlToFile(call.cmd, call.words.length, file) : wgetToFile(call.cmd, file);
   const run = runFromFile(consumer, file);
   if (fetch === null || run === null) return null;
   return { kind: 'pipe', url, replace: { start, end }, fetch, file, run };
+}
+
+/** Where a piped download is saved instead: /tmp/<the URL's file name>, or /tmp/install.sh. */
+function pipeFile(url: string | null): string {
+  const name = url === null ? '' : basename(url.replace(/^[a-z]+:\/\/[^/?#]*/i, '').replace(/[?#].*$/, ''));
+  return `/tmp/${SAFE_LITERAL.test(name) && name !== '' ? name : 'install.sh'}`;
+}
+
+/** The command that runs a piped download from a file, keeping the interpreter and its arguments; null when it cannot be written. */
+export function pipeRunFromFile(stdout: StdoutSink, d: Download): { file: string; run: string } | null {
+  if (stdout.consumer === undefined) return null;
+  const file = pipeFile(d.resolvedUrl);
+  const run = runFromFile(stdout.consumer, file);
+  return run === null ? null : { file, run };
 }
 
 function curlToFile(cmd: ShCommand, ownWords: number, file: string): string | null {
