@@ -383,6 +383,8 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
       }
     };
     await waitForStatus(openStatus, 'trust sources reachable');
+    // The sources that answered are named: Docker Content Trust here, and Notation where its image is in the workspace.
+    await waitForStatus(openStatus, notationData.skip === false ? 'Notary, Notation' : 'Notary');
     await editor!.screenshot('09-language-status');
     await page.keyboard.press('Escape');
     // The notary server goes away; a person asks for fresh trust data.

@@ -35,6 +35,10 @@ test('several hosts are counted, not listed, in the text', () => {
 test('reachable, cache only, off and syntax only each say what they are in a few words', () => {
   const reachable = statusOf(input({ peek: () => ok('2026-12-01T11:57:00Z') }));
   assert.deepEqual([reachable.state, reachable.text, reachable.detail, reachable.severity], ['ok', 'Trust sources reachable', '3 images checked · oldest 3 min old', 'ok']);
+  // The trust sources that answered are named (an unavailable answer is not an answer).
+  const fact = (source: 'notary' | 'cosign' | 'notation', state: 'unsigned' | 'unavailable'): NonNullable<ImageFacts['trust']>[number] => ({ source, state, subject: { tag: null, digest: null }, reason: 'r', server: 's', verifiedAt: now.toISOString() });
+  const withSources = statusOf(input({ peek: (r) => ({ ...ok('2026-12-01T11:57:00Z'), trust: r.repository === 'library/node' ? [fact('notation', 'unsigned'), fact('cosign', 'unavailable')] : [fact('notary', 'unsigned')] }) }));
+  assert.equal(withSources.detail, '3 images checked · Notary, Notation · oldest 3 min old');
   const cache = statusOf(input({ mode: 'cacheOnly', peek: (r) => (r.repository === 'library/node' ? ok('2026-11-30T12:00:00Z') : undefined) }));
   assert.deepEqual([cache.state, cache.text, cache.detail, cache.severity], ['cacheOnly', 'Working offline (cache only)', '1 of 3 images in the cache', 'ok']);
   // Hosts found down before the switch are not this mode's state.

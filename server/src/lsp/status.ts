@@ -19,6 +19,9 @@ export interface StatusInput {
   readonly now: Date;
 }
 
+const SOURCE_ORDER = ['notary', 'cosign', 'notation'] as const;
+const SOURCE_WORDS: Readonly<Record<(typeof SOURCE_ORDER)[number], string>> = { notary: 'Notary', cosign: 'cosign', notation: 'Notation' };
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
@@ -45,11 +48,14 @@ export function statusOf(i: StatusInput): StatusParams {
   }
   let answered = 0;
   let oldest: string | null = null;
+  // The trust sources that answered for some image (signed, not signed or failed verification), in a stable order.
+  const sources = new Set<string>();
   const notChecked: string[] = [];
   // Hosts the registry answered for with an error about the way there (5xx, rate limits, plain http refused).
   const struggling = new Map<string, string>();
   for (const ref of i.references) {
     const f = i.peek(ref);
+    for (const t of f?.trust ?? []) if (t.state !== 'unavailable') sources.add(t.source);
     const r = f?.registry;
     if (r === undefined) continue;
     if (r.state === 'ok') {
@@ -83,7 +89,8 @@ export function statusOf(i: StatusInput): StatusParams {
     };
   }
   const age = oldest === null ? 'no answers yet' : `oldest ${ageText(i.now.getTime() - Date.parse(oldest))} old`;
-  return { state: 'ok', mode: i.mode, text: 'Trust sources reachable', detail: `${plural(answered, 'image')} checked · ${age}`, severity: 'ok' };
+  const names = SOURCE_ORDER.filter((s) => sources.has(s)).map((s) => SOURCE_WORDS[s]);
+  return { state: 'ok', mode: i.mode, text: 'Trust sources reachable', detail: `${plural(answered, 'image')} checked${names.length > 0 ? ` · ${names.join(', ')}` : ''} · ${age}`, severity: 'ok' };
 }
 
 /** "registry-1.docker.io: host name not found": the cause as the transport gave it, bounded. */
