@@ -6,6 +6,7 @@ import { analyze, runRules, type AnalyzeOptions } from '../../server/src/core/an
 import { RULES } from '../../server/src/core/rules';
 import { IncrementalDocument, type ContentChange } from '../../server/src/core/incremental';
 import type { Range } from '../../server/src/core/types';
+import { syntheticFacts } from './syntheticFacts';
 
 /** mulberry32: small, seeded, good enough to pick edits reproducibly. */
 export function prng(seed: number): () => number {
@@ -93,7 +94,8 @@ export function randomChange(doc: TextDocument, rnd: () => number): ContentChang
 /** The same rules with the stage-local declaration removed: the engine then runs each on the whole model. */
 const WHOLE_MODEL_RULES = RULES.map(({ locality: _locality, ...r }) => r);
 
-const OPTIONS: readonly AnalyzeOptions[] = [{}, { buildArgs: { TAG: '1.0', BASE: 'alpine:3.20' }, platform: 'linux/arm64' }, { severities: { 'base-image-unpinned': 'off' } }];
+// The last: facts for every image (one object for the whole sequence, as the editor holds one between keystrokes).
+const OPTIONS: readonly AnalyzeOptions[] = [{}, { buildArgs: { TAG: '1.0', BASE: 'alpine:3.20' }, platform: 'linux/arm64' }, { severities: { 'base-image-unpinned': 'off' } }, { facts: syntheticFacts() }];
 
 export function differential(files: readonly { name: string; text: string }[], EDITS_PER_FILE: number): { edits: number; findings: number; localityChecks: number } {
   const rnd = prng(0x5eed);

@@ -14,6 +14,7 @@ export const baseImagePinUnsigned: Rule = {
   description: 'Pinned digest is not one its signers vouch for (or is signed only by signers the policy does not accept)',
   fix: 'unsafe',
   phase: 'facts',
+  locality: 'stage',
   enforcesPolicy: true,
   check(ctx) {
     for (const { use, ref, verdict: v } of judgedImages(ctx)) {

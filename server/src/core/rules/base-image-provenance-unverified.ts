@@ -16,6 +16,7 @@ export const baseImageProvenanceUnverified: Rule = {
   description: 'Policy requires signed provenance (builder, source repository), and the digest the build would use has none that satisfies it',
   fix: 'none',
   phase: 'facts',
+  locality: 'stage',
   enforcesPolicy: true,
   check(ctx) {
     for (const { use, ref } of externalImages(ctx.model.images)) {

@@ -13,6 +13,7 @@ export const baseImageScanStale: Rule = {
   description: 'Policy requires a recent signed vulnerability scan, and the newest one for the digest the build would use is older than allowed (or missing)',
   fix: 'none',
   phase: 'facts',
+  locality: 'stage',
   enforcesPolicy: true,
   check(ctx) {
     for (const { use, ref } of externalImages(ctx.model.images)) {

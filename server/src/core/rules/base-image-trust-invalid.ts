@@ -22,6 +22,7 @@ export const baseImageTrustInvalid: Rule = {
   description: "The image's trust data failed verification (expired, below threshold, rolled back, root mismatch, hash mismatch)",
   fix: 'none',
   phase: 'facts',
+  locality: 'stage',
   enforcesPolicy: true,
   check(ctx) {
     for (const { use, ref } of externalImages(ctx.model.images)) {

@@ -15,6 +15,7 @@ export const baseImageUnsigned: Rule = {
   description: 'Policy requires a signed image, and the digest the build would use has no valid signature (from the required signers)',
   fix: 'unsafe',
   phase: 'facts',
+  locality: 'stage',
   enforcesPolicy: true,
   check(ctx) {
     for (const { use, ref, facts, verdict: v } of judgedImages(ctx)) {

@@ -11,6 +11,7 @@ export const registryDigestUnknown: Rule = {
   description: 'Pinned digest that the registry does not know',
   fix: 'unsafe',
   phase: 'facts',
+  locality: 'stage',
   check(ctx) {
     for (const { use, ref } of externalImages(ctx.model.images)) {
       if (ref.digest === null) continue;

@@ -11,6 +11,7 @@ export const registryNewerDigest: Rule = {
   description: 'Pinned image whose tag now points to a different digest',
   fix: 'unsafe',
   phase: 'facts',
+  locality: 'stage',
   check(ctx) {
     for (const { use, ref } of externalImages(ctx.model.images)) {
       if (ref.digest === null || ref.tag === null) continue;

@@ -13,6 +13,7 @@ export const trustTagDigestMismatch: Rule = {
   description: "The registry's digest for a tag differs from the signed digest (tag moved or pushed unsigned)",
   fix: 'unsafe',
   phase: 'facts',
+  locality: 'stage',
   check(ctx) {
     for (const { use, ref, facts, verdict: v } of judgedImages(ctx)) {
       if (ref.tag === null && ref.digest !== null) continue;
