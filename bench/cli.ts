@@ -13,7 +13,8 @@ import { startRegistry, type RegistryHandle } from '../test/support/registry';
 import { generateWorkspace } from '../test/support/workspaceGen';
 
 const ROOT = path.resolve(__dirname, '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+// DFT_BENCH_CLI: another build to compare with (e.g. the one before a change).
+const CLI = process.env['DFT_BENCH_CLI'] !== undefined ? path.resolve(process.env['DFT_BENCH_CLI']) : path.join(ROOT, 'dist', 'cli.js');
 const FILES = 2000;
 const IMAGES = 300;
 const RUNS = 3;
