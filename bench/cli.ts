@@ -6,10 +6,10 @@
 //     CLI sends to "the registry" is seen and counted there.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startRegistry, type RegistryHandle } from '../test/support/registry';
+import { startCountingProxy } from '../test/support/countingProxy';
+import { startRegistry } from '../test/support/registry';
 import { generateWorkspace } from '../test/support/workspaceGen';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -73,41 +73,6 @@ function summary(runs: readonly Run[], files: number): Record<string, number | s
   };
 }
 
-/** Forwards every request to the registry and counts it, keyed "METHOD path". */
-async function countingProxy(target: RegistryHandle): Promise<{ host: string; count: () => number; byKind: () => Record<string, number>; reset: () => void; stop: () => Promise<void> }> {
-  let seen: string[] = [];
-  const upstream = new URL(target.url);
-  const server = http.createServer((req, res) => {
-    seen.push(`${req.method ?? ''} ${req.url ?? ''}`);
-    const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    out.on('error', () => res.writeHead(502).end());
-    req.pipe(out);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-  return {
-    host: `127.0.0.1:${port}`,
-    count: () => seen.length,
-    byKind: () => {
-      const kinds: Record<string, number> = {};
-      for (const s of seen) {
-        const [method, url] = s.split(' ');
-        const kind = `${method ?? ''} ${/\/manifests\//.test(url ?? '') ? 'manifest' : /\/blobs\//.test(url ?? '') ? 'blob' : url === '/v2/' ? '/v2/' : 'other'}`;
-        kinds[kind] = (kinds[kind] ?? 0) + 1;
-      }
-      return kinds;
-    },
-    reset: () => {
-      seen = [];
-    },
-    stop: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 async function lookupsOff(tmp: string): Promise<Record<string, number | string>> {
   const root = path.join(tmp, 'monorepo');
   const ws = generateWorkspace(root, FILES, { images: IMAGES });
@@ -118,7 +83,7 @@ async function lookupsOff(tmp: string): Promise<Record<string, number | string>>
 
 async function lookupsOn(tmp: string): Promise<Record<string, Record<string, number | string>>> {
   const reg = await startRegistry();
-  const proxy = await countingProxy(reg);
+  const proxy = await startCountingProxy(reg);
   try {
     const root = path.join(tmp, 'registry-monorepo');
     // The pool's 300 references (100 repositories × 3 tags) all name the proxy in front of the registry.
@@ -140,8 +105,8 @@ async function lookupsOn(tmp: string): Promise<Record<string, Record<string, num
       fs.rmSync(cache, { recursive: true, force: true });
       proxy.reset();
       cold.push(await runCli(root, args, tmp));
-      coldRequests.push(proxy.count());
-      coldKinds = proxy.byKind();
+      coldRequests.push(proxy.requests().length);
+      coldKinds = proxy.kinds();
     }
     // Warm: the cache dir of the last cold run, answers well within the registry TTL (default 3600 s).
     const warm: Run[] = [];
@@ -149,7 +114,7 @@ async function lookupsOn(tmp: string): Promise<Record<string, Record<string, num
     for (let i = 0; i < RUNS; i++) {
       proxy.reset();
       warm.push(await runCli(root, args, tmp));
-      warmRequests.push(proxy.count());
+      warmRequests.push(proxy.requests().length);
     }
     const failed = [...cold, ...warm].find((r) => r.code === 2);
     if (failed !== undefined) throw new Error(`the CLI failed (exit 2): ${failed.stderr.slice(0, 2000)}`);
