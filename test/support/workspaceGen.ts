@@ -28,19 +28,31 @@ const REGISTRIES = ['', 'ghcr.io/acme/', 'registry.example.com/platform/', 'quay
 const TAGS = ['1', '2.1', '3.4.5'];
 
 /** `images` distinct references: repositories × tags. */
-function pool(images: number): string[] {
+function pool(images: number, registries: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; out.length < images; i++) {
-    const reg = REGISTRIES[i % REGISTRIES.length] as string;
+    const reg = registries[i % registries.length] as string;
     const repo = `${reg}svc${Math.floor(i / TAGS.length)}`;
     out.push(`${repo}:${TAGS[i % TAGS.length] as string}`);
   }
   return out;
 }
 
-export function generateWorkspace(root: string, files: number, opts: { images?: number; seed?: number } = {}): GeneratedWorkspace {
+export interface WorkspaceOptions {
+  readonly images?: number;
+  readonly seed?: number;
+  /** Registry prefixes of the image pool (default: Docker Hub and three others), e.g. `['127.0.0.1:5000/bench/']`. */
+  readonly registries?: readonly string[];
+  /** The `# syntax=` frontend image (default `docker/dockerfile:1`); null = no syntax line. */
+  readonly syntax?: string | null;
+  /** Whether some FROMs carry a (made-up, per-file) digest (default true); false keeps the distinct references to the pool. */
+  readonly pins?: boolean;
+}
+
+export function generateWorkspace(root: string, files: number, opts: WorkspaceOptions = {}): GeneratedWorkspace {
   const next = rng(opts.seed ?? 42);
-  const images = pool(opts.images ?? 300);
+  const images = pool(opts.images ?? 300, opts.registries ?? REGISTRIES);
+  const syntax = opts.syntax === undefined ? 'docker/dockerfile:1' : opts.syntax;
   const pick = (): string => images[Math.floor(next() * images.length)] as string;
   const rel: string[] = [];
   const expected = new Map<string, { images: string[]; unresolved: number }>();
@@ -56,15 +68,15 @@ export function generateWorkspace(root: string, files: number, opts: { images?: 
       ({ text, images: used, unresolved } = previous);
     } else {
       const stages = 1 + Math.floor(next() * 3);
-      const lines: string[] = ['# syntax=docker/dockerfile:1', 'ARG BASE'];
-      used = ['docker/dockerfile:1'];
+      const lines: string[] = [...(syntax !== null ? [`# syntax=${syntax}`] : []), 'ARG BASE'];
+      used = syntax !== null ? [syntax] : [];
       for (let s = 0; s < stages; s++) {
         if (next() < 0.05) {
           lines.push(`FROM \${BASE} AS stage${s}`);
           unresolved++;
         } else {
           const img = pick();
-          const pinned = next() < 0.3 ? `@sha256:${(i * 31 + s).toString(16).padStart(64, '0')}` : '';
+          const pinned = next() < 0.3 && opts.pins !== false ? `@sha256:${(i * 31 + s).toString(16).padStart(64, '0')}` : '';
           lines.push(`FROM ${img}${pinned} AS stage${s}`);
           used.push(img + pinned);
         }

@@ -14,6 +14,7 @@ import { pinFixEdits } from './pins';
 import type { InputFile } from './files';
 import type { FileResult, ImageResult } from './format';
 import type { Description } from '../core/describe';
+import type { SegmentCache } from '../core/parse';
 
 export interface CheckContext {
   readonly settings: AnalysisSettings;
@@ -25,6 +26,8 @@ export interface CheckContext {
   readonly cwd: string;
   readonly out?: (s: string) => void;
   readonly warn: (message: string) => void;
+  /** Instruction parses shared by every file of the run (segments repeat across a monorepo's Dockerfiles). */
+  readonly parses?: SegmentCache;
 }
 
 export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ result: FileResult; ioError: boolean }> {
@@ -32,7 +35,7 @@ export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ r
   // The rules and the image summary judge tag answers at one moment (Facts.now), so they cannot disagree.
   let at: Date | undefined;
   const clock = (): Date => (at ??= new Date());
-  const checked = await checkText(file.text, ctx.settings, lookup, clock);
+  const checked = await checkText(file.text, ctx.settings, lookup, clock, ctx.parses);
   const references = checked.references;
   let findings = checked.findings;
   const now = clock();
@@ -66,7 +69,7 @@ export async function checkFile(file: InputFile, ctx: CheckContext): Promise<{ r
         ioError = true;
       }
       ctx.warn(`${file.path}: applied ${edits.length} fix${edits.length === 1 ? '' : 'es'}`);
-      ({ findings } = analyze(fixed, analysisOptions(ctx.settings, factsOf(lookup))));
+      ({ findings } = analyze(fixed, analysisOptions(ctx.settings, factsOf(lookup)), ctx.parses));
     }
   }
   return { result: { path: file.path, findings, ...(images !== undefined ? { images } : {}) }, ioError };

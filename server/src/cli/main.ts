@@ -10,6 +10,8 @@ import { compose, type Composed } from '../compose';
 import { printable } from '../core/text';
 import { expandArgs, readInput, type InputFile } from './files';
 import { checkFile } from './checkFile';
+import { inOrder } from './ordered';
+import { SegmentCache } from '../core/parse';
 import { runAction } from './action';
 import type { Io } from './io';
 
@@ -63,6 +65,9 @@ Registry and trust (off unless --network, --policy or --offline is given):
 Exit codes: 0 no findings at or above the threshold, 1 findings at or above it, 2 usage or I/O error.
 `;
 
+
+/** Files checked at once when lookups are on (the registry and trust services keep their own request limits). */
+const FILES_IN_FLIGHT = 16;
 
 const SEVERITY_NAMES: Record<string, Severity> = { error: 'error', warning: 'warning', information: 'information', info: 'information', hint: 'hint', note: 'information' };
 
@@ -188,7 +193,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     ioError = true;
   }
 
-  const project = projectSettings(settings.analysis, io.cwd, io.stderr, v.config as string | undefined, v['no-config'] !== true);
+  // Config errors go to the output of the file that first meets the config (so they stay in file order).
+  let configOut = io.stderr;
+  const project = projectSettings(settings.analysis, io.cwd, (s) => configOut(s), v.config as string | undefined, v['no-config'] !== true);
   const results: FileResult[] = [];
   const inputs: InputFile[] = [];
   for (const p of paths) {
@@ -212,24 +219,36 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     composed = await compose({ settings: settings.machine, storageDir: cacheDir(v['cache-dir'] as string | undefined, io), env: process.env, log: (m) => io.stderr(`dockerfile-trust: ${printable(m)}\n`) });
     if (composed.problems.length > 0) ioError = true;
   }
+  // Identical instructions across the files (a monorepo's templates) are parsed once.
+  const parses = new SegmentCache();
   try {
-    for (const file of inputs) {
-      const fileSettings = project.forFile(file.path);
-      if (fileSettings === null) {
-        results.push({ path: file.path, findings: [], error: 'project config is invalid (see above)' });
-        continue;
-      }
-      try {
-        const checked = await checkFile(file, { settings: fileSettings, ...(composed !== undefined ? { composed } : {}), fix: v.fix === true, diff: v.diff === true, cwd: io.cwd, out: io.stdout, warn: (m) => io.stderr(`dockerfile-trust: ${m}\n`) });
-        results.push(checked.result);
-        if (checked.ioError) ioError = true;
-      } catch (err) {
+    // With lookups, files wait on the network: several in flight keep the lookup services busy (they bound their own
+    // requests). Without, checking is pure CPU on one thread, and one file at a time is as fast.
+    const checked = await inOrder(
+      inputs,
+      composed !== undefined ? FILES_IN_FLIGHT : 1,
+      { stdout: io.stdout, stderr: io.stderr },
+      async (file, _i, out) => {
+        let fileSettings;
+        configOut = out.stderr;
+        try {
+          fileSettings = project.forFile(file.path);
+        } finally {
+          configOut = io.stderr;
+        }
+        if (fileSettings === null) return { result: { path: file.path, findings: [], error: 'project config is invalid (see above)' }, ioError: false };
+        return checkFile(file, { settings: fileSettings, ...(composed !== undefined ? { composed } : {}), fix: v.fix === true, diff: v.diff === true, cwd: io.cwd, out: out.stdout, warn: (m) => out.stderr(`dockerfile-trust: ${m}\n`), parses });
+      },
+      (file, err, out) => {
         // One file's failure is reported for that file; the others keep their findings.
-        ioError = true;
         const message = `internal error while checking this file: ${err instanceof Error ? err.message : String(err)}`;
-        io.stderr(`dockerfile-trust: ${printable(file.path)}: ${printable(message)}\n`);
-        results.push({ path: file.path, findings: [], error: message });
-      }
+        out.stderr(`dockerfile-trust: ${printable(file.path)}: ${printable(message)}\n`);
+        return { result: { path: file.path, findings: [], error: message }, ioError: true };
+      },
+    );
+    for (const c of checked) {
+      results.push(c.result);
+      if (c.ioError) ioError = true;
     }
   } finally {
     await composed?.close();

@@ -5,6 +5,7 @@ import { NO_FACTS, factsKey, type Facts, type ImageFacts } from '../core/facts';
 import type { ParsedReference } from '../core/imageRef';
 import { IncrementalDocument, type ContentChange } from '../core/incremental';
 import type { DockerfileModel } from '../core/model';
+import type { SegmentCache } from '../core/parse';
 import { ruleConfigOf } from '../config/ruleConfig';
 import type { AnalysisSettings } from '../protocol';
 import type { ImageLookup } from '../trust/service';
@@ -30,13 +31,23 @@ export function referencesToLookUp(model: DockerfileModel): ParsedReference[] {
   return [...refs.values()];
 }
 
-/** Whole text, as the CLI checks a file: syntax, then every image looked up (bounded by the lookup's own limits), then with facts. */
-export async function checkText(text: string, settings: AnalysisSettings, lookup: ImageLookup | undefined, now: () => Date = () => new Date()): Promise<AnalysisResult & { readonly references: readonly ParsedReference[] }> {
-  const first = analyze(text, analysisOptions(settings));
+/**
+ * Whole text, as the CLI checks a file: syntax, then every image looked up (bounded by the lookup's own limits), then
+ * with facts. `parses` shares instruction parses between the two passes and across files (identical segments, e.g.
+ * the same `RUN` in many services of a monorepo, are parsed once).
+ */
+export async function checkText(
+  text: string,
+  settings: AnalysisSettings,
+  lookup: ImageLookup | undefined,
+  now: () => Date = () => new Date(),
+  parses?: SegmentCache,
+): Promise<AnalysisResult & { readonly references: readonly ParsedReference[] }> {
+  const first = analyze(text, analysisOptions(settings), parses);
   if (lookup === undefined) return { ...first, references: [] };
   const references = referencesToLookUp(first.model);
   await Promise.all(references.map((r) => lookup.lookup(r)));
-  return { ...analyze(text, analysisOptions(settings, factsOf(lookup, now()))), references };
+  return { ...analyze(text, analysisOptions(settings, factsOf(lookup, now())), parses), references };
 }
 
 /**
