@@ -1,11 +1,21 @@
 // Generates realistic Dockerfiles of a given line count for the benchmark (deterministic, no randomness).
 
-const IMAGES = ['golang:1.22-bookworm', 'node:20-alpine', 'python:3.12-slim', 'debian:bookworm-slim', 'ubuntu:22.04', 'alpine:3.19', 'rust:1.78'];
+export const IMAGES = ['golang:1.22-bookworm', 'node:20-alpine', 'python:3.12-slim', 'debian:bookworm-slim', 'ubuntu:22.04', 'alpine:3.19', 'rust:1.78'];
 const TOOLS = ['kubectl', 'helm', 'terraform', 'yq', 'jq', 'buf', 'protoc', 'golangci-lint', 'shellcheck', 'hadolint'];
 
+export interface GenOptions {
+  /** Registry host (host:port) every base image is written on, e.g. a local docker-registry; default: Docker Hub names. */
+  readonly registry?: string;
+}
+
+/** A base image as the generated files write it. */
+export function imageRef(image: string, o: GenOptions = {}): string {
+  return o.registry === undefined ? image : `${o.registry}/${image}`;
+}
+
 /** One build stage of roughly 60 lines: ARGs, apt with a long continuation, downloads, copies, a heredoc. */
-function stage(i: number): string[] {
-  const image = IMAGES[i % IMAGES.length] ?? 'alpine:3.19';
+function stage(i: number, o: GenOptions): string[] {
+  const image = imageRef(IMAGES[i % IMAGES.length] ?? 'alpine:3.19', o);
   const tool = TOOLS[i % TOOLS.length] ?? 'jq';
   const prev = i > 0 ? `stage${i - 1}` : null;
   const out: string[] = [
@@ -68,14 +78,25 @@ function stage(i: number): string[] {
 }
 
 /** A Dockerfile of exactly `lines` lines (the last stage is cut at a complete instruction and padded with comments). */
-export function generateDockerfile(lines: number): string {
+export function generateDockerfile(lines: number, o: GenOptions = {}): string {
   const out: string[] = ['# syntax=docker/dockerfile:1.7', 'ARG BASE_REGISTRY=docker.io', 'ARG GO_VERSION=1.22', ''];
-  for (let i = 0; out.length < lines; i++) out.push(...stage(i));
-  while (out.length > lines) out.pop();
-  // Never leave a continuation or heredoc open at the cut.
+  for (let i = 0; out.length < lines; i++) out.push(...stage(i, o));
+  return cut(out, lines).join('\n') + '\n';
+}
+
+/** Exactly `lines` lines of one stage (named `paste<i>`, built on an image of the set), as a block someone pastes. */
+export function stageBlock(lines: number, i: number, o: GenOptions = {}): string {
+  const out = stage(i, o).map((l) => l.replace(` AS stage${i}`, ` AS paste${i}`).replace(`--from=stage${i - 1}`, '--from=stage0'));
+  while (out.length < lines) out.push(...stage(i + 1, o).slice(7));
+  return cut(out, lines).join('\n') + '\n';
+}
+
+/** Cut to `lines` at a complete instruction (never inside a continuation or heredoc), padded with comments. */
+function cut(lines: string[], n: number): string[] {
+  const out = lines.slice(0, n);
   while (out.length > 0 && ((out[out.length - 1] ?? '').endsWith('\\') || openHeredoc(out))) out.pop();
-  while (out.length < lines) out.push('# padding');
-  return out.join('\n') + '\n';
+  while (out.length < n) out.push('# padding');
+  return out;
 }
 
 function openHeredoc(lines: readonly string[]): boolean {

@@ -1,20 +1,61 @@
-// A minimal LSP client over a child's stdio for the benchmark: start, open, change, wait for diagnostics, RSS.
-import { spawn, type ChildProcess } from 'node:child_process';
+// A minimal LSP client for the benchmark: start, open, change, wait for diagnostics, RSS. A server runs either as a
+// spawned command over stdio, or forked from a launch description the way vscode-languageclient starts a Node module
+// (over its IPC channel or over stdio).
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import {
   createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 
+/** A Node module launched as vscode-languageclient launches `{ module, transport, args, options }`. */
+export interface ForkLaunch {
+  readonly module: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly execArgv: readonly string[];
+  readonly transport: 'ipc' | 'stdio';
+}
+
 export interface ServerSpec {
   readonly name: string;
-  readonly command: string;
-  readonly args: readonly string[];
+  /** Spawned as `command args…` with the LSP on stdin/stdout (args include --stdio). */
+  readonly command?: string;
+  readonly args?: readonly string[];
+  /** Or forked from a launch description (then `command`/`args` are not used). */
+  readonly fork?: ForkLaunch;
   /** Answer to workspace/configuration items (null: the server is told the client has no configuration). */
   readonly configuration: unknown;
+}
+
+/**
+ * What vscode-languageclient's node client does for a module with transport ipc or stdio: the transport's argument
+ * and the client's process id appended to the arguments, the client's environment with the Electron switches under
+ * the given one, the given execArgv, a silent fork (stdout/stderr piped; the IPC channel always exists), and the
+ * messages over the IPC channel (process.send) or over the child's stdin/stdout.
+ */
+function forkLikeLanguageClient(l: ForkLaunch): { child: ChildProcess; conn: ProtocolConnection } {
+  const args = [...l.args, l.transport === 'ipc' ? '--node-ipc' : '--stdio', `--clientProcessId=${process.pid}`];
+  const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1', ELECTRON_NO_ASAR: '1', ...l.env };
+  const child = fork(l.module, args, { env, execArgv: [...l.execArgv], silent: true });
+  child.stderr?.resume();
+  if (l.transport === 'ipc') {
+    child.stdout?.resume();
+    return { child, conn: createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child)) };
+  }
+  return { child, conn: createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!)) };
+}
+
+/** One publishDiagnostics as received: document, version (null when the server does not tag it), arrival time. */
+export interface Published {
+  readonly uri: string;
+  readonly version: number | null;
+  readonly at: number;
 }
 
 interface Waiter {
@@ -26,6 +67,8 @@ interface Waiter {
 
 export class LspClient {
   private waiters: Waiter[] = [];
+  /** Every publishDiagnostics received, in order. */
+  readonly published: Published[] = [];
   private constructor(
     readonly spec: ServerSpec,
     private readonly child: ChildProcess,
@@ -36,9 +79,15 @@ export class LspClient {
 
   static async start(spec: ServerSpec): Promise<LspClient> {
     const t0 = performance.now();
-    const child = spawn(spec.command, [...spec.args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stderr?.resume();
-    const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    let child: ChildProcess;
+    let conn: ProtocolConnection;
+    if (spec.fork !== undefined) ({ child, conn } = forkLikeLanguageClient(spec.fork));
+    else {
+      if (spec.command === undefined) throw new Error(`${spec.name}: no command and no launch description`);
+      child = spawn(spec.command, [...(spec.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+      child.stderr?.resume();
+      conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    }
     const holder: { client?: LspClient } = {};
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => holder.client?.onDiagnostics(p));
     conn.onRequest('workspace/configuration', (params: { items?: unknown[] }) => (params.items ?? []).map(() => spec.configuration));
@@ -73,6 +122,7 @@ export class LspClient {
   }
 
   private onDiagnostics(p: PublishDiagnosticsParams): void {
+    this.published.push({ uri: p.uri, version: p.version ?? null, at: performance.now() });
     const keep: Waiter[] = [];
     for (const w of this.waiters) {
       if (w.uri === p.uri && (w.version === null || p.version === undefined || p.version === w.version)) w.resolve(p);

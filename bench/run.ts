@@ -1,115 +1,30 @@
-// `npm run bench`: as-you-type latency, start-up, memory and large-file figures for our server against the anchor, written to docs/benchmarks.md.
+// `npm run bench`: as-you-type latency per edit kind with lookups on against a local registry, start-up, memory,
+// large files, transports, against the anchor and two do-nothing floors; appended to docs/benchmarks.md as a dated run.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { EDIT_KINDS, KIND_LABEL, type EditKind } from './edits';
 import { generateDockerfile } from './gen';
+import { startLocalRegistry, type LocalRegistry } from './localRegistry';
 import { LspClient, type ServerSpec } from './lsp';
-import { benchInventory } from './inventory';
-import { CASES } from './pathological';
+import { Doc, writeBenchmarks } from './report';
+import { cliHook, cpuModel, inventorySection, pathological, registryHook } from './sections';
+import { ANCHOR, ANCHOR_BIN, FLOOR_LIB, FLOOR_LIB_IPC, FLOOR_RAW, OTHER, OUR_BUNDLE, ours, removeStorages, ROOT, SHIPPED } from './servers';
+import { pct, typing, type Latency, type TypingRun } from './typing';
+import { floorRows, ms, S, verdictRows, type RunFigures } from './verdict';
 
-const ROOT = path.resolve(__dirname, '..');
-const OUR_BUNDLE = path.join(ROOT, 'dist', 'server.js');
-const ANCHOR_BIN = path.join(ROOT, 'node_modules', 'dockerfile-language-server-nodejs', 'bin', 'docker-langserver');
 const QUICK = process.argv.includes('--quick');
-
-const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'dft-bench-'));
-// Network lookups are off: the benchmark measures the as-you-type path and must not touch the internet.
-const OURS: ServerSpec = { name: 'dockerfile-trust', command: process.execPath, args: [OUR_BUNDLE, '--stdio', '--storage', storage], configuration: { network: { enabled: false } } };
-const ANCHOR: ServerSpec = { name: 'dockerfile-language-server-nodejs', command: process.execPath, args: [ANCHOR_BIN, '--stdio'], configuration: null };
-// Floors, driven exactly like the two servers: what a server that does no analysis at all costs.
-const FLOOR_RAW: ServerSpec = { name: 'floor: no library', command: process.execPath, args: [path.join(__dirname, 'floor', 'raw.cjs'), '--stdio'], configuration: null };
-const FLOOR_LIB: ServerSpec = { name: 'floor: vscode-languageserver', command: process.execPath, args: [path.join(__dirname, 'floor', 'lib.cjs'), '--stdio'], configuration: null };
 /**
- * Typing cadence: an edit goes to a server no sooner than this long after its previous edit (a fast typist
- * types a key every ~100 ms). Each keystroke then meets the server idle, as in an editor, and the gap does
- * not depend on how long the other server took.
+ * Typing cadence: an edit goes to a server no sooner than this long after its previous edit (a fast typist types a
+ * key every ~100 ms). Each keystroke then meets the server idle, as in an editor.
  */
 const CADENCE_MS = 50;
+/** Quiet time that counts as settled (longer than the server's 1.5 s wait before looking up a new reference). */
+const QUIET_MS = 2000;
 
-const out: string[] = [];
-function say(line = ''): void {
-  console.log(line);
-  out.push(line);
-}
-
-function pct(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
-function median(xs: readonly number[]): number {
-  return pct([...xs].sort((a, b) => a - b), 50);
-}
-const ms = (x: number | null): string => (x === null ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const ratio = (anchor: number | null, ours: number | null): string => (anchor === null || ours === null ? '—' : `${(anchor / ours).toFixed(1)}×`);
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): void {
-  say(`| ${header.join(' | ')} |`);
-  say(`|${header.map(() => '---').join('|')}|`);
-  for (const r of rows) say(`| ${r.join(' | ')} |`);
-}
-
-/** Edit positions: a few lines spread over the file (middle of the line), plus the first FROM's tag. */
-function editPositions(text: string): { line: number; character: number }[] {
-  const lines = text.split('\n');
-  const picks: { line: number; character: number }[] = [];
-  const from = lines.findIndex((l) => l.startsWith('FROM '));
-  if (from >= 0) picks.push({ line: from, character: (lines[from] as string).indexOf(':') + 2 });
-  for (const f of [0.1, 0.3, 0.5, 0.7, 0.9]) {
-    let l = Math.floor(lines.length * f);
-    while (l < lines.length - 1 && (lines[l] as string).trim().length < 8) l++;
-    picks.push({ line: l, character: Math.floor((lines[l] as string).length / 2) });
-  }
-  return picks;
-}
-
-/** Diagnostics per publish on each benchmark file: [ours, anchor] (the payload sent on every change). */
-const diagnosticCounts = new Map<number, number[]>();
-
-interface Latency {
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly n: number;
-  readonly timeouts: number;
-}
-function summarize(samples: readonly (number | null)[]): Latency {
-  const ok = samples.filter((x): x is number => x !== null).sort((a, b) => a - b);
-  return { p50: pct(ok, 50), p95: pct(ok, 95), p99: pct(ok, 99), n: ok.length, timeouts: samples.length - ok.length };
-}
-
-/**
- * Both servers get the same single-character edits (type a character, delete it again) at the same
- * positions, one edit at a time, alternating between the servers so both see the same machine load.
- */
-async function latency(lines: number, edits: number, warmup: number, clients: readonly LspClient[], kind: 'char' | 'newline' = 'char', cadenceMs = CADENCE_MS): Promise<Latency[]> {
-  const text = generateDockerfile(lines);
-  const uri = `file:///bench/${lines}/${kind}/Dockerfile`;
-  const counts: number[] = [];
-  for (const c of clients) counts.push((await c.open(uri, text, 120000)).count);
-  if (clients.length > 1 && kind === 'char' && cadenceMs > 0) diagnosticCounts.set(lines, counts);
-  const positions = editPositions(text);
-  const samples: (number | null)[][] = clients.map(() => []);
-  let version = 1;
-  const lastSent = clients.map(() => 0);
-  for (let k = 0; k < warmup + edits; k++) {
-    const pos = positions[Math.floor(k / 2) % positions.length] as { line: number; character: number };
-    // 'newline' types Enter and deletes it again: every later line moves.
-    const change =
-      k % 2 === 0
-        ? { range: { start: pos, end: pos }, text: kind === 'char' ? 'x' : '\n' }
-        : { range: { start: pos, end: kind === 'char' ? { line: pos.line, character: pos.character + 1 } : { line: pos.line + 1, character: 0 } }, text: '' };
-    version++;
-    for (const [i, c] of clients.entries()) {
-      const wait = (lastSent[i] as number) + cadenceMs - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      lastSent[i] = performance.now();
-      const t = await c.change(uri, version, [change], 60000);
-      if (k >= warmup) (samples[i] as (number | null)[]).push(t);
-    }
-  }
-  return samples.map(summarize);
-}
+const median = (xs: readonly number[]): number => pct([...xs].sort((a, b) => a - b), 50);
+const ratio = (anchor: number | null, o: number | null): string => (anchor === null || o === null ? '—' : `${(anchor / o).toFixed(1)}×`);
+const three = (l: Latency): string => `${ms(l.p50)} / ${ms(l.p95)} / ${ms(l.p99)}`;
 
 /** Starts fresh servers, runs `body` with them, and stops them whatever happens. */
 async function withServers<T>(specs: readonly ServerSpec[], body: (servers: LspClient[]) => Promise<T>): Promise<T> {
@@ -122,315 +37,212 @@ async function withServers<T>(specs: readonly ServerSpec[], body: (servers: LspC
   }
 }
 
-function cpuModel(): string {
-  try {
-    const m = /model name\s*:\s*(.+)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
-    return m?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  } catch {
-    return os.cpus()[0]?.model ?? 'unknown';
-  }
+interface Plan {
+  readonly lines: number;
+  readonly kinds: readonly EditKind[];
+  readonly edits: number;
+  readonly warmup: number;
 }
 
-/** One pathological timing in a child process (so a runaway analysis is stopped at `limitMs`). */
-function pathologicalRun(key: string, n: number, limitMs: number): Promise<number | null> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'pathological.ts'), key, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let outText = '';
-    child.stdout.on('data', (d: Buffer) => (outText += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const v = Number(outText.trim());
-      resolve(code === 0 && Number.isFinite(v) ? v : null);
-    });
-  });
+function plans(): Plan[] {
+  return QUICK
+    ? [
+        { lines: 40, kinds: ['char'], edits: 30, warmup: 6 },
+        { lines: 300, kinds: EDIT_KINDS, edits: 30, warmup: 6 },
+        { lines: 5000, kinds: EDIT_KINDS, edits: 20, warmup: 4 },
+      ]
+    : [
+        { lines: 40, kinds: ['char'], edits: 300, warmup: 30 },
+        { lines: 300, kinds: EDIT_KINDS, edits: 200, warmup: 20 },
+        { lines: 5000, kinds: EDIT_KINDS, edits: 200, warmup: 10 },
+      ];
 }
 
-/** Pathological RUN inputs at 1×/2×/4× size: the full analyze() (all rules present at run time). */
-async function pathological(limitMs: number): Promise<void> {
-  const rows: string[][] = [];
-  for (const [key, c] of Object.entries(CASES)) {
-    const times: (number | null)[] = [];
-    for (const mult of [1, 2, 4]) {
-      // A size that already ran out of time is not tried bigger.
-      times.push(times.length > 0 && times[times.length - 1] === null ? null : await pathologicalRun(key, c.base * mult, limitMs));
-    }
-    const [t1, t2, t4] = times as [number | null, number | null, number | null];
-    const show = (t: number | null): string => (t === null ? `> ${limitMs / 1000} s` : ms(t));
-    const growth = t1 !== null && t2 !== null ? `${(t2 / t1).toFixed(2)}${t4 !== null ? ` / ${(t4 / t1).toFixed(2)}` : ' / —'}` : '—';
-    rows.push([c.label, String(c.base), show(t1), show(t2), show(t4), growth]);
-  }
-  table(['input', '1× size', '1× ms', '2× ms', '4× ms', 'growth 2× / 4× (linear = 2 / 4)'], rows);
-}
-
-async function registryHook(): Promise<void> {
-  // The registry benchmark lives in bench/registry.ts (real local docker-registry); it is optional here.
-  const file = path.join(__dirname, 'registry.ts');
-  if (!fs.existsSync(file)) {
-    say('REGISTRY BENCH HOOK: bench/registry.ts not present — no registry figures in this run.');
-    return;
-  }
-  try {
-    const mod = (await import('./registry')) as unknown as { benchRegistry?: () => Promise<Record<string, Record<string, number>>> };
-    if (typeof mod.benchRegistry !== 'function') {
-      say('REGISTRY BENCH HOOK: bench/registry.ts has no benchRegistry() export.');
-      return;
-    }
-    const r = await mod.benchRegistry();
-    const rows = Object.entries(r).map(([k, v]) => [k, Object.entries(v).map(([kk, vv]) => `${kk}=${typeof vv === 'number' && !Number.isInteger(vv) ? vv.toFixed(2) : String(vv)}`).join(', ')]);
-    table(['registry lookup (local docker-registry)', 'figures (ms, HTTP requests, …)'], rows);
-  } catch (err) {
-    say(`REGISTRY BENCH FAILED: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
-async function inventorySection(): Promise<void> {
-  say(
-    'Generated workspaces (test/support/workspaceGen.ts: nested service folders, about 300 distinct image references, 10 % of the files copies of another, multi-stage builds, unresolved ARGs), loaded by the extension\'s own loader (client/src/inventoryLoader.ts) against the bundled server over stdio: time until every file\'s uses and every image\'s state are in, CPU of the server process (/proc) and of the loader, server RSS after. "Again" is a second load with nothing changed. "No network": every registry refused by a loopback proxy, and every image asked about once.',
+function typingSection(d: Doc, runs: ReadonlyMap<number, TypingRun>): void {
+  d.say(`### As-you-type: didChange → publishDiagnostics (ms), lookups on, facts cached`);
+  d.say();
+  d.say(
+    `Our server in its default configuration (lookups on), launched as the extension launches it (client/src/serverLaunch.ts), over ${SHIPPED} (shipped) and over ${OTHER}; the generated files' images are on a local docker-registry (plain HTTP allowed for it) and every other host goes to a refusing loopback proxy. Each file is opened and left until lookups settled (no publish, no registry request for ${QUIET_MS / 1000} s); then every server gets the same edits in turn, one at a time, each no sooner than ${CADENCE_MS} ms after its previous one. Every kind is an edit and its undo at positions spread over the file (edits in bench/edits.ts). "Publishes": publishDiagnostics our server (${SHIPPED}) sent for the kind's versions, until ${QUIET_MS / 1000} s after the last edit; "registry" / "elsewhere": HTTP requests received over the same time.`,
   );
-  say();
-  try {
-    const runs = await benchInventory(QUICK ? [200] : [200, 2000]);
-    table(
-      ['files', 'mode', 'full inventory', 'server CPU', 'loader CPU', 'server RSS', 'images / references / uses', 'read / analysed (distinct texts)', 'again: time, read, analysed', 'connection attempts'],
-      runs.map((r) => [
-        r.files.toLocaleString('en-US'),
-        r.mode,
-        `${ms(r.ms)} ms`,
-        `${ms(r.serverCpuMs)} ms`,
-        `${ms(r.clientCpuMs)} ms`,
-        `${r.serverRssMb.toFixed(1)} MB`,
-        `${r.images} / ${r.references} / ${r.uses.toLocaleString('en-US')}`,
-        `${r.reads} / ${r.analysed} (${r.distinctTexts})`,
-        `${ms(r.warmMs)} ms, ${r.warmReads}, ${r.warmAnalysed}`,
-        r.attempts === null ? '—' : String(r.attempts),
-      ]),
-    );
-    const off = (n: number) => runs.find((r) => r.files === n && r.mode === 'lookups off');
-    const a = off(200);
-    const b = off(2000);
-    if (a !== undefined && b !== undefined) {
-      say();
-      say(`Growth, lookups off: 2,000 / 200 files = ${(b.ms / a.ms).toFixed(1)}× the time and ${(b.serverCpuMs / a.serverCpuMs).toFixed(1)}× the server CPU for 10× the files (linear = 10×).`);
+  d.say();
+  const rows: string[][] = [];
+  for (const [lines, run] of runs) {
+    for (const k of run.kinds) {
+      const o = k.latency[S.ours] as Latency;
+      const a = k.latency[S.anchor] as Latency;
+      const p = k.publishes[S.ours];
+      rows.push([
+        `${lines} lines, ${KIND_LABEL[k.kind]}`,
+        three(o),
+        three(k.latency[S.oursOther] as Latency),
+        three(a),
+        ratio(a.p50, o.p50),
+        ratio(a.p99, o.p99),
+        `${o.n}${o.timeouts + a.timeouts > 0 ? ` (timeouts: ours ${o.timeouts}, anchor ${a.timeouts})` : ''}`,
+        p === undefined ? '—' : `${p.publishes} for ${p.versions} versions (${p.exactlyOne} with exactly one)`,
+        `${k.registryRequests ?? '—'} / ${k.outsideRequests ?? '—'}`,
+      ]);
     }
-  } catch (err) {
-    say(`INVENTORY BENCH FAILED: ${err instanceof Error ? err.message : String(err)}`);
   }
+  d.table(['file, edit', `ours ${SHIPPED} p50 / p95 / p99`, `ours ${OTHER} p50 / p95 / p99`, 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits', 'publishes (ours)', 'registry / elsewhere'], rows);
+  d.say();
+  d.table(
+    ['file', 'open → settled', 'registry requests until settled', 'diagnostics ours / anchor'],
+    [...runs].map(([lines, r]) => [`${lines} lines`, `${ms(r.settleMs)} ms`, String(r.openRequests ?? '—'), `${r.diagnostics[S.ours]} / ${r.diagnostics[S.anchor]}`]),
+  );
+  d.say();
+  d.say('The floor: servers that do no analysis, in the same loop. "No library" frames JSON-RPC by hand and writes synchronously (stdio); "vscode-languageserver" is the library both real servers are built on, incremental sync and an empty list, over stdio and over IPC (forked as the language client forks ours).');
+  d.say();
+  const frows: string[][] = [];
+  for (const [lines, run] of runs) {
+    for (const k of run.kinds) {
+      const a = k.latency[S.anchor] as Latency;
+      frows.push([`${lines} lines, ${KIND_LABEL[k.kind]}`, three(k.latency[S.floorRaw] as Latency), three(k.latency[S.floorLib] as Latency), three(k.latency[S.floorLibIpc] as Latency), `${ms(a.p50 / 10)} / ${ms(a.p99 / 10)}`]);
+    }
+  }
+  d.table(['file, edit', 'no library p50 / p95 / p99', 'vscode-languageserver stdio', 'vscode-languageserver ipc', 'anchor p50 / 10, p99 / 10'], frows);
 }
 
 async function main(): Promise<void> {
   if (!fs.existsSync(OUR_BUNDLE)) throw new Error(`${OUR_BUNDLE} missing: run node scripts/build.mjs first`);
   if (!fs.existsSync(ANCHOR_BIN)) throw new Error(`${ANCHOR_BIN} missing: the anchor is a devDependency (npm ci)`);
   const load0 = os.loadavg();
-  say(`# Benchmarks`);
-  say();
-  say(`Generated by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString()}.`);
-  say();
-  say(`- Machine: ${os.cpus().length} CPUs (nproc), ${cpuModel()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`);
-  say(`- Node ${process.version}; our server: dist/server.js (${(fs.statSync(OUR_BUNDLE).size / 1024).toFixed(0)} KiB bundle); anchor: dockerfile-language-server-nodejs ${JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'dockerfile-language-server-nodejs', 'package.json'), 'utf8')).version}`);
-  say(`- Load average at start: ${load0.map((x) => x.toFixed(2)).join(' ')} (the machine is shared; both servers run in the same conditions, edits alternate between them)`);
-  say();
-
-  // Start-up: spawn → initialize result, fresh processes, alternating.
-  const starts: Record<string, number[]> = { ours: [], anchor: [] };
-  for (let i = 0; i < (QUICK ? 3 : 7); i++) {
-    for (const [key, spec] of [['ours', OURS], ['anchor', ANCHOR]] as const) {
-      const c = await LspClient.start(spec);
-      (starts[key] as number[]).push(c.startMs);
-      await c.stop();
-    }
-  }
-  const startOurs = median(starts['ours'] as number[]);
-  const startAnchor = median(starts['anchor'] as number[]);
-
-  // As-you-type latency.
-  const sizes: { lines: number; edits: number; warmup: number }[] = QUICK
-    ? [
-        { lines: 40, edits: 60, warmup: 10 },
-        { lines: 300, edits: 60, warmup: 10 },
-        { lines: 5000, edits: 40, warmup: 10 },
-      ]
-    : [
-        { lines: 40, edits: 300, warmup: 30 },
-        { lines: 300, edits: 300, warmup: 30 },
-        { lines: 5000, edits: 200, warmup: 10 },
-      ];
-  const lat: { lines: number; ours: Latency; anchor: Latency; floorRaw: Latency; floorLib: Latency }[] = [];
-  let rssOurs = NaN;
-  let rssAnchor = NaN;
-  let rssOursLong = NaN;
-  let longEdits = 0;
-  for (const s of sizes) {
-    await withServers([OURS, ANCHOR, FLOOR_RAW, FLOOR_LIB], async (servers) => {
-      const [ours, anchor] = servers as [LspClient, LspClient];
-      const [o, a, fr, fl] = (await latency(s.lines, s.edits, s.warmup, servers)) as [Latency, Latency, Latency, Latency];
-      lat.push({ lines: s.lines, ours: o, anchor: a, floorRaw: fr, floorLib: fl });
-      console.error(`  ${s.lines} lines: ours p50 ${ms(o.p50)} ms, anchor p50 ${ms(a.p50)} ms`);
-      if (s.lines === 5000) {
-        rssOurs = ours.rssMb();
-        rssAnchor = anchor.rssMb();
-        // Keep typing on ours only: memory must not grow per keystroke.
-        longEdits = QUICK ? 200 : 1000;
-        await latency(s.lines, longEdits, 0, [ours], 'char', 0);
-        rssOursLong = ours.rssMb();
+  const date = new Date().toISOString();
+  const reg: LocalRegistry = await startLocalRegistry();
+  const d = new Doc();
+  try {
+    // Start-up: fork/spawn → initialize result, fresh processes, alternating.
+    const starts: number[][] = [[], [], []];
+    for (let i = 0; i < (QUICK ? 3 : 7); i++) {
+      for (const [k, spec] of [ours(SHIPPED, reg), ours(OTHER, reg), ANCHOR].entries()) {
+        const c = await LspClient.start(spec);
+        (starts[k] as number[]).push(c.startMs);
+        await c.stop();
       }
-    });
-  }
-
-  // The same edits sent back to back (the next one as soon as the previous publish arrived): the servers'
-  // caches stay warm, except that a slow turn of the other server cools them.
-  const backToBack: { lines: number; ours: Latency; anchor: Latency }[] = [];
-  for (const lines of [40, 300, 5000]) {
-    await withServers([OURS, ANCHOR], async (servers) => {
-      const [o, a] = (await latency(lines, QUICK ? 40 : lines === 5000 ? 100 : 200, 10, servers, 'char', 0)) as [Latency, Latency];
-      backToBack.push({ lines, ours: o, anchor: a });
-    });
-  }
-
-  // Line-count-changing edits (Enter, then deleting the line break) on the 5,000-line file, fresh servers.
-  const newline = await withServers([OURS, ANCHOR], async (servers) => {
-    const [o, a] = (await latency(5000, QUICK ? 10 : 60, 4, servers, 'newline')) as [Latency, Latency];
-    return { ours: o, anchor: a };
-  });
-
-  // Opening large files: didOpen → first diagnostics, fresh servers.
-  const openTimes: Record<string, { ours: number | null; anchor: number | null; oursCount: number }> = {};
-  for (const lines of [5000, 50000]) {
-    const text = generateDockerfile(lines);
-    const o = await LspClient.start(OURS);
-    const ro = await o.open(`file:///bench/open${lines}/Dockerfile`, text, 60000);
-    await o.stop();
-    const a = await LspClient.start(ANCHOR);
-    const ra = await a.open(`file:///bench/open${lines}/Dockerfile`, text, 60000);
-    await a.stop();
-    openTimes[lines] = { ours: ro.ms, anchor: ra.ms, oursCount: ro.count };
-  }
-
-  say('## As-you-type: didChange → publishDiagnostics over stdio (ms)');
-  say();
-  say(`Single-character edits (type one character, delete it) at 6 positions: the first FROM tag and lines at 10/30/50/70/90 % of the file, at a typing cadence: each server gets an edit no sooner than ${CADENCE_MS} ms after its previous one.`);
-  say();
-  const rows: string[][] = [];
-  for (const l of lat) {
-    rows.push([
-      `${l.lines} lines`,
-      `${ms(l.ours.p50)} / ${ms(l.ours.p95)} / ${ms(l.ours.p99)}`,
-      `${ms(l.anchor.p50)} / ${ms(l.anchor.p95)} / ${ms(l.anchor.p99)}`,
-      ratio(l.anchor.p50, l.ours.p50),
-      ratio(l.anchor.p99, l.ours.p99),
-      `${l.ours.n}${l.ours.timeouts + l.anchor.timeouts > 0 ? ` (timeouts: ours ${l.ours.timeouts}, anchor ${l.anchor.timeouts})` : ''}`,
-      (diagnosticCounts.get(l.lines) ?? []).slice(0, 2).join(' / '),
-    ]);
-  }
-  table(['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits', 'diagnostics ours / anchor'], rows);
-  say();
-  say('The floor: two servers that do no analysis, driven in the same loop (same edits, same cadence, same machine load). "No library" frames JSON-RPC by hand and writes synchronously; "vscode-languageserver" is the library both real servers are built on, with incremental text sync and an empty diagnostics list.');
-  say();
-  table(
-    ['file', 'floor, no library: p50 / p95 / p99', 'floor, vscode-languageserver: p50 / p95 / p99', 'anchor p50 / 10 (what 10× needs)', 'anchor p99 / 10'],
-    lat.map((l) => [
-      `${l.lines} lines`,
-      `${ms(l.floorRaw.p50)} / ${ms(l.floorRaw.p95)} / ${ms(l.floorRaw.p99)}`,
-      `${ms(l.floorLib.p50)} / ${ms(l.floorLib.p95)} / ${ms(l.floorLib.p99)}`,
-      ms(l.anchor.p50 / 10),
-      ms(l.anchor.p99 / 10),
-    ]),
-  );
-  say();
-  say('The same single-character edits sent back to back (each as soon as the previous publish arrived, alternating between the servers):');
-  say();
-  table(
-    ['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits'],
-    backToBack.map((l) => [`${l.lines} lines`, `${ms(l.ours.p50)} / ${ms(l.ours.p95)} / ${ms(l.ours.p99)}`, `${ms(l.anchor.p50)} / ${ms(l.anchor.p95)} / ${ms(l.anchor.p99)}`, ratio(l.anchor.p50, l.ours.p50), ratio(l.anchor.p99, l.ours.p99), String(l.ours.n)]),
-  );
-  const b40 = backToBack.find((l) => l.lines === 40);
-  const b5k = backToBack.find((l) => l.lines === 5000);
-  if (b40 && b5k) {
-    say();
-    say(`Back to back, our 5,000-line p50 / 40-line p50 = ${(b5k.ours.p50 / b40.ours.p50).toFixed(2)}.`);
-  }
-  say();
-  say('Edits that change the line count (type Enter, delete the line break) on the 5,000-line file, same positions and cadence:');
-  say();
-  table(
-    ['file', 'ours p50 / p95 / p99', 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits'],
-    [['5000 lines, Enter / Backspace', `${ms(newline.ours.p50)} / ${ms(newline.ours.p95)} / ${ms(newline.ours.p99)}`, `${ms(newline.anchor.p50)} / ${ms(newline.anchor.p95)} / ${ms(newline.anchor.p99)}`, ratio(newline.anchor.p50, newline.ours.p50), ratio(newline.anchor.p99, newline.ours.p99), String(newline.ours.n)]],
-  );
-
-  const l40 = lat.find((l) => l.lines === 40);
-  const l5k = lat.find((l) => l.lines === 5000);
-  say();
-  if (l40 && l5k) say(`Flatness: our 5,000-line p50 / 40-line p50 = ${(l5k.ours.p50 / l40.ours.p50).toFixed(2)} (target ≤ 2).`);
-  say();
-  say('## Start-up and memory');
-  say();
-  table(
-    ['measure', 'ours', 'anchor', 'ratio'],
-    [
-      [`server start, spawn → initialize result (median of ${(starts['ours'] as number[]).length})`, `${ms(startOurs)} ms`, `${ms(startAnchor)} ms`, ratio(startAnchor, startOurs)],
-      ['RSS after 200 edits on the 5,000-line file', `${rssOurs.toFixed(1)} MB`, `${rssAnchor.toFixed(1)} MB`, `${(rssAnchor / rssOurs).toFixed(1)}×`],
-      [`RSS after ${longEdits} more edits (ours only: no per-keystroke growth)`, `${rssOursLong.toFixed(1)} MB`, '', ''],
-    ],
-  );
-  say();
-  say('## Opening a large file: didOpen → first diagnostics (ms)');
-  say();
-  const o5 = openTimes[5000];
-  const o50 = openTimes[50000];
-  table(
-    ['file', 'ours', 'anchor (60 s limit)', 'ratio'],
-    [5000, 50000].map((n) => {
-      const t = openTimes[n];
-      return [`${n} lines`, `${ms(t?.ours ?? null)} (${t?.oursCount ?? 0} diagnostics)`, t?.anchor === null ? '> 60 s' : ms(t?.anchor ?? null), ratio(t?.anchor ?? null, t?.ours ?? null)];
-    }),
-  );
-  say();
-  if (o5?.ours && o50?.ours) say(`Growth: ours 50,000 / 5,000 lines = ${(o50.ours / o5.ours).toFixed(1)}× for 10× the text (linear = 10×).`);
-  if (o5?.anchor && o50?.anchor) say(`Anchor 50,000 / 5,000 lines = ${(o50.anchor / o5.anchor).toFixed(1)}×.`);
-  say();
-  say('## Pathological RUN instructions: full analyze() of the file, one process per size (ms)');
-  say();
-  await pathological(QUICK ? 10000 : 30000);
-  say();
-  say('## Registry lookups');
-  say();
-  await registryHook();
-  say();
-  say('## Image Inventory at monorepo scale');
-  say();
-  await inventorySection();
-  say();
-  say('## Targets of issue 7 in this run');
-  say();
-  const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
-  const trows: string[][] = [];
-  for (const n of [300, 5000]) {
-    const l = lat.find((x) => x.lines === n);
-    if (l === undefined) continue;
-    trows.push([`${n} lines: p50 ≥ 10× faster than the anchor`, `${(l.anchor.p50 / l.ours.p50).toFixed(1)}×`, verdict(l.anchor.p50 / l.ours.p50 >= 10)]);
-    trows.push([`${n} lines: p99 ≥ 10× faster than the anchor`, `${(l.anchor.p99 / l.ours.p99).toFixed(1)}×`, verdict(l.anchor.p99 / l.ours.p99 >= 10)]);
-    for (const [label, f] of [['no-library floor', l.floorRaw], ['vscode-languageserver floor', l.floorLib]] as const) {
-      const p50 = l.anchor.p50 / f.p50;
-      const p99 = l.anchor.p99 / f.p99;
-      trows.push([
-        `${n} lines: the same ratios for a server that does nothing (${label})`,
-        `p50 ${p50.toFixed(1)}×, p99 ${p99.toFixed(1)}×`,
-        p50 >= 10 && p99 >= 10 ? 'reachable' : `below this floor at ${[p50 < 10 ? 'p50' : '', p99 < 10 ? 'p99' : ''].filter((x) => x !== '').join(' and ')}`,
-      ]);
     }
-  }
-  if (l40 && l5k) trows.push(['our 5,000-line p50 within 2× of our 40-line p50', `${(l5k.ours.p50 / l40.ours.p50).toFixed(2)}×`, verdict(l5k.ours.p50 / l40.ours.p50 <= 2)]);
-  trows.push(['server start below the anchor', `${ms(startOurs)} vs ${ms(startAnchor)} ms`, verdict(startOurs < startAnchor)]);
-  trows.push(['RSS after 200 edits (5,000 lines) below the anchor', `${rssOurs.toFixed(1)} vs ${rssAnchor.toFixed(1)} MB`, verdict(rssOurs < rssAnchor)]);
-  if (o5?.ours && o50?.ours) trows.push(['opening 50,000 lines grows at most linearly from 5,000', `${(o50.ours / o5.ours).toFixed(1)}× for 10×`, verdict(o50.ours / o5.ours <= 10)]);
-  table(['target', 'measured', 'verdict'], trows);
-  say();
-  say(`Load average at end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    const startMs = { ours: median(starts[0] as number[]), oursOther: median(starts[1] as number[]), anchor: median(starts[2] as number[]) };
 
-  if (!QUICK) {
-    const target = path.join(ROOT, 'docs', 'benchmarks.md');
-    fs.writeFileSync(target, out.join('\n') + '\n' + fs.readFileSync(path.join(__dirname, 'notes.md'), 'utf8'));
-    console.error(`written: ${path.relative(ROOT, target)}`);
+    // The interleaved runs: every server in the same loop, per file size.
+    const runs = new Map<number, TypingRun>();
+    let rss = { ours: NaN, oursOther: NaN, anchor: NaN, edits: 0 };
+    let rssLong = NaN;
+    const longEdits = QUICK ? 200 : 1000;
+    for (const p of plans()) {
+      await withServers([ours(SHIPPED, reg), ours(OTHER, reg), ANCHOR, FLOOR_RAW, FLOOR_LIB, FLOOR_LIB_IPC], async (servers) => {
+        const run = await typing(servers, { ...p, cadenceMs: CADENCE_MS, gen: { registry: reg.host }, registry: reg, quietMs: QUIET_MS, tag: 'main' });
+        runs.set(p.lines, run);
+        for (const k of run.kinds) console.error(`  ${p.lines} lines ${k.kind}: ours p50 ${ms(k.latency[S.ours]?.p50 ?? NaN)} ms, anchor p50 ${ms(k.latency[S.anchor]?.p50 ?? NaN)} ms`);
+        if (p.lines === 5000) {
+          const [o, oo, a] = servers as [LspClient, LspClient, LspClient];
+          const edits = run.kinds.reduce((n, k) => n + k.latency[S.ours]!.n + k.latency[S.ours]!.timeouts + p.warmup, 0);
+          rss = { ours: o.rssMb(), oursOther: oo.rssMb(), anchor: a.rssMb(), edits };
+          // Keep typing on ours only: memory must not grow per keystroke.
+          await typing([o], { lines: 5000, kinds: ['char'], edits: longEdits, warmup: 0, cadenceMs: 0, gen: { registry: reg.host }, quietMs: 200, tag: 'long' });
+          rssLong = o.rssMb();
+        }
+      });
+    }
+
+    // The same character edits back to back (each as soon as the previous publish arrived).
+    const backToBack: { lines: number; ours: Latency; anchor: Latency }[] = [];
+    for (const lines of [40, 300, 5000]) {
+      await withServers([ours(SHIPPED, reg), ANCHOR], async (servers) => {
+        const r = await typing(servers, { lines, kinds: ['char'], edits: QUICK ? 40 : lines === 5000 ? 100 : 200, warmup: 10, cadenceMs: 0, gen: { registry: reg.host }, registry: reg, quietMs: QUIET_MS, tag: 'b2b' });
+        const k = r.kinds[0]!;
+        backToBack.push({ lines, ours: k.latency[0]!, anchor: k.latency[1]! });
+      });
+    }
+
+    // Opening large files: didOpen → first diagnostics, fresh servers.
+    const open = new Map<number, { ours: number | null; anchor: number | null; oursCount: number }>();
+    for (const lines of [5000, 50000]) {
+      const text = generateDockerfile(lines, { registry: reg.host });
+      const o = await LspClient.start(ours(SHIPPED, reg));
+      const ro = await o.open(`file:///bench/open${lines}/Dockerfile`, text, 60000);
+      await o.stop();
+      const a = await LspClient.start(ANCHOR);
+      const ra = await a.open(`file:///bench/open${lines}/Dockerfile`, text, 60000);
+      await a.stop();
+      open.set(lines, { ours: ro.ms, anchor: ra.ms, oursCount: ro.count });
+    }
+
+    const figures: RunFigures = { shipped: SHIPPED, typing: runs, startMs, rss, open };
+    const verdict = verdictRows(figures);
+
+    typingSection(d, runs);
+    d.say();
+    d.say('The same character edits sent back to back (each as soon as the previous publish arrived, alternating between the two servers):');
+    d.say();
+    d.table(
+      ['file', `ours ${SHIPPED} p50 / p95 / p99`, 'anchor p50 / p95 / p99', 'p50 ratio', 'p99 ratio', 'edits'],
+      backToBack.map((l) => [`${l.lines} lines`, three(l.ours), three(l.anchor), ratio(l.anchor.p50, l.ours.p50), ratio(l.anchor.p99, l.ours.p99), String(l.ours.n)]),
+    );
+    d.say();
+    d.say('### Start-up, memory and transport');
+    d.say();
+    d.table(
+      ['measure', `ours, ${SHIPPED} (shipped)`, `ours, ${OTHER}`, 'anchor (stdio)'],
+      [
+        [`server start, launch → initialize result (median of ${(starts[0] as number[]).length})`, `${ms(startMs.ours)} ms`, `${ms(startMs.oursOther)} ms`, `${ms(startMs.anchor)} ms`],
+        [`RSS after ${rss.edits} edits on the 5,000-line file`, `${rss.ours.toFixed(1)} MB`, `${rss.oursOther.toFixed(1)} MB`, `${rss.anchor.toFixed(1)} MB`],
+        [`RSS after ${longEdits} more character edits, back to back (no per-keystroke growth)`, `${rssLong.toFixed(1)} MB`, '', ''],
+      ],
+    );
+    d.say();
+    d.say('### Opening a large file: didOpen → first diagnostics (ms)');
+    d.say();
+    d.table(
+      ['file', `ours (${SHIPPED})`, 'anchor (60 s limit)', 'ratio'],
+      [...open].map(([n, t]) => [`${n} lines`, `${ms(t.ours)} (${t.oursCount} diagnostics)`, t.anchor === null ? '> 60 s' : ms(t.anchor), ratio(t.anchor, t.ours)]),
+    );
+    const o5 = open.get(5000);
+    const o50 = open.get(50000);
+    d.say();
+    if (o5?.ours && o50?.ours) d.say(`Growth: ours 50,000 / 5,000 lines = ${(o50.ours / o5.ours).toFixed(1)}× for 10× the text (linear = 10×).`);
+    d.say();
+    d.say('### Pathological RUN instructions: full analyze() of the file, one process per size (ms)');
+    d.say();
+    await pathological(d, QUICK ? 10000 : 30000);
+    d.say();
+    d.say('### Registry lookups');
+    d.say();
+    await registryHook(d);
+    d.say();
+    d.say('### The command line');
+    d.say();
+    await cliHook(d);
+    d.say();
+    d.say('### Image Inventory at monorepo scale');
+    d.say();
+    await inventorySection(d, QUICK);
+
+    const load1 = os.loadavg();
+    const loads = `load average ${load0.map((x) => x.toFixed(2)).join(' ')} at start, ${load1.map((x) => x.toFixed(2)).join(' ')} at end`;
+    const head = new Doc();
+    head.say(`## Run ${date} (${loads}${QUICK ? '; --quick' : ''})`);
+    head.say();
+    head.say(`- Machine: ${os.cpus().length} CPUs (nproc), ${cpuModel()}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; shared, every server runs in the same loop`);
+    head.say(`- Node ${process.version}; our server: dist/server.js (${(fs.statSync(OUR_BUNDLE).size / 1024).toFixed(0)} KiB bundle); anchor: dockerfile-language-server-nodejs ${(JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'dockerfile-language-server-nodejs', 'package.json'), 'utf8')) as { version: string }).version}`);
+    head.say();
+    head.say('### Targets of issue 19 in this run');
+    head.say();
+    head.table(['target', 'measured', 'verdict'], verdict);
+    head.say();
+    head.say('Floor analysis: the anchor divided by a server that does nothing (≥ 10× at p50 and p99 = the target is reachable on this machine):');
+    head.say();
+    head.table(['file, edit', 'anchor / floor'], floorRows(figures));
+    head.say();
+    const top = new Doc();
+    top.say(`Verdict of the latest run (${date}, ${loads}), recomputed by every \`npm run bench\`; every run is kept below, newest first.`);
+    top.say();
+    top.table(['target (issue 19)', 'measured', 'verdict'], verdict);
+    if (!QUICK) {
+      const target = path.join(ROOT, 'docs', 'benchmarks.md');
+      writeBenchmarks(target, top.lines, [...head.lines, ...d.lines], fs.readFileSync(path.join(__dirname, 'notes.md'), 'utf8'));
+      console.error(`written: ${path.relative(ROOT, target)}`);
+    }
+  } finally {
+    await reg.stop();
   }
 }
 
@@ -439,4 +251,4 @@ main()
     console.error(err instanceof Error ? err.stack : String(err));
     process.exitCode = 1;
   })
-  .finally(() => fs.rmSync(storage, { recursive: true, force: true }));
+  .finally(() => removeStorages());

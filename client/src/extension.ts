@@ -1,5 +1,4 @@
 // The VS Code extension: starts the bundled language server and adds commands, status, inventory view and code lenses.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Requests, type StatusParams } from '../../server/src/protocol';
@@ -7,6 +6,7 @@ import { ImageCodeLenses } from './codeLens';
 import { InventoryProvider, maxFilesSetting, referenceOf } from './inventory';
 import { DOCKERFILE_GLOB, EXCLUDE_GLOB, describe, readText, requestImageUses, requestPinEdits, toRange, type Ctx } from './requests';
 import { RuleDocs, SHOW_RULE_DOC } from './ruleDocs';
+import { serverLaunch, type ServerLaunch } from './serverLaunch';
 import { GO_ONLINE, LookupStatus, setNetworkMode, SHOW_OUTPUT, WORK_OFFLINE } from './status';
 import { TRUST_SCHEME, TrustDetailsProvider, trustDetailsUri } from './trustDetails';
 
@@ -22,17 +22,17 @@ export const DOCUMENT_SELECTOR = [
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Dockerfile Trust', { log: true });
   context.subscriptions.push(output);
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   // Restricted Mode (an untrusted workspace): the server runs syntactic checks only (--restricted). The proxy
   // settings (VS Code's http.*) reach the server in its environment. Both are re-read on every (re)start.
-  const serverArgs = (): string[] => ['--storage', context.globalStorageUri.fsPath, ...(vscode.workspace.isTrusted ? [] : ['--restricted'])];
-  const serverEnv = (): NodeJS.ProcessEnv => {
+  const launch = (): ServerLaunch => {
     const http = vscode.workspace.getConfiguration('http');
-    const value = { proxy: http.get('proxy'), proxyStrictSSL: http.get('proxyStrictSSL'), noProxy: http.get('noProxy'), proxyAuthorization: http.get('proxyAuthorization'), proxySupport: http.get('proxySupport') };
-    return { ...process.env, DFT_EDITOR_HTTP: JSON.stringify(value) };
+    const editorHttp = { proxy: http.get('proxy'), proxyStrictSSL: http.get('proxyStrictSSL'), noProxy: http.get('noProxy'), proxyAuthorization: http.get('proxyAuthorization'), proxySupport: http.get('proxySupport') };
+    return serverLaunch({ extensionPath: context.extensionPath, storage: context.globalStorageUri.fsPath, trusted: vscode.workspace.isTrusted, http: editorHttp, env: process.env });
   };
-  const run = { module: serverModule, transport: TransportKind.ipc, args: serverArgs(), options: { env: serverEnv() } };
-  const debug = { module: serverModule, transport: TransportKind.ipc, args: serverArgs(), options: { env: serverEnv(), execArgv: ['--nolazy', '--inspect=6019'] } };
+  const first = launch();
+  const transport = first.transport === 'ipc' ? TransportKind.ipc : TransportKind.stdio;
+  const run = { module: first.module, transport, args: first.args, options: { env: first.env, execArgv: first.execArgv } };
+  const debug = { module: first.module, transport, args: first.args, options: { env: first.env, execArgv: first.debugExecArgv } };
   const serverOptions: ServerOptions = { run, debug };
   const ruleDocs = new RuleDocs(context, output);
   const clientOptions: LanguageClientOptions = {
@@ -55,10 +55,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const lc = new LanguageClient('dockerfileTrust', 'Dockerfile Trust', serverOptions, clientOptions);
   client = lc;
   async function restartServer(why: string): Promise<void> {
-    run.args = serverArgs();
-    run.options.env = serverEnv();
-    debug.args = serverArgs();
-    debug.options.env = serverEnv();
+    const next = launch();
+    run.args = next.args;
+    run.options.env = next.env;
+    debug.args = next.args;
+    debug.options.env = next.env;
     output.info(`restarting the language server: ${why}`);
     try {
       // Notification handlers registered on the client stay registered across restarts.
