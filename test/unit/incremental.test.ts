@@ -1,5 +1,5 @@
 // Differential test: random edit sequences over the project's fixtures (the corpus run is in test/corpus), incremental
-// analysis compared with a full analysis after every edit; moved and renamed stages reuse their work.
+// analysis compared with a full analysis after every edit; moved, re-indexed and renamed stages reuse their work.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -62,7 +62,7 @@ test('renaming a stage rebuilds only the stages that refer to that name', () => 
   }
   const text = lines.join('\n') + '\n';
   const runs: number[] = [];
-  const counted = RULES.map((r) => (r.id !== 'download-unverified' ? r : { ...r, check: (ctx: Parameters<typeof r.check>[0]) => (runs.push(ctx.model.stages[0]?.index ?? -1), r.check(ctx)) }));
+  const counted = RULES.map((r) => (r.id !== 'download-unverified' ? r : { ...r, check: (ctx: Parameters<typeof r.check>[0]) => (runs.push(ctx.model.partIndex ?? -1), r.check(ctx)) }));
   const options: AnalyzeOptions = { rules: counted };
   const inc = new IncrementalDocument(text);
   inc.analyze(options);
@@ -77,4 +77,84 @@ test('renaming a stage rebuilds only the stages that refer to that name', () => 
   assert.deepEqual(mine, full);
   // COPY --from=s2 now names no stage: it reads as an image (or build context), in both analyses.
   assert.ok(full.model.images.some((u) => u.source === 'copy-from' && u.kind !== 'stage'));
+});
+
+/** Six stages with downloads (so the stage-local download rules report), and a counter of their runs per stage part. */
+function countedStages(): { text: string; runs: number[]; options: AnalyzeOptions } {
+  const stage = (i: number): string =>
+    [`FROM debian:12 AS s${i}`, `RUN curl -fsSL https://example.com/t${i}.sh -o /tmp/t.sh && sh /tmp/t.sh`, `ADD https://example.com/a${i}.tgz /opt/`, ''].join('\n');
+  const text = Array.from({ length: 6 }, (_, i) => stage(i)).join('\n');
+  const runs: number[] = [];
+  const rules = RULES.map((r) => (r.id !== 'download-unverified' ? r : { ...r, check: (ctx: Parameters<typeof r.check>[0]) => (runs.push(ctx.model.partIndex ?? -1), r.check(ctx)) }));
+  return { text, runs, options: { rules } };
+}
+
+/** Applies one change to both the TextDocument and the incremental document; returns the new analysis and the rule runs it took. */
+function edit(inc: IncrementalDocument, doc: TextDocument, change: ContentChange, options: AnalyzeOptions, runs: number[]): { doc: TextDocument; result: ReturnType<IncrementalDocument['analyze']>; ran: number[] } {
+  const next = TextDocument.update(doc, [change], doc.version + 1);
+  runs.length = 0;
+  inc.update(next.getText(), [change]);
+  const result = inc.analyze(options);
+  const ran = [...runs].sort((a, b) => a - b);
+  assert.deepEqual(result, analyze(next.getText(), options), 'equal to a full analysis');
+  return { doc: next, result, ran };
+}
+
+test('Enter above a stage keeps that stage and every later one (same Stage objects, no stage-local rule runs); findings above stay the same objects', () => {
+  const { text, runs, options } = countedStages();
+  const inc = new IncrementalDocument(text);
+  const before = inc.analyze(options);
+  const fromLine = (k: number): number => before.model.stageLines[k] as number;
+  // Enter on the blank line right above stage 3's FROM (it belongs to stage 2, which has no instruction there).
+  const at = { line: fromLine(3) - 1, character: 0 };
+  const { doc, result, ran } = edit(inc, TextDocument.create('file:///e', 'dockerfile', 1, text), { range: { start: at, end: at }, text: '\n' }, options, runs);
+  assert.deepEqual(ran, [-1], 'only the part before the first FROM runs again');
+  for (let k = 0; k < 6; k++) assert.equal(result.model.stages[k], before.model.stages[k], `stage ${k} is the same object`);
+  assert.deepEqual(result.model.stageLines, before.model.stageLines.map((l, k) => (k >= 3 ? l + 1 : l)));
+  // Findings of the stages that did not move are the same objects; those of the moved stages are one line down.
+  const above = (f: { range: { start: { line: number } } }): boolean => f.range.start.line < fromLine(3);
+  const keptBefore = before.findings.filter(above);
+  assert.ok(keptBefore.length > 0);
+  assert.deepEqual(result.findings.filter(above), keptBefore);
+  for (const f of result.findings.filter(above)) assert.ok(keptBefore.includes(f), `${f.code} at ${f.range.start.line} is the same Finding object`);
+  const moved = before.findings.filter((f) => !above(f)).map((f) => ({ ...f, range: { start: { ...f.range.start, line: f.range.start.line + 1 }, end: { ...f.range.end, line: f.range.end.line + 1 } }, anchorLine: (f.anchorLine as number) + 1 }));
+  assert.deepEqual(
+    result.findings.filter((f) => !above(f)).map(({ fixes: _f, data: _d, ...f }) => f),
+    moved.map(({ fixes: _f, data: _d, ...f }) => f),
+  );
+  // Enter at the end of a RUN inside stage 1: stage 1 is rebuilt (its lines moved within it), no other stage.
+  const end = { line: fromLine(1) + 1, character: text.split('\n')[fromLine(1) + 1]!.length };
+  const second = edit(inc, doc, { range: { start: end, end }, text: '\n' }, options, runs);
+  assert.deepEqual(second.ran, [-1, 1]);
+  for (let k = 0; k < 6; k++) if (k !== 1) assert.equal(second.result.model.stages[k], before.model.stages[k], `stage ${k} is the same object`);
+  assert.notEqual(second.result.model.stages[1], before.model.stages[1]);
+});
+
+test('deleting a stage keeps the other stages (same objects, no rule runs), and so does restoring it; a pasted block rebuilds only the stage it lands in', () => {
+  const { text, runs, options } = countedStages();
+  const inc = new IncrementalDocument(text);
+  const before = inc.analyze(options);
+  const lines = before.model.stageLines;
+  let doc = TextDocument.create('file:///d', 'dockerfile', 1, text);
+  const range = { start: { line: lines[2] as number, character: 0 }, end: { line: lines[3] as number, character: 0 } };
+  const removed = doc.getText(range);
+  const del = edit(inc, doc, { range, text: '' }, options, runs);
+  assert.deepEqual(del.ran, [-1], 'no stage-local rule runs for any stage');
+  assert.equal(del.result.model.stages.length, 5);
+  for (const [k, old] of [0, 1, 3, 4, 5].entries()) assert.equal(del.result.model.stages[k], before.model.stages[old], `old stage ${old} (now ${k}) is the same object`);
+  // The later stages' images are now those of index k, placed at their new lines.
+  assert.deepEqual(del.result.model.images.filter((u) => u.source === 'from').map((u) => u.stageIndex), [0, 1, 2, 3, 4]);
+  doc = del.doc;
+  const back = edit(inc, doc, { range: { start: range.start, end: range.start }, text: removed }, options, runs);
+  assert.deepEqual(back.ran, [-1, 2], 'only the restored stage runs');
+  for (const k of [0, 1, 3, 4, 5]) assert.equal(back.result.model.stages[k], before.model.stages[k], `stage ${k} is the same object`);
+  doc = back.doc;
+  // 50 lines pasted into stage 1 (before stage 2's FROM).
+  const block = Array.from({ length: 50 }, (_, i) => `ENV P${i}=${i}`).join('\n') + '\n';
+  const at = { line: lines[2] as number, character: 0 };
+  const paste = edit(inc, doc, { range: { start: at, end: at }, text: block }, options, runs);
+  assert.deepEqual(paste.ran, [-1, 1]);
+  for (const k of [0, 3, 4, 5]) assert.equal(paste.result.model.stages[k], before.model.stages[k], `stage ${k} is the same object`);
+  assert.equal(paste.result.model.stages[2], back.result.model.stages[2], 'the restored stage is kept too');
+  assert.equal(paste.result.model.stageLines[5], (lines[5] as number) + 50);
 });

@@ -9,11 +9,10 @@
 // cached by text). A stage's part of the model depends only on its instructions and StageContext.key.
 import { collectAll, collectReports, failedAnalysis, finalizeReports, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
-import { buildGlobals, buildStage, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
+import { buildGlobals, buildStage, placeImageUse, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
 import type { Report, Rule, RuleConfig } from './rule';
 import { SegmentCache } from './parse';
 import { copiesByStage, type CopyOut } from './stageCopies';
-import { moveReport } from './move';
 import { parseSegmentText, readDirectives, segmentAt, shiftInstruction, splitLines, type Directives, type Instruction, type SegmentKind } from './syntax';
 import type { Finding, Range } from './types';
 
@@ -32,32 +31,34 @@ interface Seg {
   readonly rel: Instruction | null;
   /** rel is a FROM (kept here so a pass over the segments does not have to read every parse). */
   readonly isFrom: boolean;
-  /** `rel` moved to `start`; undefined after a shift until needed again. */
-  abs: Instruction | undefined;
+  /**
+   * `rel` moved to `placedAt` lines: the segment's line in its frame (its stage's, or the document's before
+   * the first FROM). A stage that moves keeps its segments' frame lines, so their instructions stay.
+   */
+  placed: Instruction | undefined;
+  placedAt: number;
 }
 
 interface ReportEntry {
-  readonly stage: Stage;
   /** What other stages copy out of it (stage-local rules may mention it): reports stay valid while it is the same. */
   readonly copiesKey: string;
   readonly rulesKey: string;
   readonly rules: readonly Rule[] | null;
   readonly facts: Facts;
   readonly config: RuleConfig;
+  /** In the stage's own frame: valid wherever the stage is. */
   readonly raws: readonly RawReport[];
 }
 
 interface StageEntry {
   readonly key: string;
-  readonly instructions: readonly Instruction[];
-  /** The parses at line 0 behind `instructions`: equal parses at equal relative lines = the same stage moved. */
-  readonly rels: readonly Instruction[];
   readonly stage: Stage;
+  /** The stage's image uses in its own frame, with the index the stage had when built. */
   readonly images: readonly ImageUse[];
   /** What the stage asked about stage names while it was built (valid while the answers stay the same). */
   readonly nameChecks: readonly NameCheck[];
-  /** Set when this entry is the previous stage moved by `delta` lines: its reports can be moved too. */
-  readonly movedFrom?: { readonly stage: Stage; readonly delta: number };
+  /** `images` placed at `line` as stage `index` (the model's images), kept while the stage stays there. */
+  placed: { readonly line: number; readonly index: number; readonly images: readonly ImageUse[] } | undefined;
 }
 
 /** Spreading a huge array into splice/push overflows the stack; past this size we concatenate instead. */
@@ -74,8 +75,14 @@ export class IncrementalDocument {
   private linesShared = false;
   private commentsShared = false;
   private readonly parses = new SegmentCache(4096);
-  private stageCache: StageEntry[] = [];
-  private reportCache: ReportEntry[] = [];
+  /**
+   * Stages by the parse of their FROM (a stage follows its text, not its index or line: one that moves or
+   * changes index because another stage came or went is found again), several when the texts are equal.
+   */
+  private stageCache = new Map<Instruction, StageEntry[]>();
+  /** The entries of the current model's stages, by index. */
+  private current: StageEntry[] = [];
+  private reportCache = new Map<Stage, ReportEntry>();
   /** Weak: entries go with the reports of stages that were rebuilt. */
   private readonly findingMemo = new WeakMap<Report, Finding>();
 
@@ -112,8 +119,9 @@ export class IncrementalDocument {
     } catch (err) {
       // Start from scratch next time: half-updated caches must not outlive a failure.
       const text = this.lines.join('\n');
-      this.stageCache = [];
-      this.reportCache = [];
+      this.stageCache = new Map();
+      this.current = [];
+      this.reportCache = new Map();
       try {
         this.reset(text);
       } catch {
@@ -129,81 +137,104 @@ export class IncrementalDocument {
     const facts = options.facts ?? NO_FACTS;
     const rulesOpt = options.rules ?? null;
     // A stage object is reused only when its instructions and context are unchanged (see model()),
-    // so its reports can be too, as long as the same rules run with the same facts.
+    // so its reports can be too, as long as the same rules run with the same facts: they are in the
+    // stage's own frame, so where the stage now is does not matter (finalizeReports places them).
     let keyOf: readonly Rule[] | null = null;
     let rulesKey = '';
     const copies = copiesByStage(model);
-    const raws = collectAll(model, options, (stage, local, f, config) => {
+    const reports = new Map<Stage, ReportEntry>();
+    const parts = collectAll(model, options, (index, local, f, config) => {
       if (keyOf !== local) {
         keyOf = local;
         rulesKey = local.map((r) => r.id).join(',');
       }
-      const copiesKey = copiesKeyOf(copies.get(stage.index));
-      let entry = this.reportCache[stage.index];
-      if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config || entry.copiesKey !== copiesKey) {
-        const moved = this.stageCache[stage.index]?.movedFrom;
-        let stageRaws: RawReport[];
-        if (moved !== undefined && entry !== undefined && entry.stage === moved.stage && entry.rulesKey === rulesKey && entry.rules === rulesOpt && entry.facts === facts && entry.config === config && entry.copiesKey === copiesKey) {
-          // Only lines moved (an edit above the stage): the stage-local reports are the old ones moved along.
-          stageRaws = entry.raws.map((r) => moveRaw(r, moved.delta));
-        } else {
-          stageRaws = [];
-          collectReports(stagePart(model, stage, copies), local, f, stageRaws, config);
-        }
-        entry = { stage, copiesKey, rulesKey, rules: rulesOpt, facts, config, raws: stageRaws };
-        this.reportCache[stage.index] = entry;
+      const stage = model.stages[index] as Stage;
+      const copiesKey = copiesKeyOf(copies.get(index));
+      let entry = this.reportCache.get(stage);
+      if (entry === undefined || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config || entry.copiesKey !== copiesKey) {
+        const raws: RawReport[] = [];
+        const own = this.current[index] as StageEntry;
+        const images = own.images.every((u) => u.stageIndex === index) ? own.images : own.images.map((u) => placeImageUse(u, 0, index));
+        collectReports(stagePart(model, index, copies, images), local, f, raws, config);
+        entry = { copiesKey, rulesKey, rules: rulesOpt, facts, config, raws };
       }
+      reports.set(stage, entry);
       return entry.raws;
     });
-    this.reportCache.length = model.stages.length;
-    return { model, findings: finalizeReports(model, raws, options, this.findingMemo) };
+    this.reportCache = reports;
+    return { model, findings: finalizeReports(model, parts, options, this.findingMemo) };
+  }
+
+  /** The segment's instruction at `at` lines in its frame (kept while that stays the same). */
+  private place(s: Seg, at: number): Instruction {
+    if (s.placed === undefined || s.placedAt !== at) {
+      s.placed = shiftInstruction(s.rel as Instruction, at);
+      s.placedAt = at;
+    }
+    return s.placed;
   }
 
   private model(options: AnalyzeOptions): DockerfileModel {
-    const instructions: Instruction[] = [];
-    const rels: Instruction[] = [];
-    const froms: number[] = [];
-    // One pass over the segments: every later step works from the FROM positions found here.
-    for (const s of this.segs) {
+    const globalInstructions: Instruction[] = [];
+    const segs = this.segs;
+    let i = 0;
+    for (; i < segs.length; i++) {
+      const s = segs[i] as Seg;
       if (s.rel === null) continue;
-      if (s.abs === undefined) s.abs = shiftInstruction(s.rel, s.start);
-      if (s.isFrom) froms.push(instructions.length);
-      instructions.push(s.abs);
-      rels.push(s.rel);
+      if (s.isFrom) break;
+      globalInstructions.push(this.place(s, s.start));
     }
-    const g = buildGlobals(this.directives, instructions, options, froms);
+    // Stage k: its FROM segment and its instructions in its own frame.
+    const froms: Seg[] = [];
+    const runs: Instruction[][] = [];
+    for (; i < segs.length; i++) {
+      const s = segs[i] as Seg;
+      if (s.rel === null) continue;
+      if (s.isFrom) {
+        froms.push(s);
+        runs.push([this.place(s, 0)]);
+      } else (runs[runs.length - 1] as Instruction[]).push(this.place(s, s.start - (froms[froms.length - 1] as Seg).start));
+    }
+    // buildGlobals reads the instructions before the first FROM and the stage names of the FROMs.
+    const heads = globalInstructions.concat(runs.map((r) => r[0] as Instruction));
+    const g = buildGlobals(this.directives, heads, options, froms.map((_, k) => globalInstructions.length + k));
+    const previous = this.stageCache;
+    const cache = new Map<Instruction, StageEntry[]>();
+    const current: StageEntry[] = [];
     const stages: Stage[] = [];
+    const stageLines: number[] = [];
     const images: ImageUse[] = [...g.syntaxImages];
-    let index = 0;
-    for (; index < froms.length; index++) {
-      const start = froms[index] as number;
-      const end = froms[index + 1] ?? instructions.length;
-      const old = this.stageCache[index];
-      const sameContext = old !== undefined && old.key === g.context.key && sameNameAnswers(g.context, index, old.nameChecks);
-      let entry: StageEntry;
-      if (sameContext && sameRun(old!.instructions, instructions, start, end)) {
-        entry = old!;
+    for (let index = 0; index < froms.length; index++) {
+      const from = froms[index] as Seg;
+      const run = runs[index] as Instruction[];
+      const line = from.start;
+      const candidates = previous.get(from.rel as Instruction);
+      let entry = candidates?.find((e) => e.key === g.context.key && sameRun(e.stage.instructions, run) && sameNameAnswers(g.context, index, e.nameChecks));
+      if (entry !== undefined) {
+        // Claimed: a second stage with the same text must not take the same entry.
+        candidates!.splice(candidates!.indexOf(entry), 1);
       } else {
-        const part = buildStage(g.context, index, instructions.slice(start, end));
-        const delta = sameContext ? movedBy(old!, instructions, rels, start, end) : null;
-        entry = {
-          key: g.context.key,
-          instructions: part.stage.instructions,
-          rels: rels.slice(start, end),
-          stage: part.stage,
-          images: part.images,
-          nameChecks: part.nameChecks,
-          ...(delta !== null ? { movedFrom: { stage: old!.stage, delta } } : {}),
-        };
-        this.stageCache[index] = entry;
+        const part = buildStage(g.context, index, run);
+        entry = { key: g.context.key, stage: part.stage, images: part.images, nameChecks: part.nameChecks, placed: undefined };
+      }
+      const list = cache.get(from.rel as Instruction);
+      if (list === undefined) cache.set(from.rel as Instruction, [entry]);
+      else list.push(entry);
+      current.push(entry);
+      let placed = entry.placed;
+      if (placed === undefined || placed.line !== line || placed.index !== index) {
+        placed = { line, index, images: entry.images.map((u) => placeImageUse(u, line, index)) };
+        entry.placed = placed;
       }
       stages.push(entry.stage);
-      for (const img of entry.images) images.push(img);
+      stageLines.push(line);
+      for (const img of placed.images) images.push(img);
     }
-    this.stageCache.length = index;
+    this.stageCache = cache;
+    this.current = current;
     this.linesShared = true;
     this.commentsShared = true;
-    return { lines: this.lines, directives: this.directives, instructions, comments: this.comments, globalArgs: g.globalArgs, stages, images };
+    return { lines: this.lines, directives: this.directives, globalInstructions, comments: this.comments, globalArgs: g.globalArgs, stages, stageLines, images };
   }
 
   private reset(text: string): void {
@@ -244,7 +275,7 @@ export class IncrementalDocument {
         this.parses.set(key, rel);
       } else rel = hit;
     }
-    return { kind: s.kind, start: s.startLine, end: s.endLine, text: s.text, rel, isFrom: rel !== null && rel.keyword === 'FROM', abs: undefined };
+    return { kind: s.kind, start: s.startLine, end: s.endLine, text: s.text, rel, isFrom: rel !== null && rel.keyword === 'FROM', placed: undefined, placedAt: 0 };
   }
 
   /** Applies one ranged change line-wise; false when it cannot be applied exactly (caller re-splits). */
@@ -328,9 +359,9 @@ export class IncrementalDocument {
     if (delta !== 0) {
       for (let k = i + fresh.length; k < all.length; k++) {
         const s = all[k] as Seg;
+        // Only the frame line of segments before the first FROM changes (place() notices).
         s.start += delta;
         s.end += delta;
-        s.abs = undefined;
       }
       this.rebuildComments();
       return;
@@ -345,31 +376,12 @@ export class IncrementalDocument {
   }
 }
 
-/**
- * The line distance by which a stage moved, or null when it is not the same stage moved: the same parses
- * (segment texts) at the same distances from each other, all `delta` lines away from before.
- */
-function movedBy(entry: StageEntry, instructions: readonly Instruction[], rels: readonly Instruction[], start: number, end: number): number | null {
-  if (entry.rels.length !== end - start) return null;
-  const delta = (instructions[start] as Instruction).startLine - (entry.instructions[0] as Instruction).startLine;
-  if (delta === 0) return null;
-  for (let k = 0; k < entry.rels.length; k++) {
-    if (entry.rels[k] !== rels[start + k]) return null;
-    if ((instructions[start + k] as Instruction).startLine - (entry.instructions[k] as Instruction).startLine !== delta) return null;
-  }
-  return delta;
-}
-
-function moveRaw(r: RawReport, delta: number): RawReport {
-  return r.report === null ? r : { ...r, report: moveReport(r.report, delta) };
-}
-
 function copiesKeyOf(copies: readonly CopyOut[] | undefined): string {
   return copies === undefined || copies.length === 0 ? '' : JSON.stringify(copies);
 }
 
-function sameRun(a: readonly Instruction[], b: readonly Instruction[], start: number, end: number): boolean {
-  if (a.length !== end - start) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[start + k]) return false;
+function sameRun(a: readonly Instruction[], b: readonly Instruction[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
 }

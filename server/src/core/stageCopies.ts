@@ -9,16 +9,18 @@ export function copiesByStage(model: DockerfileModel): Map<number, CopyOut[]> {
   const out = new Map<number, CopyOut[]>();
   if (model.stages.length < 2) return out;
   const byName = new Map<string, number>();
-  for (const s of model.stages) if (s.name !== null && !byName.has(s.name.toLowerCase())) byName.set(s.name.toLowerCase(), s.index);
+  for (const [k, s] of model.stages.entries()) if (s.name !== null && !byName.has(s.name.toLowerCase())) byName.set(s.name.toLowerCase(), k);
   for (const use of model.images) {
     if (use.source !== 'copy-from' || use.kind !== 'stage' || use.onbuild || use.resolved === null) continue;
     const target = /^[0-9]+$/.test(use.resolved) ? Number(use.resolved) : byName.get(use.resolved.toLowerCase());
     const consumer = model.stages[use.stageIndex];
-    if (target === undefined || consumer === undefined || target === consumer.index) continue;
-    const ins = consumer.instructions.find((i) => i.startLine === use.line && i.keyword === 'COPY');
+    if (target === undefined || consumer === undefined || target === use.stageIndex) continue;
+    // The consumer's instructions are in its own frame (Stage).
+    const line = use.line - (model.stageLines[use.stageIndex] ?? 0);
+    const ins = consumer.instructions.find((i) => i.startLine === line && i.keyword === 'COPY');
     if (ins === undefined) continue;
     const list = out.get(target) ?? [];
-    list.push({ into: consumer.name ?? String(consumer.index), sources: sourcesOf(ins) });
+    list.push({ into: consumer.name ?? String(use.stageIndex), sources: sourcesOf(ins) });
     out.set(target, list);
   }
   return out;
