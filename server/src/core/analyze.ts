@@ -131,14 +131,20 @@ export function stagePart(model: DockerfileModel, index: number, copies: Readonl
  * Places each part's reports at its line, applies suppressions and severities and sorts: the findings of
  * a set of raw reports, in the whole model's frame.
  */
-export function finalizeReports(model: DockerfileModel, parts: readonly FramedReports[], options: AnalyzeOptions = {}, memo?: WeakMap<Report, Finding>): Finding[] {
+export function finalizeReports(model: DockerfileModel, parts: readonly FramedReports[], options: AnalyzeOptions = {}, memo?: FindingMemo): Finding[] {
   const findings: Finding[] = [];
   for (const part of parts) finalizePart(model, part, options, findings, memo);
   findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return findings;
 }
 
-function finalizePart(model: DockerfileModel, part: FramedReports, options: AnalyzeOptions, findings: Finding[], memo: WeakMap<Report, Finding> | undefined): void {
+/**
+ * The findings last made of a report: the latest placement first, then the one before (so a stage that moves
+ * down and back, Enter then Backspace above it, gets its earlier Finding objects back).
+ */
+export type FindingMemo = WeakMap<Report, readonly Finding[]>;
+
+function finalizePart(model: DockerfileModel, part: FramedReports, options: AnalyzeOptions, findings: Finding[], memo: FindingMemo | undefined): void {
   const line = part.line;
   for (const { rule, report: raw, error } of part.raws) {
     if (raw === null) {
@@ -158,8 +164,9 @@ function finalizePart(model: DockerfileModel, part: FramedReports, options: Anal
     const severity = (enforced ? undefined : severitySetting(options, rule)) ?? raw.severity ?? rule.defaultSeverity;
     // A report reused from an unchanged stage that is still at the same line gives back the same Finding
     // object (the LSP layer can then reuse its diagnostic too); one that moved is placed anew.
-    const known = memo?.get(raw);
-    if (known !== undefined && known.severity === severity && known.anchorLine === anchorLine) {
+    const made = memo?.get(raw);
+    const known = made?.find((f) => f.severity === severity && f.anchorLine === anchorLine);
+    if (known !== undefined) {
       findings.push(known);
       continue;
     }
@@ -169,14 +176,14 @@ function finalizePart(model: DockerfileModel, part: FramedReports, options: Anal
       code: rule.code,
       severity,
       // Messages quote registries, trust servers and the Dockerfile: no control or bidi character reaches a reader.
-      message: printable(r.message),
+      message: made !== undefined && made.length > 0 ? (made[0] as Finding).message : printable(r.message),
       range: r.range,
       ...(r.data !== undefined ? { data: r.data } : {}),
       ...(r.fixes !== undefined ? { fixes: r.fixes } : {}),
       anchorLine: r.anchorLine,
       ...(enforced ? { enforced: true as const } : {}),
     };
-    memo?.set(raw, finding);
+    memo?.set(raw, made !== undefined && made.length > 0 ? [finding, made[0] as Finding] : [finding]);
     findings.push(finding);
   }
 }
@@ -186,14 +193,18 @@ function severitySetting(options: AnalyzeOptions, rule: Rule): Severity | undefi
   return s === 'off' ? undefined : s;
 }
 
-/** Reports of the stage-local rules for stage `index`, in the stage's frame (the incremental document answers from its cache). */
+/**
+ * Reports of the stage-local rules for stage `index`, in the stage's frame, or for the part before the first
+ * FROM when `index` is -1 (the incremental document answers from its cache).
+ */
 export type StageReports = (index: number, local: readonly Rule[], facts: Facts, config: RuleConfig) => readonly RawReport[];
 
 const freshStageReports = (model: DockerfileModel): StageReports => {
-  const copies = copiesByStage(model);
+  let copies: ReadonlyMap<number, readonly CopyOut[]> | undefined;
   return (index, local, facts, config) => {
     const out: RawReport[] = [];
-    collectReports(stagePart(model, index, copies), local, facts, out, config);
+    if (index < 0) collectReports(globalPart(model), local, facts, out, config);
+    else collectReports(stagePart(model, index, (copies ??= copiesByStage(model))), local, facts, out, config);
     return out;
   };
 };
@@ -208,7 +219,7 @@ export function collectAll(model: DockerfileModel, options: AnalyzeOptions, stag
   collectReports(model, rules.filter((r) => r.locality !== 'stage'), facts, raws, config);
   const local = rules.filter((r) => r.locality === 'stage');
   if (local.length > 0) {
-    collectReports(globalPart(model), local, facts, raws, config);
+    parts.push({ line: 0, raws: stageReports(-1, local, facts, config) });
     for (let k = 0; k < model.stages.length; k++) parts.push({ line: model.stageLines[k] ?? 0, raws: stageReports(k, local, facts, config) });
   }
   return parts;

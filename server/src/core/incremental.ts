@@ -7,14 +7,14 @@
 // everything after that is the old segmentation shifted. The escape directive changes how every line is
 // read, so a changed escape re-segments the whole text (still cheap: segmenting is linear and parses are
 // cached by text). A stage's part of the model depends only on its instructions and StageContext.key.
-import { collectAll, collectReports, failedAnalysis, finalizeReports, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
+import { collectAll, collectReports, failedAnalysis, finalizeReports, globalPart, stagePart, type AnalysisResult, type AnalyzeOptions, type FindingMemo, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
 import { buildGlobals, buildStage, placeImageUse, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
-import type { Report, Rule, RuleConfig } from './rule';
+import type { Rule, RuleConfig } from './rule';
 import { SegmentCache } from './parse';
-import { copiesByStage, type CopyOut } from './stageCopies';
+import { copiesFrom, sameCopies, stageCopyUses, type CopyOut, type CopyUse } from './stageCopies';
 import { parseSegmentText, readDirectives, segmentAt, shiftInstruction, splitLines, type Directives, type Instruction, type SegmentKind } from './syntax';
-import type { Finding, Range } from './types';
+import type { Range } from './types';
 
 /** One edit as LSP sends it (structurally TextDocumentContentChangeEvent): no range = whole text. */
 export interface ContentChange {
@@ -41,7 +41,7 @@ interface Seg {
 
 interface ReportEntry {
   /** What other stages copy out of it (stage-local rules may mention it): reports stay valid while it is the same. */
-  readonly copiesKey: string;
+  readonly copies: readonly CopyOut[] | undefined;
   readonly rulesKey: string;
   readonly rules: readonly Rule[] | null;
   readonly facts: Facts;
@@ -57,6 +57,8 @@ interface StageEntry {
   readonly images: readonly ImageUse[];
   /** What the stage asked about stage names while it was built (valid while the answers stay the same). */
   readonly nameChecks: readonly NameCheck[];
+  /** Its COPY --from=<stage> uses (what it takes out of other stages). */
+  readonly copyUses: readonly CopyUse[];
   /** `images` placed at `line` as stage `index` (the model's images), kept while the stage stays there. */
   placed: { readonly line: number; readonly index: number; readonly images: readonly ImageUse[] } | undefined;
 }
@@ -83,8 +85,15 @@ export class IncrementalDocument {
   /** The entries of the current model's stages, by index. */
   private current: StageEntry[] = [];
   private reportCache = new Map<Stage, ReportEntry>();
+  /**
+   * The reports of the part before the first FROM, with what they depend on: its instructions (in the
+   * document's frame), the directives (the `# syntax=` image) and the context key (platform, overrides).
+   */
+  private globalReports: { readonly instructions: readonly Instruction[]; readonly directives: Directives; readonly contextKey: string; readonly entry: ReportEntry } | undefined;
+  /** The context key of the current model (StageContext.key). */
+  private contextKey = '';
   /** Weak: entries go with the reports of stages that were rebuilt. */
-  private readonly findingMemo = new WeakMap<Report, Finding>();
+  private readonly findingMemo: FindingMemo = new WeakMap();
 
   constructor(text: string) {
     this.reset(text);
@@ -122,6 +131,7 @@ export class IncrementalDocument {
       this.stageCache = new Map();
       this.current = [];
       this.reportCache = new Map();
+      this.globalReports = undefined;
       try {
         this.reset(text);
       } catch {
@@ -141,28 +151,43 @@ export class IncrementalDocument {
     // stage's own frame, so where the stage now is does not matter (finalizeReports places them).
     let keyOf: readonly Rule[] | null = null;
     let rulesKey = '';
-    const copies = copiesByStage(model);
+    // What other stages copy out of each stage, from the stages' own summaries (no pass over the model).
+    const current = this.current;
+    const copies = copiesFrom(model.stages, (k) => (current[k] as StageEntry).copyUses);
     const reports = new Map<Stage, ReportEntry>();
     const parts = collectAll(model, options, (index, local, f, config) => {
       if (keyOf !== local) {
         keyOf = local;
         rulesKey = local.map((r) => r.id).join(',');
       }
+      if (index < 0) return this.globalPartReports(model, local, f, config, rulesKey, rulesOpt);
       const stage = model.stages[index] as Stage;
-      const copiesKey = copiesKeyOf(copies.get(index));
+      const stageCopies = copies.get(index);
       let entry = this.reportCache.get(stage);
-      if (entry === undefined || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config || entry.copiesKey !== copiesKey) {
+      if (entry === undefined || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config || !sameCopies(entry.copies, stageCopies)) {
         const raws: RawReport[] = [];
         const own = this.current[index] as StageEntry;
         const images = own.images.every((u) => u.stageIndex === index) ? own.images : own.images.map((u) => placeImageUse(u, 0, index));
         collectReports(stagePart(model, index, copies, images), local, f, raws, config);
-        entry = { copiesKey, rulesKey, rules: rulesOpt, facts, config, raws };
+        entry = { copies: stageCopies, rulesKey, rules: rulesOpt, facts, config, raws };
       }
       reports.set(stage, entry);
       return entry.raws;
     });
     this.reportCache = reports;
     return { model, findings: finalizeReports(model, parts, options, this.findingMemo) };
+  }
+
+  private globalPartReports(model: DockerfileModel, local: readonly Rule[], facts: Facts, config: RuleConfig, rulesKey: string, rules: readonly Rule[] | null): readonly RawReport[] {
+    const g = this.globalReports;
+    const e = g?.entry;
+    if (g !== undefined && e !== undefined && g.directives === model.directives && g.contextKey === this.contextKey && e.rulesKey === rulesKey && e.rules === rules && e.facts === facts && e.config === config) {
+      if (g.instructions.length === model.globalInstructions.length && g.instructions.every((ins, k) => ins === model.globalInstructions[k])) return e.raws;
+    }
+    const raws: RawReport[] = [];
+    collectReports(globalPart(model), local, facts, raws, config);
+    this.globalReports = { instructions: model.globalInstructions, directives: model.directives, contextKey: this.contextKey, entry: { copies: undefined, rulesKey, rules, facts, config, raws } };
+    return raws;
   }
 
   /** The segment's instruction at `at` lines in its frame (kept while that stays the same). */
@@ -172,6 +197,18 @@ export class IncrementalDocument {
       s.placedAt = at;
     }
     return s.placed;
+  }
+
+  /** True when segments from..to (a stage whose FROM is at `line`) are exactly `instructions`, placed in its frame. */
+  private sameStage(instructions: readonly Instruction[], from: number, to: number, line: number): boolean {
+    let k = 0;
+    for (let j = from; j < to; j++) {
+      const s = this.segs[j] as Seg;
+      if (s.rel === null) continue;
+      if (k >= instructions.length || this.place(s, s.start - line) !== instructions[k]) return false;
+      k++;
+    }
+    return k === instructions.length;
   }
 
   private model(options: AnalyzeOptions): DockerfileModel {
@@ -184,39 +221,48 @@ export class IncrementalDocument {
       if (s.isFrom) break;
       globalInstructions.push(this.place(s, s.start));
     }
-    // Stage k: its FROM segment and its instructions in its own frame.
+    // Stage k: its FROM segment and where its segments end (exclusive).
     const froms: Seg[] = [];
-    const runs: Instruction[][] = [];
+    const ends: number[] = [];
+    const firstStageSeg = i;
     for (; i < segs.length; i++) {
       const s = segs[i] as Seg;
-      if (s.rel === null) continue;
-      if (s.isFrom) {
-        froms.push(s);
-        runs.push([this.place(s, 0)]);
-      } else (runs[runs.length - 1] as Instruction[]).push(this.place(s, s.start - (froms[froms.length - 1] as Seg).start));
+      if (!s.isFrom) continue;
+      if (froms.length > 0) ends.push(i);
+      froms.push(s);
     }
+    if (froms.length > 0) ends.push(segs.length);
     // buildGlobals reads the instructions before the first FROM and the stage names of the FROMs.
-    const heads = globalInstructions.concat(runs.map((r) => r[0] as Instruction));
+    const heads = globalInstructions.concat(froms.map((f) => f.rel as Instruction));
     const g = buildGlobals(this.directives, heads, options, froms.map((_, k) => globalInstructions.length + k));
+    this.contextKey = g.context.key;
     const previous = this.stageCache;
     const cache = new Map<Instruction, StageEntry[]>();
     const current: StageEntry[] = [];
     const stages: Stage[] = [];
     const stageLines: number[] = [];
     const images: ImageUse[] = [...g.syntaxImages];
+    let segStart = firstStageSeg;
     for (let index = 0; index < froms.length; index++) {
       const from = froms[index] as Seg;
-      const run = runs[index] as Instruction[];
+      const segEnd = ends[index] as number;
       const line = from.start;
       const candidates = previous.get(from.rel as Instruction);
-      let entry = candidates?.find((e) => e.key === g.context.key && sameRun(e.stage.instructions, run) && sameNameAnswers(g.context, index, e.nameChecks));
+      // The same stage: same instructions in its frame (compared without building a new list), same context.
+      let entry = candidates?.find((e) => e.key === g.context.key && this.sameStage(e.stage.instructions, segStart, segEnd, line) && sameNameAnswers(g.context, index, e.nameChecks));
       if (entry !== undefined) {
         // Claimed: a second stage with the same text must not take the same entry.
         candidates!.splice(candidates!.indexOf(entry), 1);
       } else {
+        const run: Instruction[] = [];
+        for (let j = segStart; j < segEnd; j++) {
+          const s = segs[j] as Seg;
+          if (s.rel !== null) run.push(this.place(s, s.start - line));
+        }
         const part = buildStage(g.context, index, run);
-        entry = { key: g.context.key, stage: part.stage, images: part.images, nameChecks: part.nameChecks, placed: undefined };
+        entry = { key: g.context.key, stage: part.stage, images: part.images, nameChecks: part.nameChecks, copyUses: stageCopyUses(part.images, part.stage.instructions, 0), placed: undefined };
       }
+      segStart = segEnd;
       const list = cache.get(from.rel as Instruction);
       if (list === undefined) cache.set(from.rel as Instruction, [entry]);
       else list.push(entry);
@@ -376,12 +422,4 @@ export class IncrementalDocument {
   }
 }
 
-function copiesKeyOf(copies: readonly CopyOut[] | undefined): string {
-  return copies === undefined || copies.length === 0 ? '' : JSON.stringify(copies);
-}
 
-function sameRun(a: readonly Instruction[], b: readonly Instruction[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
-}
