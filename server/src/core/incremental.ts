@@ -53,6 +53,8 @@ interface ReportEntry {
 interface StageEntry {
   readonly key: string;
   readonly stage: Stage;
+  /** The parses behind `stage.instructions` (the same text parses to the same object while cached). */
+  readonly rels: readonly Instruction[];
   /** The stage's image uses in its own frame, with the index the stage had when built. */
   readonly images: readonly ImageUse[];
   /** What the stage asked about stage names while it was built (valid while the answers stay the same). */
@@ -61,7 +63,17 @@ interface StageEntry {
   readonly copyUses: readonly CopyUse[];
   /** `images` placed at `line` as stage `index` (the model's images), kept while the stage stays there. */
   placed: { readonly line: number; readonly index: number; readonly images: readonly ImageUse[] } | undefined;
+  /** The stage-local reports, in the stage's frame (valid wherever the stage is). */
+  reports: ReportEntry | undefined;
+  /** The last analysis that used this entry (entries unused for KEEP_STAGES analyses are dropped). */
+  used: number;
 }
+
+/**
+ * How many analyses a stage that left the document is kept: an edit that makes a heredoc or continuation
+ * swallow the rest of the file (typing `<<EOF`) removes every later stage until it is closed again.
+ */
+const KEEP_STAGES = 16;
 
 /** Spreading a huge array into splice/push overflows the stack; past this size we concatenate instead. */
 const SPREAD_LIMIT = 10000;
@@ -78,13 +90,14 @@ export class IncrementalDocument {
   private commentsShared = false;
   private readonly parses = new SegmentCache(4096);
   /**
-   * Stages by the parse of their FROM (a stage follows its text, not its index or line: one that moves or
-   * changes index because another stage came or went is found again), several when the texts are equal.
+   * Stages by the parse of their FROM (a stage follows its text, not its index or line: one that moves,
+   * changes index because another stage came or went, or comes back after an undo is found again), several
+   * when the texts are equal.
    */
   private stageCache = new Map<Instruction, StageEntry[]>();
+  private generation = 0;
   /** The entries of the current model's stages, by index. */
   private current: StageEntry[] = [];
-  private reportCache = new Map<Stage, ReportEntry>();
   /**
    * The reports of the part before the first FROM, with what they depend on: its instructions (in the
    * document's frame), the directives (the `# syntax=` image) and the context key (platform, overrides).
@@ -130,7 +143,6 @@ export class IncrementalDocument {
       const text = this.lines.join('\n');
       this.stageCache = new Map();
       this.current = [];
-      this.reportCache = new Map();
       this.globalReports = undefined;
       try {
         this.reset(text);
@@ -154,27 +166,24 @@ export class IncrementalDocument {
     // What other stages copy out of each stage, from the stages' own summaries (no pass over the model).
     const current = this.current;
     const copies = copiesFrom(model.stages, (k) => (current[k] as StageEntry).copyUses);
-    const reports = new Map<Stage, ReportEntry>();
     const parts = collectAll(model, options, (index, local, f, config) => {
       if (keyOf !== local) {
         keyOf = local;
         rulesKey = local.map((r) => r.id).join(',');
       }
       if (index < 0) return this.globalPartReports(model, local, f, config, rulesKey, rulesOpt);
-      const stage = model.stages[index] as Stage;
+      const own = current[index] as StageEntry;
       const stageCopies = copies.get(index);
-      let entry = this.reportCache.get(stage);
+      let entry = own.reports;
       if (entry === undefined || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config || !sameCopies(entry.copies, stageCopies)) {
         const raws: RawReport[] = [];
-        const own = this.current[index] as StageEntry;
         const images = own.images.every((u) => u.stageIndex === index) ? own.images : own.images.map((u) => placeImageUse(u, 0, index));
         collectReports(stagePart(model, index, copies, images), local, f, raws, config);
         entry = { copies: stageCopies, rulesKey, rules: rulesOpt, facts, config, raws };
+        own.reports = entry;
       }
-      reports.set(stage, entry);
       return entry.raws;
     });
-    this.reportCache = reports;
     return { model, findings: finalizeReports(model, parts, options, this.findingMemo) };
   }
 
@@ -199,16 +208,30 @@ export class IncrementalDocument {
     return s.placed;
   }
 
-  /** True when segments from..to (a stage whose FROM is at `line`) are exactly `instructions`, placed in its frame. */
-  private sameStage(instructions: readonly Instruction[], from: number, to: number, line: number): boolean {
+  /**
+   * True when segments from..to (a stage whose FROM is at `line`) are the entry's instructions: the same
+   * parses at the same lines in the stage's frame. The segments then take the entry's placed instructions,
+   * so the stage is the same object again.
+   */
+  private sameStage(entry: StageEntry, from: number, to: number, line: number): boolean {
+    const { rels } = entry;
+    const instructions = entry.stage.instructions;
     let k = 0;
     for (let j = from; j < to; j++) {
       const s = this.segs[j] as Seg;
       if (s.rel === null) continue;
-      if (k >= instructions.length || this.place(s, s.start - line) !== instructions[k]) return false;
+      if (k >= rels.length || s.rel !== rels[k] || s.start - line !== (instructions[k] as Instruction).startLine - (s.rel as Instruction).startLine) return false;
       k++;
     }
-    return k === instructions.length;
+    if (k !== rels.length) return false;
+    k = 0;
+    for (let j = from; j < to; j++) {
+      const s = this.segs[j] as Seg;
+      if (s.rel === null) continue;
+      s.placed = instructions[k++];
+      s.placedAt = s.start - line;
+    }
+    return true;
   }
 
   private model(options: AnalyzeOptions): DockerfileModel {
@@ -236,8 +259,8 @@ export class IncrementalDocument {
     const heads = globalInstructions.concat(froms.map((f) => f.rel as Instruction));
     const g = buildGlobals(this.directives, heads, options, froms.map((_, k) => globalInstructions.length + k));
     this.contextKey = g.context.key;
-    const previous = this.stageCache;
-    const cache = new Map<Instruction, StageEntry[]>();
+    const cache = this.stageCache;
+    const gen = ++this.generation;
     const current: StageEntry[] = [];
     const stages: Stage[] = [];
     const stageLines: number[] = [];
@@ -247,25 +270,26 @@ export class IncrementalDocument {
       const from = froms[index] as Seg;
       const segEnd = ends[index] as number;
       const line = from.start;
-      const candidates = previous.get(from.rel as Instruction);
-      // The same stage: same instructions in its frame (compared without building a new list), same context.
-      let entry = candidates?.find((e) => e.key === g.context.key && this.sameStage(e.stage.instructions, segStart, segEnd, line) && sameNameAnswers(g.context, index, e.nameChecks));
-      if (entry !== undefined) {
-        // Claimed: a second stage with the same text must not take the same entry.
-        candidates!.splice(candidates!.indexOf(entry), 1);
-      } else {
+      const candidates = cache.get(from.rel as Instruction);
+      // The same stage: same instructions in its frame (compared without building a new list), same
+      // context; not claimed by an earlier stage with the same text in this analysis.
+      let entry = candidates?.find((e) => e.used !== gen && e.key === g.context.key && sameNameAnswers(g.context, index, e.nameChecks) && this.sameStage(e, segStart, segEnd, line));
+      if (entry === undefined) {
         const run: Instruction[] = [];
+        const rels: Instruction[] = [];
         for (let j = segStart; j < segEnd; j++) {
           const s = segs[j] as Seg;
-          if (s.rel !== null) run.push(this.place(s, s.start - line));
+          if (s.rel === null) continue;
+          run.push(this.place(s, s.start - line));
+          rels.push(s.rel);
         }
         const part = buildStage(g.context, index, run);
-        entry = { key: g.context.key, stage: part.stage, images: part.images, nameChecks: part.nameChecks, copyUses: stageCopyUses(part.images, part.stage.instructions, 0), placed: undefined };
+        entry = { key: g.context.key, stage: part.stage, rels, images: part.images, nameChecks: part.nameChecks, copyUses: stageCopyUses(part.images, part.stage.instructions, 0), placed: undefined, reports: undefined, used: gen };
+        if (candidates === undefined) cache.set(from.rel as Instruction, [entry]);
+        else candidates.push(entry);
       }
+      entry.used = gen;
       segStart = segEnd;
-      const list = cache.get(from.rel as Instruction);
-      if (list === undefined) cache.set(from.rel as Instruction, [entry]);
-      else list.push(entry);
       current.push(entry);
       let placed = entry.placed;
       if (placed === undefined || placed.line !== line || placed.index !== index) {
@@ -276,11 +300,20 @@ export class IncrementalDocument {
       stageLines.push(line);
       for (const img of placed.images) images.push(img);
     }
-    this.stageCache = cache;
+    if (gen % KEEP_STAGES === 0 || cache.size > 2 * froms.length + 64) this.prune(gen);
     this.current = current;
     this.linesShared = true;
     this.commentsShared = true;
     return { lines: this.lines, directives: this.directives, globalInstructions, comments: this.comments, globalArgs: g.globalArgs, stages, stageLines, images };
+  }
+
+  /** Drops the stages that have not been in the document for KEEP_STAGES analyses. */
+  private prune(gen: number): void {
+    for (const [rel, list] of this.stageCache) {
+      const kept = list.filter((e) => gen - e.used < KEEP_STAGES);
+      if (kept.length === 0) this.stageCache.delete(rel);
+      else if (kept.length !== list.length) this.stageCache.set(rel, kept);
+    }
   }
 
   private reset(text: string): void {
