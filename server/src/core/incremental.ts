@@ -1,43 +1,20 @@
-// Incremental analysis of one open document: re-segments and re-parses only around each edit and rebuilds
-// only the stages whose inputs changed; the result always equals analyze() on the same text.
+// Incremental analysis of one open document: re-segments and re-parses only around each edit
+// (segmentedText.ts) and rebuilds only the stages whose inputs changed; the result always equals analyze()
+// on the same text.
 //
-// Why this is exact: a segment starting at line s depends only on lines s..end (and on the end of the file
-// when it reaches it), see syntax.segmentAt. After an edit of lines a..b we re-segment from the segment that
-// holds line a until a new segment boundary lands on a boundary of the old segmentation past the edit;
-// everything after that is the old segmentation shifted. The escape directive changes how every line is
-// read, so a changed escape re-segments the whole text (still cheap: segmenting is linear and parses are
-// cached by text). A stage's part of the model depends only on its instructions and StageContext.key.
+// Why this is exact: a stage's part of the model depends only on its instructions in its own frame, its
+// index through the stage-name answers (NameCheck) and StageContext.key; a stage's stage-local reports, in
+// its frame, depend on that part and on what other stages copy out of it. A stage is in its own line frame
+// (model.ts Stage), so neither where it is nor its index is part of what is kept.
 import { collectAll, collectReports, failedAnalysis, finalizeReports, globalPart, stagePart, type AnalysisResult, type AnalyzeOptions, type FindingMemo, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
 import { buildGlobals, buildStage, placeImageUse, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
 import type { Rule, RuleConfig } from './rule';
-import { SegmentCache } from './parse';
+import { SegmentedText, type ContentChange, type Seg } from './segmentedText';
 import { copiesFrom, sameCopies, stageCopyUses, type CopyOut, type CopyUse } from './stageCopies';
-import { parseSegmentText, readDirectives, segmentAt, shiftInstruction, splitLines, type Directives, type Instruction, type SegmentKind } from './syntax';
-import type { Range } from './types';
+import { shiftInstruction, type Directives, type Instruction } from './syntax';
 
-/** One edit as LSP sends it (structurally TextDocumentContentChangeEvent): no range = whole text. */
-export interface ContentChange {
-  readonly range?: Range;
-  readonly text: string;
-}
-
-interface Seg {
-  readonly kind: SegmentKind;
-  start: number;
-  end: number;
-  readonly text: string;
-  /** Parse at line 0 (null: dockerfile-ast found no instruction). */
-  readonly rel: Instruction | null;
-  /** rel is a FROM (kept here so a pass over the segments does not have to read every parse). */
-  readonly isFrom: boolean;
-  /**
-   * `rel` moved to `placedAt` lines: the segment's line in its frame (its stage's, or the document's before
-   * the first FROM). A stage that moves keeps its segments' frame lines, so their instructions stay.
-   */
-  placed: Instruction | undefined;
-  placedAt: number;
-}
+export type { ContentChange };
 
 interface ReportEntry {
   /** What other stages copy out of it (stage-local rules may mention it): reports stay valid while it is the same. */
@@ -75,20 +52,9 @@ interface StageEntry {
  */
 const KEEP_STAGES = 16;
 
-/** Spreading a huge array into splice/push overflows the stack; past this size we concatenate instead. */
-const SPREAD_LIMIT = 10000;
 
 export class IncrementalDocument {
-  private lines: string[] = [];
-  private segs: Seg[] = [];
-  private directives: Directives = { escape: '\\', list: [], lineCount: 0 };
-  private comments = new Map<number, string>();
-  /** A lone CR line break: line-wise edits could then differ from how the text splits, so we re-split. */
-  private loneCR = false;
-  /** True while the arrays below belong to a returned model: copy before the next in-place change. */
-  private linesShared = false;
-  private commentsShared = false;
-  private readonly parses = new SegmentCache(4096);
+  private text: SegmentedText;
   /**
    * Stages by the parse of their FROM (a stage follows its text, not its index or line: one that moves,
    * changes index because another stage came or went, or comes back after an undo is found again), several
@@ -109,12 +75,12 @@ export class IncrementalDocument {
   private readonly findingMemo: FindingMemo = new WeakMap();
 
   constructor(text: string) {
-    this.reset(text);
+    this.text = new SegmentedText(text);
   }
 
   /** Number of lines, for callers that want to size work. */
   get lineCount(): number {
-    return this.lines.length;
+    return this.text.lines.length;
   }
 
   /**
@@ -122,16 +88,7 @@ export class IncrementalDocument {
    * make it incremental; without them, or when they do not fit the text we hold, the text is re-split.
    */
   update(text: string, changes?: readonly ContentChange[]): void {
-    if (changes === undefined || this.loneCR) {
-      this.reset(text);
-      return;
-    }
-    for (const c of changes) {
-      if (!this.apply(c)) {
-        this.reset(text);
-        return;
-      }
-    }
+    this.text.update(text, changes);
   }
 
   /** Analyzes the current text: equal to analyze(text, options) with no cache. Never throws. */
@@ -140,15 +97,14 @@ export class IncrementalDocument {
       return this.analyzeInner(options);
     } catch (err) {
       // Start from scratch next time: half-updated caches must not outlive a failure.
-      const text = this.lines.join('\n');
+      const text = this.text.lines.join('\n');
       this.stageCache = new Map();
       this.current = [];
       this.globalReports = undefined;
       try {
-        this.reset(text);
+        this.text = new SegmentedText(text);
       } catch {
-        this.lines = [];
-        this.segs = [];
+        this.text = new SegmentedText('');
       }
       return failedAnalysis(text, err);
     }
@@ -218,7 +174,7 @@ export class IncrementalDocument {
     const instructions = entry.stage.instructions;
     let k = 0;
     for (let j = from; j < to; j++) {
-      const s = this.segs[j] as Seg;
+      const s = this.text.segs[j] as Seg;
       if (s.rel === null) continue;
       if (k >= rels.length || s.rel !== rels[k] || s.start - line !== (instructions[k] as Instruction).startLine - (s.rel as Instruction).startLine) return false;
       k++;
@@ -226,7 +182,7 @@ export class IncrementalDocument {
     if (k !== rels.length) return false;
     k = 0;
     for (let j = from; j < to; j++) {
-      const s = this.segs[j] as Seg;
+      const s = this.text.segs[j] as Seg;
       if (s.rel === null) continue;
       s.placed = instructions[k++];
       s.placedAt = s.start - line;
@@ -236,7 +192,7 @@ export class IncrementalDocument {
 
   private model(options: AnalyzeOptions): DockerfileModel {
     const globalInstructions: Instruction[] = [];
-    const segs = this.segs;
+    const { segs, directives } = this.text;
     let i = 0;
     for (; i < segs.length; i++) {
       const s = segs[i] as Seg;
@@ -257,7 +213,7 @@ export class IncrementalDocument {
     if (froms.length > 0) ends.push(segs.length);
     // buildGlobals reads the instructions before the first FROM and the stage names of the FROMs.
     const heads = globalInstructions.concat(froms.map((f) => f.rel as Instruction));
-    const g = buildGlobals(this.directives, heads, options, froms.map((_, k) => globalInstructions.length + k));
+    const g = buildGlobals(directives, heads, options, froms.map((_, k) => globalInstructions.length + k));
     this.contextKey = g.context.key;
     const cache = this.stageCache;
     const gen = ++this.generation;
@@ -302,9 +258,8 @@ export class IncrementalDocument {
     }
     if (gen % KEEP_STAGES === 0 || cache.size > 2 * froms.length + 64) this.prune(gen);
     this.current = current;
-    this.linesShared = true;
-    this.commentsShared = true;
-    return { lines: this.lines, directives: this.directives, globalInstructions, comments: this.comments, globalArgs: g.globalArgs, stages, stageLines, images };
+    this.text.share();
+    return { lines: this.text.lines, directives, globalInstructions, comments: this.text.comments, globalArgs: g.globalArgs, stages, stageLines, images };
   }
 
   /** Drops the stages that have not been in the document for KEEP_STAGES analyses. */
@@ -316,143 +271,7 @@ export class IncrementalDocument {
     }
   }
 
-  private reset(text: string): void {
-    this.lines = splitLines(text);
-    this.linesShared = false;
-    this.loneCR = /\r(?!\n)/.test(text);
-    this.directives = readDirectives(this.lines);
-    this.resegmentAll();
-  }
 
-  private resegmentAll(): void {
-    const segs: Seg[] = [];
-    for (let i = 0; i < this.lines.length; ) {
-      const s = this.makeSeg(i);
-      segs.push(s);
-      i = s.end + 1;
-    }
-    this.segs = segs;
-    this.rebuildComments();
-  }
-
-  private rebuildComments(): void {
-    const comments = new Map<number, string>();
-    for (const s of this.segs) if (s.kind === 'comment') comments.set(s.start, s.text);
-    this.comments = comments;
-    this.commentsShared = false;
-  }
-
-  private makeSeg(line: number): Seg {
-    const escape = this.directives.escape;
-    const s = segmentAt(this.lines, escape, line);
-    let rel: Instruction | null = null;
-    if (s.kind === 'instruction') {
-      const key = escape + s.text;
-      const hit = this.parses.get(key);
-      if (hit === undefined) {
-        rel = parseSegmentText(s.text, escape);
-        this.parses.set(key, rel);
-      } else rel = hit;
-    }
-    return { kind: s.kind, start: s.startLine, end: s.endLine, text: s.text, rel, isFrom: rel !== null && rel.keyword === 'FROM', placed: undefined, placedAt: 0 };
-  }
-
-  /** Applies one ranged change line-wise; false when it cannot be applied exactly (caller re-splits). */
-  private apply(c: ContentChange): boolean {
-    const r = c.range;
-    if (r === undefined || c.text.includes('\r')) return false;
-    const sl = r.start.line;
-    const sc = r.start.character;
-    const el = r.end.line;
-    const ec = r.end.character;
-    const lines = this.lines;
-    if (sl < 0 || sc < 0 || el >= lines.length || sl > el || (sl === el && sc > ec)) return false;
-    const first = lines[sl] as string;
-    const last = lines[el] as string;
-    // A position past the end of a line points into its line break: only the full text says what that does.
-    if (sc > first.length || ec > last.length) return false;
-    const inserted = c.text.split('\n');
-    inserted[0] = first.slice(0, sc) + (inserted[0] as string);
-    inserted[inserted.length - 1] = (inserted[inserted.length - 1] as string) + last.slice(ec);
-    if (this.linesShared) {
-      this.lines = lines.slice();
-      this.linesShared = false;
-    }
-    const target = this.lines;
-    if (inserted.length === el - sl + 1) {
-      for (let k = 0; k < inserted.length; k++) target[sl + k] = inserted[k] as string;
-    } else if (inserted.length < SPREAD_LIMIT) {
-      target.splice(sl, el - sl + 1, ...inserted);
-    } else {
-      this.lines = target.slice(0, sl).concat(inserted, target.slice(el + 1));
-    }
-    this.resegment(sl, el, sl + inserted.length - 1);
-    return true;
-  }
-
-  /** Old lines a..oldEnd were replaced by the lines now at a..newEnd. */
-  private resegment(a: number, oldEnd: number, newEnd: number): void {
-    if (a <= this.directives.lineCount) {
-      const d = readDirectives(this.lines);
-      const escapeChanged = d.escape !== this.directives.escape;
-      this.directives = d;
-      if (escapeChanged) {
-        this.resegmentAll();
-        return;
-      }
-    }
-    const delta = newEnd - oldEnd;
-    const segs = this.segs;
-    // First segment that reaches line a (segment ends increase strictly).
-    let lo = 0;
-    let hi = segs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((segs[mid] as Seg).end < a) lo = mid + 1;
-      else hi = mid;
-    }
-    const i = lo;
-    let q = i < segs.length ? (segs[i] as Seg).start : i > 0 ? (segs[i - 1] as Seg).end + 1 : 0;
-    let j = i;
-    const fresh: Seg[] = [];
-    const n = this.lines.length;
-    let resynced = false;
-    while (q < n) {
-      if (q > newEnd) {
-        const oldStart = q - delta;
-        while (j < segs.length && (segs[j] as Seg).start < oldStart) j++;
-        if (j < segs.length && (segs[j] as Seg).start === oldStart) {
-          resynced = true;
-          break;
-        }
-      }
-      const s = this.makeSeg(q);
-      fresh.push(s);
-      q = s.end + 1;
-    }
-    if (!resynced) j = segs.length;
-    const removed = segs.slice(i, j);
-    if (fresh.length < SPREAD_LIMIT && removed.length < SPREAD_LIMIT) segs.splice(i, j - i, ...fresh);
-    else this.segs = segs.slice(0, i).concat(fresh, segs.slice(j));
-    const all = this.segs;
-    if (delta !== 0) {
-      for (let k = i + fresh.length; k < all.length; k++) {
-        const s = all[k] as Seg;
-        // Only the frame line of segments before the first FROM changes (place() notices).
-        s.start += delta;
-        s.end += delta;
-      }
-      this.rebuildComments();
-      return;
-    }
-    if (!removed.some((s) => s.kind === 'comment') && !fresh.some((s) => s.kind === 'comment')) return;
-    if (this.commentsShared) {
-      this.comments = new Map(this.comments);
-      this.commentsShared = false;
-    }
-    for (const s of removed) if (s.kind === 'comment') this.comments.delete(s.start);
-    for (const s of fresh) if (s.kind === 'comment') this.comments.set(s.start, s.text);
-  }
 }
 
 
