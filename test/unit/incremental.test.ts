@@ -8,12 +8,20 @@ import { RULES } from '../../server/src/core/rules';
 import { IncrementalDocument, type ContentChange } from '../../server/src/core/incremental';
 import { differential } from '../support/differential';
 import { projectDockerfiles } from '../support/shared';
+import { generateDockerfile } from '../../bench/gen';
 
 test('incremental analysis equals full analysis after every random edit over the project\'s fixtures', () => {
   const files = projectDockerfiles();
   assert.ok(files.length >= 10);
   const { edits } = differential(files, 150);
   assert.ok(edits >= 1500, `only ${edits} edits checked`);
+});
+
+test('incremental analysis equals full analysis on a generated multi-stage file (COPY --from chains, heredocs, downloads in every stage)', () => {
+  // bench/gen.ts: every stage copies out of the one before, so deleting, duplicating or moving stages changes
+  // what the stage-local rules know about their consumers.
+  const { edits } = differential([{ name: 'generated-600', text: generateDockerfile(600) }], 200);
+  assert.equal(edits, 200);
 });
 
 test('a stage that only moved (lines added or removed above it) keeps its reports, moved, without re-running its rules', () => {
@@ -180,4 +188,28 @@ test('stages swallowed by an unclosed heredoc come back as the same objects, wit
   const closed = edit(inc, open.doc, { range: { start: end, end: { line: at, character: end.character + 1 } }, text: '' }, options, runs);
   assert.deepEqual(closed.ran, [], 'every stage is one seen before');
   for (let k = 0; k < 6; k++) assert.equal(closed.result.model.stages[k], before.model.stages[k], `stage ${k} is the same object`);
+});
+
+test('what other stages copy out of a stage is part of its reports: they are redone when it changes, kept when it does not', () => {
+  const text = ['FROM debian:12 AS fetch', 'RUN curl -fsSL -o /opt/tool https://example.com/tool', 'FROM debian:12 AS final', 'COPY --from=fetch /opt/tool /usr/bin/tool', ''].join('\n');
+  const runs: number[] = [];
+  const rules = RULES.map((r) => (r.id !== 'download-unverified' ? r : { ...r, check: (ctx: Parameters<typeof r.check>[0]) => (runs.push(ctx.model.partIndex ?? -1), r.check(ctx)) }));
+  const options: AnalyzeOptions = { rules };
+  const inc = new IncrementalDocument(text);
+  const message = (r: ReturnType<IncrementalDocument['analyze']>): string => r.findings.find((f) => f.ruleId === 'download-unverified')?.message ?? '';
+  assert.match(message(inc.analyze(options)), /copied into stage final \(COPY --from\)/);
+  let doc = TextDocument.create('file:///c', 'dockerfile', 1, text);
+  // The consumer renamed: the producer's report says the new name.
+  const rename = edit(inc, doc, { range: { start: { line: 2, character: 23 }, end: { line: 2, character: 23 } }, text: '2' }, options, runs);
+  assert.deepEqual(rename.ran, [0, 1]);
+  assert.match(message(rename.result), /copied into stage final2 \(COPY --from\)/);
+  doc = rename.doc;
+  // A line added above the consumer: it only moves and nothing it copies changed; nothing runs again.
+  const enter = edit(inc, doc, { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '\n' }, options, runs);
+  assert.deepEqual(enter.ran, []);
+  doc = enter.doc;
+  // The consumer copies another path: the producer's file is no longer said to be copied.
+  const other = edit(inc, doc, { range: { start: { line: 4, character: 23 }, end: { line: 4, character: 27 } }, text: 'other' }, options, runs);
+  assert.deepEqual(other.ran, [0, 1]);
+  assert.doesNotMatch(message(other.result), /copied into/);
 });
