@@ -43,7 +43,7 @@ export function suppressedAt(model: DockerfileModel, line: number): ReadonlySet<
 const EMPTY: ReadonlySet<string> = new Set();
 
 export function modelOf(parsed: ParsedDocument, options: AnalyzeOptions = {}): DockerfileModel {
-  return buildModel(parsed.lines, parsed.directives, parsed.instructions, parsed.comments, options);
+  return buildModel(parsed.lines, parsed.directives, parsed.parses, parsed.comments, options);
 }
 
 /** What one rule produced on one model part: a report, or the error it threw. Suppression and severity come later. */
@@ -201,13 +201,31 @@ export type StageReports = (index: number, local: readonly Rule[], facts: Facts,
 
 const freshStageReports = (model: DockerfileModel): StageReports => {
   let copies: ReadonlyMap<number, readonly CopyOut[]> | undefined;
+  let own: Map<number, ImageUse[]> | undefined;
   return (index, local, facts, config) => {
     const out: RawReport[] = [];
     if (index < 0) collectReports(globalPart(model), local, facts, out, config);
-    else collectReports(stagePart(model, index, (copies ??= copiesByStage(model))), local, facts, out, config);
+    else {
+      // Each stage's image uses in its own frame, grouped in one pass over the model's.
+      own ??= ownImages(model);
+      collectReports(stagePart(model, index, (copies ??= copiesByStage(model)), own.get(index) ?? []), local, facts, out, config);
+    }
     return out;
   };
 };
+
+function ownImages(model: DockerfileModel): Map<number, ImageUse[]> {
+  const out = new Map<number, ImageUse[]>();
+  for (const u of model.images) {
+    if (u.stageIndex < 0) continue;
+    const line = model.stageLines[u.stageIndex] ?? 0;
+    const placed = line === 0 ? u : { ...u, range: shiftRange(u.range, -line), line: u.line - line, instructionRange: shiftRange(u.instructionRange, -line) };
+    const list = out.get(u.stageIndex);
+    if (list === undefined) out.set(u.stageIndex, [placed]);
+    else list.push(placed);
+  }
+  return out;
+}
 
 /** The raw reports of every active rule: whole-model rules on the model, then stage-local rules part by part. */
 export function collectAll(model: DockerfileModel, options: AnalyzeOptions, stageReports: StageReports = freshStageReports(model)): FramedReports[] {

@@ -357,31 +357,38 @@ export function buildStage(ctx: StageContext, index: number, instructions: reado
   return { stage: { name: stageName, from: ins0, instructions, args }, images, nameChecks };
 }
 
-/** Builds the model from parsed instructions. Pure and linear in the number of instructions. */
-export function buildModel(
-  lines: readonly string[],
-  directives: Directives,
-  instructions: readonly Instruction[],
-  comments: ReadonlyMap<number, string>,
-  options: ModelOptions = {},
-): DockerfileModel {
-  const g = buildGlobals(directives, instructions, options);
+/** One parsed instruction: its parse at line 0 and the line its segment starts at (parse.ts). */
+export interface ParsedInstruction {
+  readonly rel: Instruction;
+  readonly line: number;
+}
+
+/**
+ * Builds the model from parsed instructions, each placed once in its frame (the document's before the first
+ * FROM, its stage's after). Pure and linear in the number of instructions.
+ */
+export function buildModel(lines: readonly string[], directives: Directives, parses: readonly ParsedInstruction[], comments: ReadonlyMap<number, string>, options: ModelOptions = {}): DockerfileModel {
+  const froms: number[] = [];
+  for (let i = 0; i < parses.length; i++) if ((parses[i] as ParsedInstruction).rel.keyword === 'FROM') froms.push(i);
+  const first = froms[0] ?? parses.length;
+  const globalInstructions = parses.slice(0, first).map((p) => shiftInstruction(p.rel, p.line));
+  // buildGlobals reads the instructions before the first FROM and the stage names of the FROMs.
+  const heads = globalInstructions.concat(froms.map((i) => (parses[i] as ParsedInstruction).rel));
+  const g = buildGlobals(directives, heads, options, froms.map((_, k) => globalInstructions.length + k));
   const stages: Stage[] = [];
   const stageLines: number[] = [];
   const images: ImageUse[] = [...g.syntaxImages];
-  let start = g.firstFrom;
-  while (start < instructions.length) {
-    let end = start + 1;
-    while (end < instructions.length && (instructions[end] as Instruction).keyword !== 'FROM') end++;
-    const line = (instructions[start] as Instruction).startLine;
-    const own = instructions.slice(start, end).map((i) => shiftInstruction(i, -line));
-    const part = buildStage(g.context, stages.length, own);
-    for (const img of part.images) images.push(placeImageUse(img, line, stages.length));
+  for (let k = 0; k < froms.length; k++) {
+    const start = froms[k] as number;
+    const end = froms[k + 1] ?? parses.length;
+    const line = (parses[start] as ParsedInstruction).line;
+    const own = parses.slice(start, end).map((p) => shiftInstruction(p.rel, p.line - line));
+    const part = buildStage(g.context, k, own);
+    for (const img of part.images) images.push(placeImageUse(img, line, k));
     stages.push(part.stage);
     stageLines.push(line);
-    start = end;
   }
-  return { lines, directives, globalInstructions: instructions.slice(0, g.firstFrom), comments, globalArgs: g.globalArgs, stages, stageLines, images };
+  return { lines, directives, globalInstructions, comments, globalArgs: g.globalArgs, stages, stageLines, images };
 }
 
 function imageUse(
