@@ -52,7 +52,6 @@ interface StageEntry {
  */
 const KEEP_STAGES = 16;
 
-
 export class IncrementalDocument {
   private text: SegmentedText;
   /**
