@@ -91,6 +91,42 @@ export function randomChange(doc: TextDocument, rnd: () => number): ContentChang
   return { range: { start, end: start }, text: 'a\nb' };
 }
 
+/**
+ * Edits that change many lines at once, as with Enter/Backspace at a line end, pasting or cutting a block of
+ * lines, or deleting or duplicating a whole stage (the stages after it change index).
+ */
+export function blockChange(doc: TextDocument, rnd: () => number): ContentChange {
+  const n = doc.lineCount;
+  const lineText = (l: number): string => doc.getText({ start: { line: l, character: 0 }, end: { line: l + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+  const at = (l: number): { line: number; character: number } => ({ line: l, character: 0 });
+  const roll = rnd();
+  const line = Math.floor(rnd() * n);
+  if (roll < 0.25) {
+    // Enter at the end of a line, or Backspace at the start of the next one.
+    const end = { line, character: lineText(line).length };
+    return rnd() < 0.5 || line + 1 >= n ? { range: { start: end, end }, text: '\n' } : { range: { start: end, end: at(line + 1) }, text: '' };
+  }
+  if (roll < 0.55) {
+    // Paste a copy of 2–60 lines from elsewhere at the start of a line.
+    const from = Math.floor(rnd() * n);
+    const block = doc.getText({ start: at(from), end: at(Math.min(n, from + 2 + Math.floor(rnd() * 59))) });
+    return { range: { start: at(line), end: at(line) }, text: block.endsWith('\n') ? block : block + '\n' };
+  }
+  if (roll < 0.7) {
+    // Cut 2–60 whole lines.
+    return { range: { start: at(line), end: at(Math.min(n, line + 2 + Math.floor(rnd() * 59))) }, text: '' };
+  }
+  // Delete or duplicate a whole stage (from its FROM to the next FROM).
+  const froms: number[] = [];
+  for (let l = 0; l < n; l++) if (/^\s*from\s/i.test(lineText(l))) froms.push(l);
+  if (froms.length === 0) return { range: { start: at(line), end: at(line) }, text: 'FROM alpine:3.19 AS pasted\nRUN true\n' };
+  const k = Math.floor(rnd() * froms.length);
+  const range = { start: at(froms[k] as number), end: at(froms[k + 1] ?? n) };
+  if (rnd() < 0.6) return { range, text: '' };
+  const stage = doc.getText(range);
+  return { range: { start: range.start, end: range.start }, text: stage.endsWith('\n') ? stage : stage + '\n' };
+}
+
 /** The same rules with the stage-local declaration removed: the engine then runs each on the whole model. */
 const WHOLE_MODEL_RULES = RULES.map(({ locality: _locality, ...r }) => r);
 
@@ -113,7 +149,7 @@ export function differential(files: readonly { name: string; text: string }[], E
     assert.deepEqual(inc.analyze(options), analyze(text, options), `${name}: after open`);
     for (let e = 0; e < EDITS_PER_FILE; e++) {
       // Sometimes several changes in one notification.
-      const batch = [randomChange(doc, rnd)];
+      const batch = [rnd() < 0.08 ? blockChange(doc, rnd) : randomChange(doc, rnd)];
       if (rnd() < 0.1) {
         const tmp = TextDocument.update(TextDocument.create('x', 'dockerfile', 0, doc.getText()), batch, 0);
         batch.push(randomChange(tmp, rnd));
@@ -124,7 +160,7 @@ export function differential(files: readonly { name: string; text: string }[], E
       const mine = inc.analyze(options);
       if (!isDeepStrictEqual(mine, full)) {
         assert.deepEqual(mine.model.lines.join('\n'), full.model.lines.join('\n'), `${name}: text after edit ${e} ${JSON.stringify(batch)}`);
-        assert.deepEqual(mine.model.instructions, full.model.instructions, `${name}: instructions after edit ${e} ${JSON.stringify(batch)}`);
+        assert.deepEqual(mine.model.stages, full.model.stages, `${name}: instructions after edit ${e} ${JSON.stringify(batch)}`);
         assert.deepEqual(mine, full, `${name}: after edit ${e} ${JSON.stringify(batch)}`);
       }
       // Rules declared stage-local must report the same when run over the whole model at once.

@@ -1,7 +1,7 @@
 // Segmentation follows the builder: continuations (with comment/blank lines inside), heredocs, escape directive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readDirectives, segment, splitLines } from '../../server/src/core/syntax';
+import { readDirectives, segment, shiftInstruction, splitLines } from '../../server/src/core/syntax';
 import { parseDocument } from '../../server/src/core/parse';
 
 function spans(text: string): [string, number, number][] {
@@ -51,8 +51,8 @@ test('directives stop at the first non-directive line', () => {
 
 test('per-segment parse gives absolute positions, flags, AS name and heredoc content', () => {
   const p = parseDocument('FROM a AS b\n\nRUN --mount=type=cache,target=/c <<EOF\n  echo hi\nEOF\nONBUILD COPY --from=x:1 /a /b\n');
-  assert.equal(p.instructions.length, 3);
-  const [from, run, onbuild] = p.instructions;
+  assert.equal(p.parses.length, 3);
+  const [from, run, onbuild] = p.parses.map((x) => shiftInstruction(x.rel, x.line));
   assert.equal(from?.from?.stageName?.value, 'b');
   assert.equal(run?.startLine, 2);
   assert.equal(run?.endLine, 4);

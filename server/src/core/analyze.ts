@@ -1,13 +1,14 @@
 // The analysis engine: parse, build the model, run the rules, apply suppressions and severities. Never throws.
 import { printable } from './text';
 import { NO_FACTS, type Facts } from './facts';
-import { buildModel, type DockerfileModel, type ModelOptions, type Stage } from './model';
+import { buildModel, type DockerfileModel, type ImageUse, type ModelOptions, type Stage } from './model';
+import { moveReport } from './move';
 import { parseDocument, type ParsedDocument, type SegmentCache } from './parse';
 import { DEFAULT_RULE_CONFIG, type Report, type Rule, type RuleConfig } from './rule';
 import { RULES } from './rules';
 import { copiesByStage, type CopyOut } from './stageCopies';
 import type { Finding, Severity } from './types';
-import { comparePositions } from './types';
+import { comparePositions, shiftRange } from './types';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -42,14 +43,21 @@ export function suppressedAt(model: DockerfileModel, line: number): ReadonlySet<
 const EMPTY: ReadonlySet<string> = new Set();
 
 export function modelOf(parsed: ParsedDocument, options: AnalyzeOptions = {}): DockerfileModel {
-  return buildModel(parsed.lines, parsed.directives, parsed.instructions, parsed.comments, options);
+  return buildModel(parsed.lines, parsed.directives, parsed.parses, parsed.comments, options);
 }
 
 /** What one rule produced on one model part: a report, or the error it threw. Suppression and severity come later. */
 export interface RawReport {
   readonly rule: Rule;
+  /** In the frame of the model part the rule ran on (a stage's own frame for a stage part). */
   readonly report: Report | null;
   readonly error?: string;
+}
+
+/** Raw reports of one model part and the line where that part's frame starts (0: the whole model's frame). */
+export interface FramedReports {
+  readonly line: number;
+  readonly raws: readonly RawReport[];
 }
 
 /** The rules to run under `options` (phase filter, rules switched off). */
@@ -85,24 +93,61 @@ export function collectReports(model: DockerfileModel, rules: readonly Rule[], f
 /**
  * The model cut into parts for stage-local rules (Rule.locality = 'stage'): first what comes before
  * the first FROM (global ARGs, the `# syntax=` image), then one part per stage with only its
- * instructions and images. Running a stage-local rule on every part equals running it on the model,
- * and an unchanged stage's reports can be reused (incremental.ts).
+ * instructions and images, in the stage's own frame (its FROM at line 0, `lines` cut to the stage). Running
+ * a stage-local rule on every part and placing the reports at the stage's line equals running it on the
+ * model, and an unchanged stage's reports can be reused wherever the stage moves (incremental.ts).
  */
 export function globalPart(model: DockerfileModel): DockerfileModel {
-  const first = model.stages[0];
-  const end = first === undefined ? model.instructions.length : model.instructions.indexOf(first.from);
-  return { ...model, instructions: model.instructions.slice(0, end), stages: [], images: model.images.filter((u) => u.stageIndex < 0) };
+  return { ...model, stages: [], stageLines: [], images: model.images.filter((u) => u.stageIndex < 0) };
 }
 
-export function stagePart(model: DockerfileModel, stage: Stage, copies: ReadonlyMap<number, readonly CopyOut[]> = copiesByStage(model)): DockerfileModel {
-  return { ...model, instructions: stage.instructions, stages: [stage], images: model.images.filter((u) => u.stageIndex === stage.index), copiesOut: copies.get(stage.index) ?? [] };
+const NO_COMMENTS: ReadonlyMap<number, string> = new Map();
+
+/**
+ * Stage `index`'s part of `model`, in the stage's frame. `images` are the stage's own image uses in its
+ * frame (the incremental document keeps them; by default they are taken from the model and moved).
+ * Comments are not part of it (suppressions are applied to the placed reports, finalizeReports).
+ */
+export function stagePart(model: DockerfileModel, index: number, copies: ReadonlyMap<number, readonly CopyOut[]> = copiesByStage(model), images?: readonly ImageUse[]): DockerfileModel {
+  const stage = model.stages[index] as Stage;
+  const line = model.stageLines[index] ?? 0;
+  const next = model.stageLines[index + 1] ?? model.lines.length;
+  const own = images ?? model.images.filter((u) => u.stageIndex === index).map((u) => ({ ...u, range: shiftRange(u.range, -line), line: u.line - line, instructionRange: shiftRange(u.instructionRange, -line) }));
+  return {
+    lines: model.lines.slice(line, next),
+    directives: model.directives,
+    globalInstructions: [],
+    comments: NO_COMMENTS,
+    globalArgs: model.globalArgs,
+    stages: [stage],
+    stageLines: [0],
+    images: own,
+    copiesOut: copies.get(index) ?? [],
+    partIndex: index,
+  };
 }
 
-/** Applies suppressions and severities and sorts: the findings of a set of raw reports. */
-export function finalizeReports(model: DockerfileModel, raws: readonly RawReport[], options: AnalyzeOptions = {}, memo?: WeakMap<Report, Finding>): Finding[] {
+/**
+ * Places each part's reports at its line, applies suppressions and severities and sorts: the findings of
+ * a set of raw reports, in the whole model's frame.
+ */
+export function finalizeReports(model: DockerfileModel, parts: readonly FramedReports[], options: AnalyzeOptions = {}, memo?: FindingMemo): Finding[] {
   const findings: Finding[] = [];
-  for (const { rule, report: r, error } of raws) {
-    if (r === null) {
+  for (const part of parts) finalizePart(model, part, options, findings, memo);
+  findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return findings;
+}
+
+/**
+ * The findings last made of a report: the latest placement first, then the one before (so a stage that moves
+ * down and back, Enter then Backspace above it, gets its earlier Finding objects back).
+ */
+export type FindingMemo = WeakMap<Report, readonly Finding[]>;
+
+function finalizePart(model: DockerfileModel, part: FramedReports, options: AnalyzeOptions, findings: Finding[], memo: FindingMemo | undefined): void {
+  const line = part.line;
+  for (const { rule, report: raw, error } of part.raws) {
+    if (raw === null) {
       findings.push({
         ruleId: rule.id,
         code: rule.code,
@@ -113,33 +158,34 @@ export function finalizeReports(model: DockerfileModel, raws: readonly RawReport
       continue;
     }
     // Neither a comment in the Dockerfile nor a rule setting can waive the machine's signature policy (Report.enforced).
-    const enforced = r.enforced === true && rule.enforcesPolicy === true;
-    if (!enforced && (options.severities?.[rule.id] === 'off' || suppressedAt(model, r.anchorLine).has(rule.id))) continue;
-    const severity = (enforced ? undefined : severitySetting(options, rule)) ?? r.severity ?? rule.defaultSeverity;
-    // A report reused from an unchanged stage gives back the same Finding object (the LSP layer
-    // can then reuse its diagnostic too).
-    const known = memo?.get(r);
-    if (known !== undefined && known.severity === severity) {
+    const enforced = raw.enforced === true && rule.enforcesPolicy === true;
+    const anchorLine = raw.anchorLine + line;
+    if (!enforced && (options.severities?.[rule.id] === 'off' || suppressedAt(model, anchorLine).has(rule.id))) continue;
+    const severity = (enforced ? undefined : severitySetting(options, rule)) ?? raw.severity ?? rule.defaultSeverity;
+    // A report reused from an unchanged stage that is still at the same line gives back the same Finding
+    // object (the LSP layer can then reuse its diagnostic too); one that moved is placed anew.
+    const made = memo?.get(raw);
+    const known = made?.find((f) => f.severity === severity && f.anchorLine === anchorLine);
+    if (known !== undefined) {
       findings.push(known);
       continue;
     }
+    const r = line === 0 ? raw : moveReport(raw, line);
     const finding: Finding = {
       ruleId: rule.id,
       code: rule.code,
       severity,
       // Messages quote registries, trust servers and the Dockerfile: no control or bidi character reaches a reader.
-      message: printable(r.message),
+      message: made !== undefined && made.length > 0 ? (made[0] as Finding).message : printable(r.message),
       range: r.range,
       ...(r.data !== undefined ? { data: r.data } : {}),
       ...(r.fixes !== undefined ? { fixes: r.fixes } : {}),
       anchorLine: r.anchorLine,
       ...(enforced ? { enforced: true as const } : {}),
     };
-    memo?.set(r, finding);
+    memo?.set(raw, made !== undefined && made.length > 0 ? [finding, made[0] as Finding] : [finding]);
     findings.push(finding);
   }
-  findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  return findings;
 }
 
 function severitySetting(options: AnalyzeOptions, rule: Rule): Severity | undefined {
@@ -147,31 +193,54 @@ function severitySetting(options: AnalyzeOptions, rule: Rule): Severity | undefi
   return s === 'off' ? undefined : s;
 }
 
-/** Reports of the stage-local rules for one stage (the incremental document answers from its cache). */
-export type StageReports = (stage: Stage, local: readonly Rule[], facts: Facts, config: RuleConfig) => readonly RawReport[];
+/**
+ * Reports of the stage-local rules for stage `index`, in the stage's frame, or for the part before the first
+ * FROM when `index` is -1 (the incremental document answers from its cache).
+ */
+export type StageReports = (index: number, local: readonly Rule[], facts: Facts, config: RuleConfig) => readonly RawReport[];
 
 const freshStageReports = (model: DockerfileModel): StageReports => {
-  const copies = copiesByStage(model);
-  return (stage, local, facts, config) => {
+  let copies: ReadonlyMap<number, readonly CopyOut[]> | undefined;
+  let own: Map<number, ImageUse[]> | undefined;
+  return (index, local, facts, config) => {
     const out: RawReport[] = [];
-    collectReports(stagePart(model, stage, copies), local, facts, out, config);
+    if (index < 0) collectReports(globalPart(model), local, facts, out, config);
+    else {
+      // Each stage's image uses in its own frame, grouped in one pass over the model's.
+      own ??= ownImages(model);
+      collectReports(stagePart(model, index, (copies ??= copiesByStage(model)), own.get(index) ?? []), local, facts, out, config);
+    }
     return out;
   };
 };
 
+function ownImages(model: DockerfileModel): Map<number, ImageUse[]> {
+  const out = new Map<number, ImageUse[]>();
+  for (const u of model.images) {
+    if (u.stageIndex < 0) continue;
+    const line = model.stageLines[u.stageIndex] ?? 0;
+    const placed = line === 0 ? u : { ...u, range: shiftRange(u.range, -line), line: u.line - line, instructionRange: shiftRange(u.instructionRange, -line) };
+    const list = out.get(u.stageIndex);
+    if (list === undefined) out.set(u.stageIndex, [placed]);
+    else list.push(placed);
+  }
+  return out;
+}
+
 /** The raw reports of every active rule: whole-model rules on the model, then stage-local rules part by part. */
-export function collectAll(model: DockerfileModel, options: AnalyzeOptions, stageReports: StageReports = freshStageReports(model)): RawReport[] {
+export function collectAll(model: DockerfileModel, options: AnalyzeOptions, stageReports: StageReports = freshStageReports(model)): FramedReports[] {
   const facts = options.facts ?? NO_FACTS;
   const config = options.ruleConfig ?? DEFAULT_RULE_CONFIG;
   const rules = activeRules(options);
   const raws: RawReport[] = [];
+  const parts: FramedReports[] = [{ line: 0, raws }];
   collectReports(model, rules.filter((r) => r.locality !== 'stage'), facts, raws, config);
   const local = rules.filter((r) => r.locality === 'stage');
   if (local.length > 0) {
-    collectReports(globalPart(model), local, facts, raws, config);
-    for (const stage of model.stages) for (const r of stageReports(stage, local, facts, config)) raws.push(r);
+    parts.push({ line: 0, raws: stageReports(-1, local, facts, config) });
+    for (let k = 0; k < model.stages.length; k++) parts.push({ line: model.stageLines[k] ?? 0, raws: stageReports(k, local, facts, config) });
   }
-  return raws;
+  return parts;
 }
 
 export function runRules(model: DockerfileModel, options: AnalyzeOptions = {}): Finding[] {
@@ -195,7 +264,7 @@ export function analyze(text: string, options: AnalyzeOptions = {}, cache?: Segm
  */
 export function failedAnalysis(text: string, err: unknown): AnalysisResult {
   const lines = text.split(/\r?\n/);
-  const model: DockerfileModel = { lines, directives: { escape: '\\', list: [], lineCount: 0 }, instructions: [], comments: new Map(), globalArgs: [], stages: [], images: [] };
+  const model: DockerfileModel = { lines, directives: { escape: '\\', list: [], lineCount: 0 }, globalInstructions: [], comments: new Map(), globalArgs: [], stages: [], stageLines: [], images: [] };
   const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return {
     model,

@@ -1,7 +1,7 @@
 // "Ignore this finding on this line": the `# dockerfile-trust ignore=<rule-id>` comment that silences one finding, as
 // an edit (a new comment line above the instruction, or the rule added to the comment already there), or why none can.
 import { SUPPRESS } from './analyze';
-import type { DockerfileModel } from './model';
+import { instructionAt, type DockerfileModel } from './model';
 import type { Finding, TextEdit } from './types';
 
 export type IgnoreEdit = { readonly ok: true; readonly edit: TextEdit } | { readonly ok: false; readonly reason: string };
@@ -13,7 +13,7 @@ export function ignoreEdit(model: DockerfileModel, f: Finding): IgnoreEdit {
   const anchor = f.anchorLine;
   // Only a comment right above an instruction is read (a parser directive such as `# syntax=` has none above it:
   // a comment there would end the directives).
-  if (anchor === undefined || f.ruleId === 'internal-error' || !model.instructions.some((i) => i.startLine === anchor)) {
+  if (anchor === undefined || f.ruleId === 'internal-error' || instructionAt(model, anchor) === undefined) {
     return { ok: false, reason: 'an ignore comment only works on the line above an instruction, and this finding is not on one' };
   }
   const above = anchor > 0 ? model.comments.get(anchor - 1) : undefined;

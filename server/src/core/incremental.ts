@@ -1,91 +1,85 @@
-// Incremental analysis of one open document: re-segments and re-parses only around each edit and rebuilds
-// only the stages whose inputs changed; the result always equals analyze() on the same text.
+// Incremental analysis of one open document: re-segments and re-parses only around each edit
+// (segmentedText.ts) and rebuilds only the stages whose inputs changed; the result always equals analyze()
+// on the same text.
 //
-// Why this is exact: a segment starting at line s depends only on lines s..end (and on the end of the file
-// when it reaches it), see syntax.segmentAt. After an edit of lines a..b we re-segment from the segment that
-// holds line a until a new segment boundary lands on a boundary of the old segmentation past the edit;
-// everything after that is the old segmentation shifted. The escape directive changes how every line is
-// read, so a changed escape re-segments the whole text (still cheap: segmenting is linear and parses are
-// cached by text). A stage's part of the model depends only on its instructions and StageContext.key.
-import { collectAll, collectReports, failedAnalysis, finalizeReports, stagePart, type AnalysisResult, type AnalyzeOptions, type RawReport } from './analyze';
+// Why this is exact: a stage's part of the model depends only on its instructions in its own frame, its
+// index through the stage-name answers (NameCheck) and StageContext.key; a stage's stage-local reports, in
+// its frame, depend on that part and on what other stages copy out of it. A stage is in its own line frame
+// (model.ts Stage), so neither where it is nor its index is part of what is kept.
+import { collectAll, collectReports, failedAnalysis, finalizeReports, globalPart, stagePart, type AnalysisResult, type AnalyzeOptions, type FindingMemo, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
-import { buildGlobals, buildStage, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
-import type { Report, Rule, RuleConfig } from './rule';
-import { SegmentCache } from './parse';
-import { copiesByStage, type CopyOut } from './stageCopies';
-import { moveReport } from './move';
-import { parseSegmentText, readDirectives, segmentAt, shiftInstruction, splitLines, type Directives, type Instruction, type SegmentKind } from './syntax';
-import type { Finding, Range } from './types';
+import { buildGlobals, buildStage, placeImageUse, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
+import type { Rule, RuleConfig } from './rule';
+import { SegmentedText, type ContentChange, type Seg } from './segmentedText';
+import { copiesFrom, sameCopies, stageCopyUses, type CopyOut, type CopyUse } from './stageCopies';
+import { shiftInstruction, type Directives, type Instruction } from './syntax';
 
-/** One edit as LSP sends it (structurally TextDocumentContentChangeEvent): no range = whole text. */
-export interface ContentChange {
-  readonly range?: Range;
-  readonly text: string;
-}
-
-interface Seg {
-  readonly kind: SegmentKind;
-  start: number;
-  end: number;
-  readonly text: string;
-  /** Parse at line 0 (null: dockerfile-ast found no instruction). */
-  readonly rel: Instruction | null;
-  /** rel is a FROM (kept here so a pass over the segments does not have to read every parse). */
-  readonly isFrom: boolean;
-  /** `rel` moved to `start`; undefined after a shift until needed again. */
-  abs: Instruction | undefined;
-}
+export type { ContentChange };
 
 interface ReportEntry {
-  readonly stage: Stage;
   /** What other stages copy out of it (stage-local rules may mention it): reports stay valid while it is the same. */
-  readonly copiesKey: string;
+  readonly copies: readonly CopyOut[] | undefined;
   readonly rulesKey: string;
   readonly rules: readonly Rule[] | null;
   readonly facts: Facts;
   readonly config: RuleConfig;
+  /** In the stage's own frame: valid wherever the stage is. */
   readonly raws: readonly RawReport[];
 }
 
 interface StageEntry {
   readonly key: string;
-  readonly instructions: readonly Instruction[];
-  /** The parses at line 0 behind `instructions`: equal parses at equal relative lines = the same stage moved. */
-  readonly rels: readonly Instruction[];
   readonly stage: Stage;
+  /** The parses behind `stage.instructions` (the same text parses to the same object while cached). */
+  readonly rels: readonly Instruction[];
+  /** The stage's image uses in its own frame, with the index the stage had when built. */
   readonly images: readonly ImageUse[];
   /** What the stage asked about stage names while it was built (valid while the answers stay the same). */
   readonly nameChecks: readonly NameCheck[];
-  /** Set when this entry is the previous stage moved by `delta` lines: its reports can be moved too. */
-  readonly movedFrom?: { readonly stage: Stage; readonly delta: number };
+  /** Its COPY --from=<stage> uses (what it takes out of other stages). */
+  readonly copyUses: readonly CopyUse[];
+  /** `images` placed at `line` as stage `index` (the model's images), kept while the stage stays there. */
+  placed: { readonly line: number; readonly index: number; readonly images: readonly ImageUse[] } | undefined;
+  /** The stage-local reports, in the stage's frame (valid wherever the stage is). */
+  reports: ReportEntry | undefined;
+  /** The last analysis that used this entry (entries unused for KEEP_STAGES analyses are dropped). */
+  used: number;
 }
 
-/** Spreading a huge array into splice/push overflows the stack; past this size we concatenate instead. */
-const SPREAD_LIMIT = 10000;
+/**
+ * How many analyses a stage that left the document is kept: an edit that makes a heredoc or continuation
+ * swallow the rest of the file (typing `<<EOF`) removes every later stage until it is closed again.
+ */
+const KEEP_STAGES = 16;
 
 export class IncrementalDocument {
-  private lines: string[] = [];
-  private segs: Seg[] = [];
-  private directives: Directives = { escape: '\\', list: [], lineCount: 0 };
-  private comments = new Map<number, string>();
-  /** A lone CR line break: line-wise edits could then differ from how the text splits, so we re-split. */
-  private loneCR = false;
-  /** True while the arrays below belong to a returned model: copy before the next in-place change. */
-  private linesShared = false;
-  private commentsShared = false;
-  private readonly parses = new SegmentCache(4096);
-  private stageCache: StageEntry[] = [];
-  private reportCache: ReportEntry[] = [];
+  private text: SegmentedText;
+  /**
+   * Stages by the parse of their FROM (a stage follows its text, not its index or line: one that moves,
+   * changes index because another stage came or went, or comes back after an undo is found again), several
+   * when the texts are equal.
+   */
+  private stageCache = new Map<Instruction, StageEntry[]>();
+  private generation = 0;
+  /** The entries of the current model's stages, by index. */
+  private current: StageEntry[] = [];
+  /**
+   * The reports of the part before the first FROM, with what they depend on: its instructions (in the
+   * document's frame), the directives (the `# syntax=` image) and the context key (platform, overrides).
+   */
+  private globalReports: { readonly instructions: readonly Instruction[]; readonly directives: Directives; readonly contextKey: string; readonly entry: ReportEntry } | undefined;
+  /** The context key of the current model (StageContext.key). */
+  private contextKey = '';
   /** Weak: entries go with the reports of stages that were rebuilt. */
-  private readonly findingMemo = new WeakMap<Report, Finding>();
+  private readonly findingMemo: FindingMemo = new WeakMap();
 
   constructor(text: string) {
-    this.reset(text);
+    this.text = new SegmentedText(text);
   }
 
   /** Number of lines, for callers that want to size work. */
   get lineCount(): number {
-    return this.lines.length;
+    return this.text.lines.length;
   }
 
   /**
@@ -93,16 +87,7 @@ export class IncrementalDocument {
    * make it incremental; without them, or when they do not fit the text we hold, the text is re-split.
    */
   update(text: string, changes?: readonly ContentChange[]): void {
-    if (changes === undefined || this.loneCR) {
-      this.reset(text);
-      return;
-    }
-    for (const c of changes) {
-      if (!this.apply(c)) {
-        this.reset(text);
-        return;
-      }
-    }
+    this.text.update(text, changes);
   }
 
   /** Analyzes the current text: equal to analyze(text, options) with no cache. Never throws. */
@@ -111,14 +96,14 @@ export class IncrementalDocument {
       return this.analyzeInner(options);
     } catch (err) {
       // Start from scratch next time: half-updated caches must not outlive a failure.
-      const text = this.lines.join('\n');
-      this.stageCache = [];
-      this.reportCache = [];
+      const text = this.text.lines.join('\n');
+      this.stageCache = new Map();
+      this.current = [];
+      this.globalReports = undefined;
       try {
-        this.reset(text);
+        this.text = new SegmentedText(text);
       } catch {
-        this.lines = [];
-        this.segs = [];
+        this.text = new SegmentedText('');
       }
       return failedAnalysis(text, err);
     }
@@ -129,247 +114,163 @@ export class IncrementalDocument {
     const facts = options.facts ?? NO_FACTS;
     const rulesOpt = options.rules ?? null;
     // A stage object is reused only when its instructions and context are unchanged (see model()),
-    // so its reports can be too, as long as the same rules run with the same facts.
+    // so its reports can be too, as long as the same rules run with the same facts: they are in the
+    // stage's own frame, so where the stage now is does not matter (finalizeReports places them).
     let keyOf: readonly Rule[] | null = null;
     let rulesKey = '';
-    const copies = copiesByStage(model);
-    const raws = collectAll(model, options, (stage, local, f, config) => {
+    // What other stages copy out of each stage, from the stages' own summaries (no pass over the model).
+    const current = this.current;
+    const copies = copiesFrom(model.stages, (k) => (current[k] as StageEntry).copyUses);
+    const parts = collectAll(model, options, (index, local, f, config) => {
       if (keyOf !== local) {
         keyOf = local;
         rulesKey = local.map((r) => r.id).join(',');
       }
-      const copiesKey = copiesKeyOf(copies.get(stage.index));
-      let entry = this.reportCache[stage.index];
-      if (entry === undefined || entry.stage !== stage || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config || entry.copiesKey !== copiesKey) {
-        const moved = this.stageCache[stage.index]?.movedFrom;
-        let stageRaws: RawReport[];
-        if (moved !== undefined && entry !== undefined && entry.stage === moved.stage && entry.rulesKey === rulesKey && entry.rules === rulesOpt && entry.facts === facts && entry.config === config && entry.copiesKey === copiesKey) {
-          // Only lines moved (an edit above the stage): the stage-local reports are the old ones moved along.
-          stageRaws = entry.raws.map((r) => moveRaw(r, moved.delta));
-        } else {
-          stageRaws = [];
-          collectReports(stagePart(model, stage, copies), local, f, stageRaws, config);
-        }
-        entry = { stage, copiesKey, rulesKey, rules: rulesOpt, facts, config, raws: stageRaws };
-        this.reportCache[stage.index] = entry;
+      if (index < 0) return this.globalPartReports(model, local, f, config, rulesKey, rulesOpt);
+      const own = current[index] as StageEntry;
+      const stageCopies = copies.get(index);
+      let entry = own.reports;
+      if (entry === undefined || entry.rulesKey !== rulesKey || entry.rules !== rulesOpt || entry.facts !== facts || entry.config !== config || !sameCopies(entry.copies, stageCopies)) {
+        const raws: RawReport[] = [];
+        const images = own.images.every((u) => u.stageIndex === index) ? own.images : own.images.map((u) => placeImageUse(u, 0, index));
+        collectReports(stagePart(model, index, copies, images), local, f, raws, config);
+        entry = { copies: stageCopies, rulesKey, rules: rulesOpt, facts, config, raws };
+        own.reports = entry;
       }
       return entry.raws;
     });
-    this.reportCache.length = model.stages.length;
-    return { model, findings: finalizeReports(model, raws, options, this.findingMemo) };
+    return { model, findings: finalizeReports(model, parts, options, this.findingMemo) };
   }
 
-  private model(options: AnalyzeOptions): DockerfileModel {
-    const instructions: Instruction[] = [];
-    const rels: Instruction[] = [];
-    const froms: number[] = [];
-    // One pass over the segments: every later step works from the FROM positions found here.
-    for (const s of this.segs) {
+  private globalPartReports(model: DockerfileModel, local: readonly Rule[], facts: Facts, config: RuleConfig, rulesKey: string, rules: readonly Rule[] | null): readonly RawReport[] {
+    const g = this.globalReports;
+    const e = g?.entry;
+    if (g !== undefined && e !== undefined && g.directives === model.directives && g.contextKey === this.contextKey && e.rulesKey === rulesKey && e.rules === rules && e.facts === facts && e.config === config) {
+      if (g.instructions.length === model.globalInstructions.length && g.instructions.every((ins, k) => ins === model.globalInstructions[k])) return e.raws;
+    }
+    const raws: RawReport[] = [];
+    collectReports(globalPart(model), local, facts, raws, config);
+    this.globalReports = { instructions: model.globalInstructions, directives: model.directives, contextKey: this.contextKey, entry: { copies: undefined, rulesKey, rules, facts, config, raws } };
+    return raws;
+  }
+
+  /** The segment's instruction at `at` lines in its frame (kept while that stays the same). */
+  private place(s: Seg, at: number): Instruction {
+    if (s.placed === undefined || s.placedAt !== at) {
+      s.placed = shiftInstruction(s.rel as Instruction, at);
+      s.placedAt = at;
+    }
+    return s.placed;
+  }
+
+  /**
+   * True when segments from..to (a stage whose FROM is at `line`) are the entry's instructions: the same
+   * parses at the same lines in the stage's frame. The segments then take the entry's placed instructions,
+   * so the stage is the same object again.
+   */
+  private sameStage(entry: StageEntry, from: number, to: number, line: number): boolean {
+    const { rels } = entry;
+    const instructions = entry.stage.instructions;
+    let k = 0;
+    for (let j = from; j < to; j++) {
+      const s = this.text.segs[j] as Seg;
       if (s.rel === null) continue;
-      if (s.abs === undefined) s.abs = shiftInstruction(s.rel, s.start);
-      if (s.isFrom) froms.push(instructions.length);
-      instructions.push(s.abs);
-      rels.push(s.rel);
+      if (k >= rels.length || s.rel !== rels[k] || s.start - line !== (instructions[k] as Instruction).startLine - (s.rel as Instruction).startLine) return false;
+      k++;
     }
-    const g = buildGlobals(this.directives, instructions, options, froms);
-    const stages: Stage[] = [];
-    const images: ImageUse[] = [...g.syntaxImages];
-    let index = 0;
-    for (; index < froms.length; index++) {
-      const start = froms[index] as number;
-      const end = froms[index + 1] ?? instructions.length;
-      const old = this.stageCache[index];
-      const sameContext = old !== undefined && old.key === g.context.key && sameNameAnswers(g.context, index, old.nameChecks);
-      let entry: StageEntry;
-      if (sameContext && sameRun(old!.instructions, instructions, start, end)) {
-        entry = old!;
-      } else {
-        const part = buildStage(g.context, index, instructions.slice(start, end));
-        const delta = sameContext ? movedBy(old!, instructions, rels, start, end) : null;
-        entry = {
-          key: g.context.key,
-          instructions: part.stage.instructions,
-          rels: rels.slice(start, end),
-          stage: part.stage,
-          images: part.images,
-          nameChecks: part.nameChecks,
-          ...(delta !== null ? { movedFrom: { stage: old!.stage, delta } } : {}),
-        };
-        this.stageCache[index] = entry;
-      }
-      stages.push(entry.stage);
-      for (const img of entry.images) images.push(img);
+    if (k !== rels.length) return false;
+    k = 0;
+    for (let j = from; j < to; j++) {
+      const s = this.text.segs[j] as Seg;
+      if (s.rel === null) continue;
+      s.placed = instructions[k++];
+      s.placedAt = s.start - line;
     }
-    this.stageCache.length = index;
-    this.linesShared = true;
-    this.commentsShared = true;
-    return { lines: this.lines, directives: this.directives, instructions, comments: this.comments, globalArgs: g.globalArgs, stages, images };
-  }
-
-  private reset(text: string): void {
-    this.lines = splitLines(text);
-    this.linesShared = false;
-    this.loneCR = /\r(?!\n)/.test(text);
-    this.directives = readDirectives(this.lines);
-    this.resegmentAll();
-  }
-
-  private resegmentAll(): void {
-    const segs: Seg[] = [];
-    for (let i = 0; i < this.lines.length; ) {
-      const s = this.makeSeg(i);
-      segs.push(s);
-      i = s.end + 1;
-    }
-    this.segs = segs;
-    this.rebuildComments();
-  }
-
-  private rebuildComments(): void {
-    const comments = new Map<number, string>();
-    for (const s of this.segs) if (s.kind === 'comment') comments.set(s.start, s.text);
-    this.comments = comments;
-    this.commentsShared = false;
-  }
-
-  private makeSeg(line: number): Seg {
-    const escape = this.directives.escape;
-    const s = segmentAt(this.lines, escape, line);
-    let rel: Instruction | null = null;
-    if (s.kind === 'instruction') {
-      const key = escape + s.text;
-      const hit = this.parses.get(key);
-      if (hit === undefined) {
-        rel = parseSegmentText(s.text, escape);
-        this.parses.set(key, rel);
-      } else rel = hit;
-    }
-    return { kind: s.kind, start: s.startLine, end: s.endLine, text: s.text, rel, isFrom: rel !== null && rel.keyword === 'FROM', abs: undefined };
-  }
-
-  /** Applies one ranged change line-wise; false when it cannot be applied exactly (caller re-splits). */
-  private apply(c: ContentChange): boolean {
-    const r = c.range;
-    if (r === undefined || c.text.includes('\r')) return false;
-    const sl = r.start.line;
-    const sc = r.start.character;
-    const el = r.end.line;
-    const ec = r.end.character;
-    const lines = this.lines;
-    if (sl < 0 || sc < 0 || el >= lines.length || sl > el || (sl === el && sc > ec)) return false;
-    const first = lines[sl] as string;
-    const last = lines[el] as string;
-    // A position past the end of a line points into its line break: only the full text says what that does.
-    if (sc > first.length || ec > last.length) return false;
-    const inserted = c.text.split('\n');
-    inserted[0] = first.slice(0, sc) + (inserted[0] as string);
-    inserted[inserted.length - 1] = (inserted[inserted.length - 1] as string) + last.slice(ec);
-    if (this.linesShared) {
-      this.lines = lines.slice();
-      this.linesShared = false;
-    }
-    const target = this.lines;
-    if (inserted.length === el - sl + 1) {
-      for (let k = 0; k < inserted.length; k++) target[sl + k] = inserted[k] as string;
-    } else if (inserted.length < SPREAD_LIMIT) {
-      target.splice(sl, el - sl + 1, ...inserted);
-    } else {
-      this.lines = target.slice(0, sl).concat(inserted, target.slice(el + 1));
-    }
-    this.resegment(sl, el, sl + inserted.length - 1);
     return true;
   }
 
-  /** Old lines a..oldEnd were replaced by the lines now at a..newEnd. */
-  private resegment(a: number, oldEnd: number, newEnd: number): void {
-    if (a <= this.directives.lineCount) {
-      const d = readDirectives(this.lines);
-      const escapeChanged = d.escape !== this.directives.escape;
-      this.directives = d;
-      if (escapeChanged) {
-        this.resegmentAll();
-        return;
-      }
+  private model(options: AnalyzeOptions): DockerfileModel {
+    const globalInstructions: Instruction[] = [];
+    const { segs, directives } = this.text;
+    let i = 0;
+    for (; i < segs.length; i++) {
+      const s = segs[i] as Seg;
+      if (s.rel === null) continue;
+      if (s.isFrom) break;
+      globalInstructions.push(this.place(s, s.start));
     }
-    const delta = newEnd - oldEnd;
-    const segs = this.segs;
-    // First segment that reaches line a (segment ends increase strictly).
-    let lo = 0;
-    let hi = segs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((segs[mid] as Seg).end < a) lo = mid + 1;
-      else hi = mid;
+    // Stage k: its FROM segment and where its segments end (exclusive).
+    const froms: Seg[] = [];
+    const ends: number[] = [];
+    const firstStageSeg = i;
+    for (; i < segs.length; i++) {
+      const s = segs[i] as Seg;
+      if (!s.isFrom) continue;
+      if (froms.length > 0) ends.push(i);
+      froms.push(s);
     }
-    const i = lo;
-    let q = i < segs.length ? (segs[i] as Seg).start : i > 0 ? (segs[i - 1] as Seg).end + 1 : 0;
-    let j = i;
-    const fresh: Seg[] = [];
-    const n = this.lines.length;
-    let resynced = false;
-    while (q < n) {
-      if (q > newEnd) {
-        const oldStart = q - delta;
-        while (j < segs.length && (segs[j] as Seg).start < oldStart) j++;
-        if (j < segs.length && (segs[j] as Seg).start === oldStart) {
-          resynced = true;
-          break;
+    if (froms.length > 0) ends.push(segs.length);
+    // buildGlobals reads the instructions before the first FROM and the stage names of the FROMs.
+    const heads = globalInstructions.concat(froms.map((f) => f.rel as Instruction));
+    const g = buildGlobals(directives, heads, options, froms.map((_, k) => globalInstructions.length + k));
+    this.contextKey = g.context.key;
+    const cache = this.stageCache;
+    const gen = ++this.generation;
+    const current: StageEntry[] = [];
+    const stages: Stage[] = [];
+    const stageLines: number[] = [];
+    const images: ImageUse[] = [...g.syntaxImages];
+    let segStart = firstStageSeg;
+    for (let index = 0; index < froms.length; index++) {
+      const from = froms[index] as Seg;
+      const segEnd = ends[index] as number;
+      const line = from.start;
+      const candidates = cache.get(from.rel as Instruction);
+      // The same stage: same instructions in its frame (compared without building a new list), same
+      // context; not claimed by an earlier stage with the same text in this analysis.
+      let entry = candidates?.find((e) => e.used !== gen && e.key === g.context.key && sameNameAnswers(g.context, index, e.nameChecks) && this.sameStage(e, segStart, segEnd, line));
+      if (entry === undefined) {
+        const run: Instruction[] = [];
+        const rels: Instruction[] = [];
+        for (let j = segStart; j < segEnd; j++) {
+          const s = segs[j] as Seg;
+          if (s.rel === null) continue;
+          run.push(this.place(s, s.start - line));
+          rels.push(s.rel);
         }
+        const part = buildStage(g.context, index, run);
+        entry = { key: g.context.key, stage: part.stage, rels, images: part.images, nameChecks: part.nameChecks, copyUses: stageCopyUses(part.images, part.stage.instructions, 0), placed: undefined, reports: undefined, used: gen };
+        if (candidates === undefined) cache.set(from.rel as Instruction, [entry]);
+        else candidates.push(entry);
       }
-      const s = this.makeSeg(q);
-      fresh.push(s);
-      q = s.end + 1;
-    }
-    if (!resynced) j = segs.length;
-    const removed = segs.slice(i, j);
-    if (fresh.length < SPREAD_LIMIT && removed.length < SPREAD_LIMIT) segs.splice(i, j - i, ...fresh);
-    else this.segs = segs.slice(0, i).concat(fresh, segs.slice(j));
-    const all = this.segs;
-    if (delta !== 0) {
-      for (let k = i + fresh.length; k < all.length; k++) {
-        const s = all[k] as Seg;
-        s.start += delta;
-        s.end += delta;
-        s.abs = undefined;
+      entry.used = gen;
+      segStart = segEnd;
+      current.push(entry);
+      let placed = entry.placed;
+      if (placed === undefined || placed.line !== line || placed.index !== index) {
+        placed = { line, index, images: entry.images.map((u) => placeImageUse(u, line, index)) };
+        entry.placed = placed;
       }
-      this.rebuildComments();
-      return;
+      stages.push(entry.stage);
+      stageLines.push(line);
+      for (const img of placed.images) images.push(img);
     }
-    if (!removed.some((s) => s.kind === 'comment') && !fresh.some((s) => s.kind === 'comment')) return;
-    if (this.commentsShared) {
-      this.comments = new Map(this.comments);
-      this.commentsShared = false;
+    if (gen % KEEP_STAGES === 0 || cache.size > 2 * froms.length + 64) this.prune(gen);
+    this.current = current;
+    this.text.share();
+    return { lines: this.text.lines, directives, globalInstructions, comments: this.text.comments, globalArgs: g.globalArgs, stages, stageLines, images };
+  }
+
+  /** Drops the stages that have not been in the document for KEEP_STAGES analyses. */
+  private prune(gen: number): void {
+    for (const [rel, list] of this.stageCache) {
+      const kept = list.filter((e) => gen - e.used < KEEP_STAGES);
+      if (kept.length === 0) this.stageCache.delete(rel);
+      else if (kept.length !== list.length) this.stageCache.set(rel, kept);
     }
-    for (const s of removed) if (s.kind === 'comment') this.comments.delete(s.start);
-    for (const s of fresh) if (s.kind === 'comment') this.comments.set(s.start, s.text);
   }
+
+
 }
 
-/**
- * The line distance by which a stage moved, or null when it is not the same stage moved: the same parses
- * (segment texts) at the same distances from each other, all `delta` lines away from before.
- */
-function movedBy(entry: StageEntry, instructions: readonly Instruction[], rels: readonly Instruction[], start: number, end: number): number | null {
-  if (entry.rels.length !== end - start) return null;
-  const delta = (instructions[start] as Instruction).startLine - (entry.instructions[0] as Instruction).startLine;
-  if (delta === 0) return null;
-  for (let k = 0; k < entry.rels.length; k++) {
-    if (entry.rels[k] !== rels[start + k]) return null;
-    if ((instructions[start + k] as Instruction).startLine - (entry.instructions[k] as Instruction).startLine !== delta) return null;
-  }
-  return delta;
-}
 
-function moveRaw(r: RawReport, delta: number): RawReport {
-  return r.report === null ? r : { ...r, report: moveReport(r.report, delta) };
-}
-
-function copiesKeyOf(copies: readonly CopyOut[] | undefined): string {
-  return copies === undefined || copies.length === 0 ? '' : JSON.stringify(copies);
-}
-
-function sameRun(a: readonly Instruction[], b: readonly Instruction[], start: number, end: number): boolean {
-  if (a.length !== end - start) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[start + k]) return false;
-  return true;
-}

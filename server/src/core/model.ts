@@ -1,8 +1,8 @@
 // The Dockerfile model: directives, stages, ARG/ENV scopes and every image reference, built from parsed instructions.
 import { expand, splitAssignments, splitWords, stripQuotes, type Expansion, type Lookup } from './expand';
 import { parseReference, type ReferenceResult } from './imageRef';
-import type { Directive, Directives, Instruction, Word } from './syntax';
-import type { Range } from './types';
+import { shiftInstruction, type Directive, type Directives, type Instruction, type Word } from './syntax';
+import { shiftRange, type Range } from './types';
 
 export type ImageSource = 'from' | 'copy-from' | 'mount-from' | 'syntax';
 
@@ -55,8 +55,13 @@ export interface ImageUse {
   readonly stageName: string | null;
 }
 
+/**
+ * One stage, in its own line frame: every position in it (instructions, ARG lines) counts from the
+ * stage's FROM line, which is line 0; where the stage is (and its index) is the model's business
+ * (`DockerfileModel.stageLines`). So a stage that only moves, or changes index because another stage came
+ * or went, is the same object (incremental.ts).
+ */
 export interface Stage {
-  readonly index: number;
   readonly name: string | null;
   readonly from: Instruction;
   readonly instructions: readonly Instruction[];
@@ -70,20 +75,57 @@ export interface ModelOptions {
   readonly platform?: string;
 }
 
+/**
+ * Line frames: `lines`, `comments`, `images` and `globalInstructions` are in the model's frame (absolute
+ * line numbers for a whole document); stage k's own positions count from `stageLines[k]` (see Stage). A
+ * stage's part of the model (analyze.ts stagePart) is a model whose frame starts at that stage's FROM.
+ */
 export interface DockerfileModel {
   /**
    * In one stage's part of the model (analyze.ts stagePart): what other stages copy out of it with COPY
    * --from, so stage-local rules can say so. Absent on the whole model (compute it with copiesByStage).
    */
   readonly copiesOut?: readonly CopyOut[];
+  /** In one stage's part of the model: the stage's index in the whole model. */
+  readonly partIndex?: number;
   readonly lines: readonly string[];
   readonly directives: Directives;
-  readonly instructions: readonly Instruction[];
+  /** The instructions before the first FROM (global ARGs and any strays), in the model's frame. */
+  readonly globalInstructions: readonly Instruction[];
   /** Comment lines outside instructions: line number → text. */
   readonly comments: ReadonlyMap<number, string>;
+  /** Global ARGs; their lines are in the global frame (absolute in a whole model). */
   readonly globalArgs: readonly ArgDecl[];
   readonly stages: readonly Stage[];
+  /** Line (in the model's frame) of each stage's FROM: where stage k's line 0 is. */
+  readonly stageLines: readonly number[];
   readonly images: readonly ImageUse[];
+}
+
+/** Stage k's instructions with positions in the model's frame (a copy unless the stage is at line 0). */
+export function stageInstructionsAt(model: DockerfileModel, k: number): readonly Instruction[] {
+  const stage = model.stages[k];
+  const line = model.stageLines[k] ?? 0;
+  if (stage === undefined) return [];
+  return line === 0 ? stage.instructions : stage.instructions.map((i) => shiftInstruction(i, line));
+}
+
+/** The instruction that starts at `line` (in the model's frame), placed in that frame; undefined when none. */
+export function instructionAt(model: DockerfileModel, line: number): Instruction | undefined {
+  const global = model.globalInstructions.find((i) => i.startLine === line);
+  if (global !== undefined) return global;
+  for (let k = 0; k < model.stages.length; k++) {
+    const at = model.stageLines[k] ?? 0;
+    const ins = (model.stages[k] as Stage).instructions.find((i) => i.startLine === line - at);
+    if (ins !== undefined) return shiftInstruction(ins, at);
+  }
+  return undefined;
+}
+
+/** An image use `d` lines further down, in stage `stageIndex`: how a stage's own images reach the model's frame. */
+export function placeImageUse(u: ImageUse, d: number, stageIndex: number): ImageUse {
+  if (d === 0 && u.stageIndex === stageIndex) return u;
+  return { ...u, range: shiftRange(u.range, d), line: u.line + d, instructionRange: shiftRange(u.instructionRange, d), stageIndex };
 }
 
 /** BuildKit's automatic platform ARGs, available to FROM without declaration. */
@@ -250,8 +292,10 @@ export function sameNameAnswers(ctx: StageContext, index: number, checks: readon
 }
 
 /**
- * One stage's part of the model; `instructions` starts with its FROM and runs up to the next FROM. It
- * depends on `instructions`, `index`, `ctx.key` and the answers recorded in `nameChecks`, nothing else.
+ * One stage's part of the model; `instructions` (in the stage's frame: the FROM at line 0) starts with its
+ * FROM and runs up to the next FROM. The images come in the stage's frame too. It depends on
+ * `instructions`, `index`, `ctx.key` and the answers recorded in `nameChecks`, nothing else; the index
+ * only reaches the result through the answers and `ImageUse.stageIndex`.
  */
 export function buildStage(ctx: StageContext, index: number, instructions: readonly Instruction[]): { stage: Stage; images: ImageUse[]; nameChecks: NameCheck[] } {
   const nameChecks: NameCheck[] = [];
@@ -310,30 +354,41 @@ export function buildStage(ctx: StageContext, index: number, instructions: reado
       collect(ins.trigger, true);
     }
   }
-  return { stage: { index, name: stageName, from: ins0, instructions, args }, images, nameChecks };
+  return { stage: { name: stageName, from: ins0, instructions, args }, images, nameChecks };
 }
 
-/** Builds the model from parsed instructions. Pure and linear in the number of instructions. */
-export function buildModel(
-  lines: readonly string[],
-  directives: Directives,
-  instructions: readonly Instruction[],
-  comments: ReadonlyMap<number, string>,
-  options: ModelOptions = {},
-): DockerfileModel {
-  const g = buildGlobals(directives, instructions, options);
+/** One parsed instruction: its parse at line 0 and the line its segment starts at (parse.ts). */
+export interface ParsedInstruction {
+  readonly rel: Instruction;
+  readonly line: number;
+}
+
+/**
+ * Builds the model from parsed instructions, each placed once in its frame (the document's before the first
+ * FROM, its stage's after). Pure and linear in the number of instructions.
+ */
+export function buildModel(lines: readonly string[], directives: Directives, parses: readonly ParsedInstruction[], comments: ReadonlyMap<number, string>, options: ModelOptions = {}): DockerfileModel {
+  const froms: number[] = [];
+  for (let i = 0; i < parses.length; i++) if ((parses[i] as ParsedInstruction).rel.keyword === 'FROM') froms.push(i);
+  const first = froms[0] ?? parses.length;
+  const globalInstructions = parses.slice(0, first).map((p) => shiftInstruction(p.rel, p.line));
+  // buildGlobals reads the instructions before the first FROM and the stage names of the FROMs.
+  const heads = globalInstructions.concat(froms.map((i) => (parses[i] as ParsedInstruction).rel));
+  const g = buildGlobals(directives, heads, options, froms.map((_, k) => globalInstructions.length + k));
   const stages: Stage[] = [];
+  const stageLines: number[] = [];
   const images: ImageUse[] = [...g.syntaxImages];
-  let start = g.firstFrom;
-  while (start < instructions.length) {
-    let end = start + 1;
-    while (end < instructions.length && (instructions[end] as Instruction).keyword !== 'FROM') end++;
-    const part = buildStage(g.context, stages.length, instructions.slice(start, end));
+  for (let k = 0; k < froms.length; k++) {
+    const start = froms[k] as number;
+    const end = froms[k + 1] ?? parses.length;
+    const line = (parses[start] as ParsedInstruction).line;
+    const own = parses.slice(start, end).map((p) => shiftInstruction(p.rel, p.line - line));
+    const part = buildStage(g.context, k, own);
+    for (const img of part.images) images.push(placeImageUse(img, line, k));
     stages.push(part.stage);
-    for (const img of part.images) images.push(img);
-    start = end;
+    stageLines.push(line);
   }
-  return { lines, directives, instructions, comments, globalArgs: g.globalArgs, stages, images };
+  return { lines, directives, globalInstructions, comments, globalArgs: g.globalArgs, stages, stageLines, images };
 }
 
 function imageUse(

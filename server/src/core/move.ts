@@ -1,4 +1,4 @@
-// Moving a report by whole lines: what the incremental analysis does with a stage that only moved.
+// Moving a report by whole lines: how a stage-local report, made in its stage's frame, is placed at the stage's line.
 import type { Report } from './rule';
 import { shiftRange, type Fix, type Position } from './types';
 

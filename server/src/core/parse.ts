@@ -1,11 +1,13 @@
 // Text → instructions: directives, segmentation and per-segment parsing, with an optional segment cache.
-import { parseSegmentText, readDirectives, segment, shiftInstruction, splitLines, type Directives, type Instruction, type Segment } from './syntax';
+import type { ParsedInstruction } from './model';
+import { parseSegmentText, readDirectives, segment, splitLines, type Directives, type Instruction, type Segment } from './syntax';
 
 export interface ParsedDocument {
   readonly lines: readonly string[];
   readonly directives: Directives;
   readonly segments: readonly Segment[];
-  readonly instructions: readonly Instruction[];
+  /** Each instruction parsed at line 0, with the line it starts at (the model places it in its frame). */
+  readonly parses: readonly ParsedInstruction[];
   readonly comments: ReadonlyMap<number, string>;
 }
 
@@ -35,6 +37,7 @@ export class SegmentCache {
   }
 }
 
+/** The segment's instruction parsed at line 0 (null when dockerfile-ast finds none). */
 export function parseInstructionSegment(seg: Segment, escape: string, cache?: SegmentCache): Instruction | null {
   const key = escape + seg.text;
   let rel = cache?.get(key);
@@ -42,21 +45,21 @@ export function parseInstructionSegment(seg: Segment, escape: string, cache?: Se
     rel = parseSegmentText(seg.text, escape);
     cache?.set(key, rel);
   }
-  return rel === null ? null : shiftInstruction(rel, seg.startLine);
+  return rel;
 }
 
 export function parseDocument(text: string, cache?: SegmentCache): ParsedDocument {
   const lines = splitLines(text);
   const directives = readDirectives(lines);
   const segments = segment(lines, directives.escape);
-  const instructions: Instruction[] = [];
+  const parses: ParsedInstruction[] = [];
   const comments = new Map<number, string>();
   for (const seg of segments) {
     if (seg.kind === 'comment') comments.set(seg.startLine, seg.text);
     else if (seg.kind === 'instruction') {
-      const ins = parseInstructionSegment(seg, directives.escape, cache);
-      if (ins !== null) instructions.push(ins);
+      const rel = parseInstructionSegment(seg, directives.escape, cache);
+      if (rel !== null) parses.push({ rel, line: seg.startLine });
     }
   }
-  return { lines, directives, segments, instructions, comments };
+  return { lines, directives, segments, parses, comments };
 }

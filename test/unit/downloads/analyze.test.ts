@@ -5,6 +5,7 @@ import { modelOf } from '../../../server/src/core/analyze';
 import { analyzeDownloads } from '../../../server/src/core/downloads';
 import { runAnalysis } from '../../../server/src/core/downloads/analyze';
 import { parseDocument } from '../../../server/src/core/parse';
+import { stageInstructionsAt } from '../../../server/src/core/model';
 import { runScript } from '../../../server/src/core/shell/source';
 import { chainDockerfile as chain, heredocDockerfile as heredoc, nestedDockerfile as nested } from './pathological';
 
@@ -39,7 +40,7 @@ test('ranges point at the URL across continuation lines and escape=`', () => {
 
 test('comment lines inside a continuation are dropped from the script (and remembered)', () => {
   const m = modelOf(parseDocument('FROM alpine:3.20\nRUN a \\\n# sha256sum -c x\n  && b\n'));
-  const run = m.instructions.find((i) => i.keyword === 'RUN');
+  const run = stageInstructionsAt(m, 0).find((i) => i.keyword === 'RUN');
   assert.ok(run);
   const s = runScript(run, m.lines, '\\');
   assert.equal(s?.text, 'a   && b');

@@ -6,7 +6,7 @@
 // trust level (literal / from the Dockerfile / fetched during the build / a computed hash), so an expected
 // checksum can be told apart from one fetched from the download server. Files are tracked by path and
 // basename across the whole stage, so a check in a later RUN counts (and a use before it makes it too late).
-import type { DockerfileModel } from '../model';
+import { stageInstructionsAt, type DockerfileModel } from '../model';
 import { isWindowsImage } from '../shell/source';
 import type { Instruction } from '../syntax';
 import { copiesByStage, type CopyOut } from '../stageCopies';
@@ -20,15 +20,17 @@ import { InstructionWalker } from './walker';
 export function runAnalysis(model: DockerfileModel): DownloadAnalysis {
   const out = new Collector();
   // A stage's part of the model carries what other stages copy out of it; the whole model says it itself.
-  const copies = model.copiesOut !== undefined && model.stages.length === 1 ? new Map([[(model.stages[0] as { index: number }).index, model.copiesOut]]) : copiesByStage(model);
+  const copies = model.copiesOut !== undefined && model.stages.length === 1 ? new Map([[0, model.copiesOut]]) : copiesByStage(model);
   const globals = globalVars(model);
   const escape = model.directives.escape;
-  for (const stage of model.stages) {
+  for (const [k, stage] of model.stages.entries()) {
+    // Walked in the model's frame (a stage part's frame is the stage's own, so nothing moves there).
+    const instructions = stageInstructionsAt(model, k);
     try {
       const imageText = stage.from.from?.image?.value ?? '';
       const windows = escape === '`' || isWindowsImage(imageText);
       const state: StageState = {
-        stageIndex: stage.index,
+        stageIndex: model.partIndex ?? k,
         files: new Map(),
         trustedKeys: false,
         untrustedKeys: [],
@@ -40,7 +42,7 @@ export function runAnalysis(model: DockerfileModel): DownloadAnalysis {
       };
       const first = out.downloads.length;
       const triggers: Instruction[] = [];
-      for (const ins of stage.instructions) {
+      for (const ins of instructions) {
         if (ins.keyword === 'FROM') continue;
         if (ins.keyword === 'ONBUILD') triggers.push(ins);
         else new InstructionWalker(model, state, ins, out).run();
@@ -55,9 +57,9 @@ export function runAnalysis(model: DockerfileModel): DownloadAnalysis {
       for (const d of out.downloads.slice(first)) {
         if (d.status === 'unverified' && d.kind === 'file' && d.sink === 'file' && d.uses.length === 0 && d.outputs.length > 0 && d.outputs.every((o) => VERIFICATION_MATERIAL.test(o))) d.status = 'material';
       }
-      for (const c of copies.get(stage.index) ?? []) markCopied(out.downloads.slice(first), c);
+      for (const c of copies.get(k) ?? []) markCopied(out.downloads.slice(first), c);
     } catch (err) {
-      out.parseErrors.set(stage.from.startLine, [`internal: ${err instanceof Error ? err.message : String(err)}`]);
+      out.parseErrors.set(stage.from.startLine + (model.stageLines[k] ?? 0), [`internal: ${err instanceof Error ? err.message : String(err)}`]);
     }
   }
   return { downloads: out.downloads, insecure: out.insecure, keyProblems: out.keyProblems, aptSources: out.aptSources, parseErrors: out.parseErrors };

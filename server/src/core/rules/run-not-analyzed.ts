@@ -3,6 +3,7 @@
 // in a hundred `{ … }` must not hide it.
 import { analyzeDownloads } from '../downloads';
 import { UNREAD } from '../downloads/types';
+import { instructionAt } from '../model';
 import type { Rule } from '../rule';
 
 export const runNotAnalyzed: Rule = {
@@ -19,7 +20,7 @@ export const runNotAnalyzed: Rule = {
     for (const [line, errors] of parseErrors) {
       const unread = errors.filter((e) => UNREAD.test(e));
       if (unread.length === 0) continue;
-      const ins = ctx.model.instructions.find((i) => i.startLine === line) ?? ctx.model.stages.find((s) => s.from.startLine === line)?.from;
+      const ins = instructionAt(ctx.model, line);
       if (ins === undefined) continue;
       const why = unread.some((e) => e === 'nesting too deep')
         ? 'its commands nest deeper than the analysis follows (64 levels of commands such as { }, ( ), if, loops and case; 16 of $( ); 8 of scripts run by scripts, such as sh -c)'
