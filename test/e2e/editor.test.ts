@@ -8,7 +8,7 @@ import { NotaryCli, opensslDelegationKey, pushImage, registryAt, startNotaryServ
 import { attachNotationSignature, COSE, envelopeChain, pushOciLayout } from '../support/notationRegistry';
 import { sharedData } from '../support/shared';
 import type { Descriptor } from '../support/registry';
-import { editorInstall, expandPane, goTo, openFile, packageVsix, RESULTS, runCommand, startEditor, waitForCount, waitForNone, type Editor } from './harness';
+import { editorInstall, expandPane, goTo, openFile, packageVsix, quickFixMenu, RESULTS, runCommand, startEditor, waitForCount, waitForNone, type Editor } from './harness';
 
 /** Files a .vsix may carry: the bundles, the rule docs, the manifest texts. Anything else (node_modules, sources, maps) is a packaging bug. */
 const ALLOWED = [
@@ -217,9 +217,7 @@ describe('editor end-to-end (code-server + Chromium)', { timeout: 600_000 }, () 
   it('the quick fix pins the signed digest and the diagnostic disappears', async () => {
     const page = editor!.page;
     await goTo(page, 1, 20);
-    await page.keyboard.press('Control+.');
-    const action = page.locator('.action-widget .monaco-list-row.action', { hasText: /signed/i }).first();
-    await action.waitFor({ timeout: 30_000 });
+    const action = await quickFixMenu(page, /signed/i);
     await editor!.screenshot('03-quick-fix');
     await action.click();
     await page.locator('.view-line', { hasText: `library/signed:1.0@${signed.digest}` }).first().waitFor({ timeout: 30_000 });

@@ -308,3 +308,22 @@ export async function goTo(page: Page, line: number, column: number): Promise<vo
   await input.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
+
+/**
+ * Opens the quick-fix menu (Ctrl+.) and waits for an action matching `hasText`. A keypress that lands while the
+ * editor is still taking focus back (after a tab switch or Go to Line) opens nothing; it is pressed again then, up
+ * to `attempts` times, so the step fails only when the action really is not offered.
+ */
+export async function quickFixMenu(page: Page, hasText: string | RegExp, timeoutMs = 30_000, attempts = 3): Promise<Locator> {
+  const action = page.locator('.action-widget .monaco-list-row.action', { hasText }).first();
+  for (let i = 1; ; i++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await action.waitFor({ timeout: i < attempts ? Math.min(8_000, timeoutMs) : timeoutMs });
+      return action;
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+}

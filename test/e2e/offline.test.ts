@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startFakeHub, HUB_HOST, type FakeHub } from '../support/fakeHub';
-import { editorInstall, goTo, openFile, packageVsix, REPO, runCommand, startEditor, waitForCount, waitForNone, type Editor } from './harness';
+import { editorInstall, goTo, openFile, packageVsix, quickFixMenu, REPO, runCommand, startEditor, waitForCount, waitForNone, type Editor } from './harness';
 
 /** Its own folder: the other editor suite empties test-results/e2e when it starts. */
 const RESULTS = join(REPO, 'test-results', 'e2e-offline');
@@ -148,9 +148,8 @@ describe('an offline day in the editor (code-server + Chromium)', { timeout: 600
     await page.locator('.view-line', { hasText: 'FROM alpine:3.20' }).first().click();
     await goTo(page, 6, 8);
     // Ctrl+. lists what can run now: ignore and documentation, not the pin.
-    await page.keyboard.press('Control+.');
+    await quickFixMenu(page, 'Ignore DT101');
     const widget = page.locator('.action-widget');
-    await widget.locator('.monaco-list-row.action', { hasText: 'Ignore DT101' }).first().waitFor({ timeout: 30_000 });
     assert.equal(await widget.locator('.monaco-list-row.action', { hasText: /^Pin/ }).count(), 0);
     await page.keyboard.press('Escape');
     // All fixes, with those that cannot run now: VS Code lists them behind "Show Disabled", each with its reason.
@@ -160,8 +159,7 @@ describe('an offline day in the editor (code-server + Chromium)', { timeout: 600
     await widget.locator('.monaco-list-row.action.option-disabled', { hasText: 'Pin alpine:3.20 to a digest (offline: registry-1.docker.io is not reachable)' }).first().waitFor({ timeout: 15_000 });
     await shot('13-pin-disabled');
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+.');
-    await widget.locator('.monaco-list-row.action', { hasText: 'Show documentation for DT101' }).first().click();
+    await (await quickFixMenu(page, 'Show documentation for DT101')).click();
     await page.locator('.tabs-container .tab', { hasText: 'Preview base-image-unpinned.md' }).first().waitFor({ timeout: 30_000 });
     const heading = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame').locator('h1', { hasText: 'base-image-unpinned (DT101)' });
     await heading.waitFor({ timeout: 30_000 });
@@ -174,8 +172,7 @@ describe('an offline day in the editor (code-server + Chromium)', { timeout: 600
     const page = editor!.page;
     await page.locator('.tabs-container .tab', { hasText: 'Dockerfile' }).first().click();
     await goTo(page, 8, 30);
-    await page.keyboard.press('Control+.');
-    await page.locator('.action-widget .monaco-list-row.action', { hasText: 'Ignore DT202 (download-piped-to-shell) on this line' }).first().click();
+    await (await quickFixMenu(page, 'Ignore DT202 (download-piped-to-shell) on this line')).click();
     await page.locator('.view-line', { hasText: '# dockerfile-trust ignore=download-piped-to-shell' }).first().waitFor({ timeout: 15_000 });
     await runCommand(page, 'View: Focus Problems');
     await waitForNone(problemRows(page).filter({ hasText: 'bash' }), 30_000);
@@ -241,8 +238,7 @@ describe('an offline day in the editor (code-server + Chromium)', { timeout: 600
     console.log(`# typing FROM ubuntu:24.04 in the editor (17 keys, 120 ms apart): ${hub!.manifestsAsked(t0).length} lookup`);
     // The answer is there: the pin fix is offered now.
     await goTo(page, 12, 8);
-    await page.keyboard.press('Control+.');
-    await page.locator('.action-widget .monaco-list-row.action', { hasText: 'Pin to registry digest' }).first().waitFor({ timeout: 30_000 });
+    await quickFixMenu(page, 'Pin to registry digest');
     await page.keyboard.press('Escape');
   });
 });
