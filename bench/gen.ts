@@ -1,5 +1,7 @@
 // Generates realistic Dockerfiles of a given line count for the benchmark (deterministic, no randomness).
 
+/** The BuildKit frontend the generated files name in their `# syntax=` line. */
+export const SYNTAX_IMAGE = 'docker/dockerfile:1.7';
 export const IMAGES = ['golang:1.22-bookworm', 'node:20-alpine', 'python:3.12-slim', 'debian:bookworm-slim', 'ubuntu:22.04', 'alpine:3.19', 'rust:1.78'];
 const TOOLS = ['kubectl', 'helm', 'terraform', 'yq', 'jq', 'buf', 'protoc', 'golangci-lint', 'shellcheck', 'hadolint'];
 
@@ -79,7 +81,7 @@ function stage(i: number, o: GenOptions): string[] {
 
 /** A Dockerfile of exactly `lines` lines (the last stage is cut at a complete instruction and padded with comments). */
 export function generateDockerfile(lines: number, o: GenOptions = {}): string {
-  const out: string[] = ['# syntax=docker/dockerfile:1.7', 'ARG BASE_REGISTRY=docker.io', 'ARG GO_VERSION=1.22', ''];
+  const out: string[] = [`# syntax=${imageRef(SYNTAX_IMAGE, o)}`, 'ARG BASE_REGISTRY=docker.io', 'ARG GO_VERSION=1.22', ''];
   for (let i = 0; out.length < lines; i++) out.push(...stage(i, o));
   return cut(out, lines).join('\n') + '\n';
 }

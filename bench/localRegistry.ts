@@ -5,7 +5,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { startRegistry, type RegistryHandle } from '../test/support/registry';
-import { IMAGES } from './gen';
+import { IMAGES, SYNTAX_IMAGE } from './gen';
 
 export interface LocalRegistry {
   /** host:port the generated files write their images on (the counting proxy in front of the registry). */
@@ -71,8 +71,9 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
   try {
     const frontPort = await listen(front);
     const refusePort = await listen(refuse);
-    // Every base image of the generated files, as a multi-platform index (what Docker Hub serves for these).
-    for (const image of IMAGES) {
+    // Every image the generated files name (base images and the syntax frontend), as a multi-platform index (what
+    // Docker Hub serves for these): with the registry option, nothing in them is looked up anywhere else.
+    for (const image of [...IMAGES, SYNTAX_IMAGE]) {
       const [repo, tag] = image.split(':') as [string, string];
       await reg.pushImage(repo, tag, { kind: 'oci-index', seed: image });
     }
