@@ -8,7 +8,7 @@
 // (model.ts Stage), so neither where it is nor its index is part of what is kept.
 import { collectAll, collectReports, failedAnalysis, finalizeReports, globalPart, stagePart, type AnalysisResult, type AnalyzeOptions, type FindingMemo, type RawReport } from './analyze';
 import { NO_FACTS, type Facts } from './facts';
-import { buildGlobals, buildStage, placeImageUse, sameNameAnswers, type DockerfileModel, type ImageUse, type NameCheck, type Stage } from './model';
+import { buildGlobals, buildStage, placeImageUse, sameNameAnswers, type DockerfileModel, type ImageUse, type ModelGlobals, type NameCheck, type Stage } from './model';
 import type { Rule, RuleConfig } from './rule';
 import { SegmentedText, type ContentChange, type Seg } from './segmentedText';
 import { copiesFrom, sameCopies, stageCopyUses, type CopyOut, type CopyUse } from './stageCopies';
@@ -70,6 +70,8 @@ export class IncrementalDocument {
   private globalReports: { readonly instructions: readonly Instruction[]; readonly directives: Directives; readonly contextKey: string; readonly entry: ReportEntry } | undefined;
   /** The context key of the current model (StageContext.key). */
   private contextKey = '';
+  /** The last buildGlobals result and what it was built from (see globals()). */
+  private globalsMemo: { directives: Directives; heads: readonly Instruction[]; globalCount: number; buildArgs: AnalyzeOptions['buildArgs']; platform: string | undefined; g: ModelGlobals } | null = null;
   /** Weak: entries go with the reports of stages that were rebuilt. */
   private readonly findingMemo: FindingMemo = new WeakMap();
 
@@ -100,6 +102,7 @@ export class IncrementalDocument {
       this.stageCache = new Map();
       this.current = [];
       this.globalReports = undefined;
+      this.globalsMemo = null;
       try {
         this.text = new SegmentedText(text);
       } catch {
@@ -189,6 +192,18 @@ export class IncrementalDocument {
     return true;
   }
 
+  /**
+   * buildGlobals, again only when what it reads changed: the directives, the instructions before the first FROM and
+   * the FROMs (the same objects while their text and place are the same), the build-arg overrides and the platform.
+   */
+  private globals(directives: Directives, heads: readonly Instruction[], globalCount: number, options: AnalyzeOptions): ModelGlobals {
+    const m = this.globalsMemo;
+    if (m !== null && m.directives === directives && m.buildArgs === options.buildArgs && m.platform === options.platform && m.globalCount === globalCount && sameObjects(m.heads, heads)) return m.g;
+    const g = buildGlobals(directives, heads, options, heads.slice(globalCount).map((_, k) => globalCount + k));
+    this.globalsMemo = { directives, heads, globalCount, buildArgs: options.buildArgs, platform: options.platform, g };
+    return g;
+  }
+
   private model(options: AnalyzeOptions): DockerfileModel {
     const globalInstructions: Instruction[] = [];
     const { segs, directives } = this.text;
@@ -212,7 +227,7 @@ export class IncrementalDocument {
     if (froms.length > 0) ends.push(segs.length);
     // buildGlobals reads the instructions before the first FROM and the stage names of the FROMs.
     const heads = globalInstructions.concat(froms.map((f) => f.rel as Instruction));
-    const g = buildGlobals(directives, heads, options, froms.map((_, k) => globalInstructions.length + k));
+    const g = this.globals(directives, heads, globalInstructions.length, options);
     this.contextKey = g.context.key;
     const cache = this.stageCache;
     const gen = ++this.generation;
@@ -273,4 +288,8 @@ export class IncrementalDocument {
 
 }
 
-
+function sameObjects<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
