@@ -1,6 +1,7 @@
 // Runs the test suites with node's own test runner (TypeScript through tsx).
 // Usage: node scripts/test.mjs [suite ...]   suites: unit corpus lsp integration package e2e (default: all)
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,13 +38,22 @@ function find(dir) {
 const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: ROOT });
 if (b.status !== 0) process.exit(b.status ?? 1);
 
-const files = suites.flatMap((s) => find(join(ROOT, 'test', s)));
-if (files.length === 0) {
+// The pure suites (no servers, no ports, no browser) run their files on every CPU; the others one file at a time.
+const PARALLEL = new Set(['unit', 'corpus']);
+const groups = [suites.filter((s) => PARALLEL.has(s)), suites.filter((s) => !PARALLEL.has(s))]
+  .map((g, i) => ({ files: g.flatMap((s) => find(join(ROOT, 'test', s))), concurrency: i === 0 ? Math.max(2, availableParallelism()) : 1 }))
+  .filter((g) => g.files.length > 0);
+if (groups.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...extra, ...files], { stdio: 'inherit', cwd: ROOT });
+let status = 0;
+for (const g of groups) {
+  const concurrency = extra.some((a) => a.startsWith('--test-concurrency')) ? [] : [`--test-concurrency=${g.concurrency}`];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...concurrency, ...extra, ...g.files], { stdio: 'inherit', cwd: ROOT });
+  if (r.status !== 0) status = r.status ?? 1;
+}
 
 // External data beside the clone (test/support/shared.ts): say loudly what did not run, and why.
 const shared = resolve(ROOT, '..', 'shared');
@@ -62,4 +72,4 @@ if (needs.length > 0) {
   const width = Math.min(120, Math.max(...lines.map((l) => l.length)) + 4);
   console.error(`\n${'#'.repeat(width)}\n${lines.map((l) => `# ${l}`).join('\n')}\n${'#'.repeat(width)}\n`);
 }
-process.exit(r.status ?? 1);
+process.exit(status);
