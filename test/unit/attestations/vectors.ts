@@ -8,9 +8,14 @@ import { parseTrustedRoot } from '../../../server/src/trust/cosign/bundleVerify'
 import { embeddedTrustedRoot } from '../../../server/src/trust/cosign/trustRoot';
 import type { LegacyAttestationLayer } from '../../../server/src/trust/attestations/legacyAtt';
 import { REPO_ROOT } from '../../support/paths';
+import { sharedData } from '../../support/shared';
 
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'attestations');
-export const CONFORMANCE = join(REPO_ROOT, '..', 'shared', 'conformance', 'sigstore', 'assets', 'bundle-verify');
+/** The Sigstore conformance bundles beside the clone: tests that read them are skipped loudly without them (a failure under CI). */
+export const SIGSTORE_VECTORS = sharedData('conformance/sigstore/assets/bundle-verify', 'attestation tests on the Sigstore conformance bundles (real signatures)');
+export const CONFORMANCE = SIGSTORE_VECTORS.dir;
+/** Options for a test that reads the conformance bundles. */
+export const NEEDS_CONFORMANCE = { skip: SIGSTORE_VECTORS.skip };
 
 export const GH_ISSUER = 'https://token.actions.githubusercontent.com';
 export const BEACON = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { verifyAttestationBundle } from '../../../server/src/trust/attestations/verify';
 import type { AttestationFact, VerifiedAttestationFact } from '../../../server/src/trust/attestations/facts';
-import { BEACON, CONFORMANCE, GH_ISSUER, clone, conformance, conformanceRoot, fixture, keySignedBundle, root, statementFor, subjectDigestOf, testKey, withStatement } from './vectors';
+import { BEACON, clone, CONFORMANCE, conformance, conformanceRoot, fixture, GH_ISSUER, keySignedBundle, NEEDS_CONFORMANCE, root, statementFor, subjectDigestOf, testKey, withStatement } from './vectors';
 
 function verified(f: AttestationFact): VerifiedAttestationFact {
   assert.equal(f.state, 'verified', 'reason' in f ? f.reason : '');
@@ -38,7 +38,7 @@ test('GitHub artifact attestation (reusable workflow): verified, signer and sour
   assert.equal(v.facts.entryPoint, '.github/workflows/shared.yml');
 });
 
-test('conformance in-toto bundles verify as attestations; their failing twins never do', () => {
+test('conformance in-toto bundles verify as attestations; their failing twins never do', NEEDS_CONFORMANCE, () => {
   const ok = verified(verifyAttestationBundle(conformance('happy-path-intoto-in-dsse-v3'), { subjectDigest: subjectDigestOf(conformance('happy-path-intoto-in-dsse-v3')), root, repository: 'r' }));
   assert.equal(ok.signer.kind === 'keyless' && ok.signer.identity, BEACON);
   const custom = conformance('intoto-with-custom-trust-root');
@@ -89,7 +89,7 @@ test('a registry label that disagrees with the signed predicate type is noted, a
   assert.match(v.notes.join(), /labels it "https:\/\/slsa\.dev\/provenance\/v1"/);
 });
 
-test('another subject: a valid attestation for a different digest is a substitution, never verified', () => {
+test('another subject: a valid attestation for a different digest is a substitution, never verified', NEEDS_CONFORMANCE, () => {
   for (const b of [fixture('github-reusable-workflow.sigstore.json'), conformance('happy-path-intoto-in-dsse-v3'), fixture('cosign-oci-attestation.sigstore.json')]) {
     const r = verifyAttestationBundle(b, { subjectDigest: OTHER, root, repository: 'r' });
     assert.equal(r.state, 'invalid');
@@ -170,7 +170,7 @@ test('hostile statements inside a bundle are refused before the signature is tru
   for (const junk of [null, 42, 'x', [], { dsseEnvelope: 7 }]) assert.notEqual(verifyAttestationBundle(junk, { subjectDigest: digest, root, repository: 'r' }).state, 'verified');
 });
 
-test('a cosign image-signature statement is not an attestation, and a sign-blob bundle is not one either', () => {
+test('a cosign image-signature statement is not an attestation, and a sign-blob bundle is not one either', NEEDS_CONFORMANCE, () => {
   const b = fixture('github-reusable-workflow.sigstore.json');
   const sig = withStatement(b, (s) => {
     s['predicateType'] = 'https://sigstore.dev/cosign/sign/v1';
