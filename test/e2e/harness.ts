@@ -310,20 +310,25 @@ export async function goTo(page: Page, line: number, column: number): Promise<vo
 }
 
 /**
- * Opens the quick-fix menu (Ctrl+.) and waits for an action matching `hasText`. A keypress that lands while the
- * editor is still taking focus back (after a tab switch or Go to Line) opens nothing; it is pressed again then, up
- * to `attempts` times, so the step fails only when the action really is not offered.
+ * Runs `open` (a key press, a command) until `target` shows, at most `attempts` times. A key press or command that
+ * lands while the editor is still taking focus back (after a tab switch, Go to Line, the command palette) opens
+ * nothing; it is tried again then, so the step fails only when `target` really does not come.
  */
-export async function quickFixMenu(page: Page, hasText: string | RegExp, timeoutMs = 30_000, attempts = 3): Promise<Locator> {
-  const action = page.locator('.action-widget .monaco-list-row.action', { hasText }).first();
+export async function openUntil(page: Page, open: () => Promise<void>, target: Locator, timeoutMs = 30_000, attempts = 3): Promise<Locator> {
   for (let i = 1; ; i++) {
-    await page.keyboard.press('Control+.');
+    await open();
     try {
-      await action.waitFor({ timeout: i < attempts ? Math.min(8_000, timeoutMs) : timeoutMs });
-      return action;
+      await target.waitFor({ timeout: i < attempts ? Math.min(8_000, timeoutMs) : timeoutMs });
+      return target;
     } catch (err) {
       if (i >= attempts) throw err;
       await page.keyboard.press('Escape');
     }
   }
+}
+
+/** Opens the quick-fix menu (Ctrl+.) until an action matching `hasText` is in it (see openUntil). */
+export async function quickFixMenu(page: Page, hasText: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const action = page.locator('.action-widget .monaco-list-row.action', { hasText }).first();
+  return openUntil(page, () => page.keyboard.press('Control+.'), action, timeoutMs);
 }

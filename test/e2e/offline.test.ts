@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startFakeHub, HUB_HOST, type FakeHub } from '../support/fakeHub';
-import { editorInstall, goTo, openFile, packageVsix, quickFixMenu, REPO, runCommand, startEditor, waitForCount, waitForNone, type Editor } from './harness';
+import { editorInstall, goTo, openFile, openUntil, packageVsix, quickFixMenu, REPO, runCommand, startEditor, waitForCount, waitForNone, type Editor } from './harness';
 
 /** Its own folder: the other editor suite empties test-results/e2e when it starts. */
 const RESULTS = join(REPO, 'test-results', 'e2e-offline');
@@ -153,8 +153,7 @@ describe('an offline day in the editor (code-server + Chromium)', { timeout: 600
     assert.equal(await widget.locator('.monaco-list-row.action', { hasText: /^Pin/ }).count(), 0);
     await page.keyboard.press('Escape');
     // All fixes, with those that cannot run now: VS Code lists them behind "Show Disabled", each with its reason.
-    await runCommand(page, 'Dockerfile Trust: Show all fixes here, with those that cannot run now and why');
-    await widget.getByText('Show Disabled').first().click();
+    await (await openUntil(page, () => runCommand(page, 'Dockerfile Trust: Show all fixes here, with those that cannot run now and why'), widget.getByText('Show Disabled').first())).click();
     // Greyed out, saying why in its title (VS Code shows disabled actions by title; the sentence is its reason).
     await widget.locator('.monaco-list-row.action.option-disabled', { hasText: 'Pin alpine:3.20 to a digest (offline: registry-1.docker.io is not reachable)' }).first().waitFor({ timeout: 15_000 });
     await shot('13-pin-disabled');
