@@ -246,6 +246,9 @@ export function buildGlobals(directives: Directives, instructions: readonly Inst
       else globalScope.setExpanded(a.name, globalScope.expand(a.default, directives.escape));
       const v = globalScope.get(a.name);
       keyParts.push(a.name, v === undefined ? (globalScope.isTooLong(a.name) ? '\u0001' : '\u0000') : `=${v}`);
+      // The default as written too: the download analysis reads it (downloads/vars.ts globalVars), also where a
+      // build-arg override sets the value, so a stage whose part depends on it must not outlive an edit of it.
+      keyParts.push(a.default === null ? '\u0003' : `d=${a.default}`);
     }
   }
   const allStageNames = new Set<string>();
